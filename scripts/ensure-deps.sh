@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the integration tests and benchmarks use, when missing and root.
+# Without root it only reports what is missing: those tests then skip, saying why.
+set -euo pipefail
+pkgs=(iproute2 iptables util-linux containernetworking-plugins containerd runc golang-go
+      golang-github-appc-cni-dev golang-github-containerd-go-cni-dev busybox-static)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "ensure-deps: not root; missing Debian packages: ${missing[*]} (integration tests that need them will skip)" >&2
+  exit 0
+fi
+echo "ensure-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,27 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: "unit" (pure and in-process, parallel) and "integration" (exec'd binaries, real
+// sockets, network namespaces, containerd; run one file at a time because they share the host).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/**/*.int.test.ts", "node_modules/**"],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/**/*.int.test.ts"],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
