@@ -8,7 +8,14 @@ import { dirname, join } from "node:path";
 const require = createRequire(import.meta.url);
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: "inherit" });
 
-run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"]);
+// BUILD_ALLOW_TYPE_ERRORS=1 still emits JavaScript when some module does not type-check yet
+// (development only; npm test type-checks everything strictly).
+try {
+  run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"]);
+} catch (e) {
+  if (process.env.BUILD_ALLOW_TYPE_ERRORS !== "1") throw e;
+  console.error("build: type errors ignored (BUILD_ALLOW_TYPE_ERRORS=1)");
+}
 
 const bun = join(dirname(require.resolve("@oven/bun-linux-x64/package.json")), "bin", "bun");
 mkdirSync("dist/bin", { recursive: true });
