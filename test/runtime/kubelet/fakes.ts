@@ -1,0 +1,111 @@
+// Hand-written fakes for the kubelet loop tests: a tiny pod store with watch, an event list,
+// a scripted sandbox runtime and a seeded rng.
+
+import type { NewEvent, PodObject, WatchType } from "../../../cluster/types.js";
+import type { Clock } from "../../../common/clock.js";
+import type { PodSource, SandboxOutcome, SandboxRuntime, SandboxInfo, SandboxRequest } from "../../../runtime/kubelet/index.js";
+
+export class FakePods implements PodSource {
+  readonly pods = new Map<string, PodObject>();
+  readonly #watchers = new Set<(t: WatchType, p: PodObject) => void>();
+  #rv = 0;
+
+  watchPods(fn: (t: WatchType, p: PodObject) => void): () => void {
+    this.#watchers.add(fn);
+    return () => this.#watchers.delete(fn);
+  }
+
+  listPods(): PodObject[] {
+    return [...this.pods.values()];
+  }
+
+  add(name: string, opts: { sgp?: boolean; node?: string } = {}): PodObject {
+    const res: Record<string, string> = opts.sgp === true ? { "vpc.amazonaws.com/pod-eni": "1" } : {};
+    const pod: PodObject = {
+      namespace: "ns", name, uid: `uid-${name}`, labels: {}, annotations: {}, limits: res, requests: res,
+      serviceAccount: "default", nodeName: opts.node ?? "node-1", createdAt: 0, scheduledAt: 0,
+      deletedAt: undefined, resourceVersion: ++this.#rv,
+    };
+    this.#put("ADDED", pod);
+    return pod;
+  }
+
+  annotate(name: string, key: string, value: string): PodObject {
+    const old = this.#get(name);
+    const pod = { ...old, annotations: { ...old.annotations, [key]: value }, resourceVersion: ++this.#rv };
+    this.#put("MODIFIED", pod);
+    return pod;
+  }
+
+  delete(name: string): void {
+    const pod = { ...this.#get(name), deletedAt: 1, resourceVersion: ++this.#rv };
+    this.pods.delete(name);
+    for (const w of this.#watchers) w("DELETED", pod);
+  }
+
+  #get(name: string): PodObject {
+    const p = this.pods.get(name);
+    if (p === undefined) throw new Error(`no pod ${name}`);
+    return p;
+  }
+
+  #put(type: WatchType, pod: PodObject): void {
+    this.pods.set(pod.name, pod);
+    for (const w of this.#watchers) w(type, pod);
+  }
+}
+
+export class FakeEvents {
+  readonly events: NewEvent[] = [];
+  recordEvent(e: NewEvent): NewEvent {
+    this.events.push(e);
+    return e;
+  }
+  reasons(name?: string): string[] {
+    return this.events.filter((e) => name === undefined || e.involvedObject.name === name).map((e) => e.reason);
+  }
+}
+
+export interface RuntimeCall {
+  verb: "run" | "stop";
+  pod: string;
+  sandboxId: string;
+  at: number;
+  attempt: number;
+}
+
+/** Answers each RunPodSandbox with the next scripted outcome for that pod (default: success), after `latencyMs`. */
+export class ScriptedRuntime implements SandboxRuntime {
+  readonly calls: RuntimeCall[] = [];
+  readonly #script = new Map<string, (string | "ok")[]>();
+
+  constructor(readonly clock: Clock, readonly latencyMs = 0) {}
+
+  script(pod: string, ...outcomes: (string | "ok")[]): void {
+    this.#script.set(pod, outcomes);
+  }
+
+  async runPodSandbox(pod: PodObject, req: SandboxRequest, signal: AbortSignal): Promise<SandboxOutcome> {
+    this.calls.push({ verb: "run", pod: pod.name, sandboxId: req.sandboxId, at: this.clock.now(), attempt: req.attempt });
+    if (this.latencyMs > 0) await this.clock.sleep(this.latencyMs, signal);
+    const next = this.#script.get(pod.name)?.shift() ?? "ok";
+    if (next !== "ok") return { ok: false, error: `failed to setup network for sandbox "${req.sandboxId}": ${next}` };
+    return { ok: true, sandbox: { sandboxId: req.sandboxId, netns: `/run/netns/fake-${req.attempt}`, ips: ["10.0.0.5/32"] } };
+  }
+
+  async stopPodSandbox(pod: PodObject, sandbox: SandboxInfo): Promise<void> {
+    this.calls.push({ verb: "stop", pod: pod.name, sandboxId: sandbox.sandboxId, at: this.clock.now(), attempt: 0 });
+  }
+}
+
+/** mulberry32: a small seeded PRNG. */
+export function seededRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
