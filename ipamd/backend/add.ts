@@ -1,0 +1,123 @@
+// AddNetwork as ipamd's rpc_handler does it (FACTS.md sections 1, 2, 4): a pod with the pod-eni
+// limit takes the branch path (annotation or Success=false), every other pod gets a secondary IP
+// from the datastore. Failures are Success=false replies, not gRPC errors, as in the real daemon.
+
+import type { PodObject } from "../../cluster/types.js";
+import { POD_ENI_ANNOTATION, POD_ENI_RESOURCE } from "../../cluster/types.js";
+import { HarnessError, errorMessage } from "../../common/errors.js";
+import type { AddNetworkReply, AddNetworkRequest } from "../../proto/rpc.js";
+import { parseBranchAnnotation } from "./annotation.js";
+import { waitForBranchAnnotation } from "./branch-wait.js";
+import type { Ctx } from "./context.js";
+import { classify } from "./context.js";
+import { addReply, ipMeta } from "./replies.js";
+import type { AddFailureReason, LeaseKey } from "./types.js";
+import { leaseKeyOf, optionalText } from "./validate.js";
+
+export const NO_IP_TEXT = "AssignPodIPv4Address: no available IP/Prefix addresses";
+export const NO_BRANCH_TEXT = "Send AddNetworkReply: failed to get Branch ENI resource";
+
+export async function addNetwork(ctx: Ctx, req: AddNetworkRequest, signal?: AbortSignal): Promise<AddNetworkReply> {
+  ctx.metrics.addRequest();
+  if (ctx.state.down) throw new HarnessError("unavailable", "ipamd is down (fault ipamd_down)");
+  const key = leaseKeyOf(req, "AddNetwork");
+  const namespace = optionalText(req, "K8S_POD_NAMESPACE", "AddNetwork");
+  const name = optionalText(req, "K8S_POD_NAME", "AddNetwork");
+  ctx.log.info({ netns: optionalText(req, "Netns", "AddNetwork"), ...key, namespace, name }, "Received AddNetwork");
+  const pod = namespace !== "" && name !== "" ? ensurePod(ctx, namespace, name) : undefined;
+  if (pod !== undefined && pod.limits[POD_ENI_RESOURCE] !== undefined) return branchAdd(ctx, pod, key, signal);
+  return ordinaryAdd(ctx, key, namespace, name);
+}
+
+/** The cnitool case (docs/ARCHITECTURE.md): a pod first seen at its ADD is created and scheduled now. */
+function ensurePod(ctx: Ctx, namespace: string, name: string): PodObject {
+  const existing = ctx.cluster.getPod(namespace, name);
+  if (existing === undefined) {
+    const pod = ctx.cluster.createPod({ namespace, name, uid: ctx.newUid(), nodeName: ctx.node.nodeName });
+    ctx.log.info({ namespace, name, uid: pod.uid }, "pod first seen at its ADD: registered and scheduled on this node");
+    return pod;
+  }
+  if (existing.nodeName === "") {
+    ctx.log.info({ namespace, name }, "pod not scheduled yet at its ADD: scheduling it on this node");
+    return ctx.cluster.schedulePod(namespace, name, ctx.node.nodeName);
+  }
+  return existing;
+}
+
+async function ordinaryAdd(ctx: Ctx, key: LeaseKey, namespace: string, name: string): Promise<AddNetworkReply> {
+  try {
+    const a = await ctx.datastore.assign(key, { podNamespace: namespace, podName: name });
+    ctx.log.info({ ...key, ipv4: a.ipv4, deviceNumber: a.deviceNumber, eniId: a.eniId }, "Send AddNetworkReply: Success: true");
+    // Route table of device d is d+1 (network card 0), as rpc_handler computes it.
+    return addReply({
+      Success: true,
+      IPAllocationMetadata: [ipMeta(a.ipv4, a.deviceNumber, a.deviceNumber + 1)],
+      VPCv4CIDRs: [...ctx.node.vpcV4Cidrs()],
+    });
+  } catch (e) {
+    const exhausted = e instanceof HarnessError && e.kind === "exhausted";
+    return fail(ctx, exhausted ? "no-available-ip" : "internal", errorMessage(e), { ...key, namespace, name });
+  }
+}
+
+async function branchAdd(ctx: Ctx, found: PodObject, key: LeaseKey, signal?: AbortSignal): Promise<AddNetworkReply> {
+  const who = { ...key, namespace: found.namespace, name: found.name, uid: found.uid };
+  if (ctx.node.trunkEniId() === undefined) {
+    ctx.metrics.podEniError("getTrunkENI");
+    return fail(ctx, "no-trunk-eni", "Send AddNetworkReply: No trunk ENI found, cannot add a pod ENI", who);
+  }
+  let pod: PodObject | undefined = found;
+  if (pod.annotations[POD_ENI_ANNOTATION] === undefined && ctx.state.branchWaitMs > 0) {
+    const started = ctx.clock.now();
+    pod = await waitForBranchAnnotation(ctx.cluster, ctx.clock, found, ctx.state.branchWaitMs, signal);
+    const waited = ctx.clock.now() - started;
+    ctx.metrics.branchWait(waited, pod === undefined ? "timeout" : "ready");
+    ctx.log.info({ ...who, waitedMs: waited, ready: pod !== undefined }, "waited for the branch ENI annotation");
+  }
+  const value = pod?.annotations[POD_ENI_ANNOTATION];
+  if (value === undefined) {
+    const since = found.scheduledAt === undefined ? undefined : ctx.clock.now() - found.scheduledAt;
+    const details = `pod ${found.namespace}/${found.name} has the ${POD_ENI_RESOURCE} limit but no annotation yet` +
+      (since === undefined ? "" : `; scheduled ${Math.round(since)} ms ago, the controller is still provisioning its branch ENI`);
+    return fail(ctx, "branch-eni-not-ready", NO_BRANCH_TEXT, { ...who, details });
+  }
+  const parsed = parseBranchAnnotation(value);
+  if (!parsed.ok) {
+    ctx.metrics.podEniError("parseAnnotation");
+    return fail(ctx, "branch-eni-annotation-invalid", `Failed to parse pod-ENI annotation: ${parsed.problem}`, who);
+  }
+  const eni = parsed.eni;
+  ctx.log.info({ ...who, vlanId: eni.vlanId, eniId: eni.eniId, ipv4: eni.privateIp }, `Pod vlandId: ${eni.vlanId}`);
+  // Branch IPs come from the annotation on every call and never enter the datastore (FACTS.md 1.7).
+  return addReply({
+    Success: true,
+    IPAllocationMetadata: [ipMeta(eni.privateIp, -1, 0)],
+    VPCv4CIDRs: [...ctx.node.vpcV4Cidrs()],
+    PodVlanId: eni.vlanId,
+    PodENIMAC: eni.mac,
+    PodENISubnetGW: eni.subnetGateway,
+    ParentIfIndex: ctx.node.trunkIfIndex(),
+  });
+}
+
+function fail(ctx: Ctx, reason: AddFailureReason, text: string, who: Record<string, unknown>): AddNetworkReply {
+  const classification = classify(reason);
+  ctx.metrics.addFailure(reason, classification);
+  const level = classification === "transient-expected" ? "info" : "warn";
+  ctx.log[level]({ ...who, reason, classification }, text);
+  const namespace = typeof who.namespace === "string" ? who.namespace : "";
+  const name = typeof who.name === "string" ? who.name : "";
+  if (ctx.recordFailureEvents && name !== "") {
+    const pod = ctx.cluster.getPod(namespace, name);
+    ctx.cluster.recordEvent({
+      type: "Warning",
+      reason: "AddNetworkFailed",
+      message: text,
+      involvedObject: { kind: "Pod", namespace, name, uid: pod?.uid ?? "" },
+      source: "aws-node",
+      classification,
+      attributes: { reason, containerID: String(who.containerID ?? "") },
+    });
+  }
+  return addReply({ Success: false });
+}

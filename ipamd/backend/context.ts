@@ -1,0 +1,39 @@
+// The backend's resolved dependencies and mutable run-time knobs, shared by add.ts and del.ts.
+
+import type { FailureClass } from "../../cluster/types.js";
+import type { AddFailureReason, BackendDeps, BackendMetrics } from "./types.js";
+import { randomUUID } from "node:crypto";
+
+export interface BackendState {
+  branchWaitMs: number;
+  down: boolean;
+}
+
+export type Ctx = Required<Omit<BackendDeps, "branchWaitMs">> & { state: BackendState };
+
+const noMetrics: BackendMetrics = {
+  addRequest: () => {},
+  delRequest: () => {},
+  addFailure: () => {},
+  podEniError: () => {},
+  branchWait: () => {},
+};
+
+export function resolveDeps(deps: BackendDeps): Ctx {
+  return {
+    datastore: deps.datastore,
+    cluster: deps.cluster,
+    node: deps.node,
+    clock: deps.clock,
+    log: deps.log,
+    metrics: deps.metrics ?? noMetrics,
+    newUid: deps.newUid ?? randomUUID,
+    recordFailureEvents: deps.recordFailureEvents ?? true,
+    state: { branchWaitMs: deps.branchWaitMs ?? 0, down: false },
+  };
+}
+
+/** Only a branch ENI that is still being provisioned clears by itself (DESIGN.md, Classification). */
+export function classify(reason: AddFailureReason): FailureClass {
+  return reason === "branch-eni-not-ready" ? "transient-expected" : "real";
+}

@@ -1,0 +1,100 @@
+// The ports of the AddNetwork/DelNetwork logic: what the backend needs from the datastore, the
+// cluster store, the node and the metrics sink. Injected, so the daemon and the simulated-time
+// scenario runner (FakeClock, in-process) drive the very same code.
+
+import type { ClusterStore, FailureClass } from "../../cluster/types.js";
+import type { Clock } from "../../common/clock.js";
+import type { AddNetworkReply, AddNetworkRequest, DelNetworkReply, DelNetworkRequest } from "../../proto/rpc.js";
+
+/** The datastore's primary key (FACTS.md section 4): (networkName, containerID, ifName). */
+export interface LeaseKey {
+  networkName: string;
+  containerID: string;
+  ifName: string;
+}
+
+export interface LeaseMeta {
+  podNamespace: string;
+  podName: string;
+}
+
+export interface IpAssignment {
+  ipv4: string;
+  /** Device number of the ENI the IP belongs to (0 = primary ENI). */
+  deviceNumber: number;
+  eniId: string;
+}
+
+/**
+ * Secondary-IP leases. assign is idempotent per key and resolves only once the lease is durable
+ * (checkpoint written); on exhaustion it throws with the real text
+ * `AssignPodIPv4Address: no available IP/Prefix addresses`. release resolves undefined for an
+ * unknown key (the real `datastore: unknown pod`).
+ */
+export interface IpDatastore {
+  assign(key: LeaseKey, meta: LeaseMeta): Promise<IpAssignment>;
+  release(key: LeaseKey): Promise<IpAssignment | undefined>;
+}
+
+/** This node as ipamd sees it; functions because the trunk appears after start-up. */
+export interface NodeInfo {
+  readonly nodeName: string;
+  /** The trunk ENI's id, or undefined while the controller has not attached one. */
+  trunkEniId(): string | undefined;
+  /** ifindex of the trunk ENI's host link (ParentIfIndex); 0 when host links are off. */
+  trunkIfIndex(): number;
+  /** VPCv4CIDRs of the reply (the VPC's CIDRs, used by the plugin for SNAT rules). */
+  vpcV4Cidrs(): readonly string[];
+}
+
+/** Why an ADD failed, and whether that failure is expected to clear by itself. */
+export type AddFailureReason =
+  | "branch-eni-not-ready"
+  | "branch-eni-annotation-invalid"
+  | "no-trunk-eni"
+  | "no-available-ip"
+  | "ipamd-down"
+  | "internal";
+
+export interface BackendMetrics {
+  addRequest(): void;
+  delRequest(reason: string): void;
+  addFailure(reason: AddFailureReason, classification: FailureClass): void;
+  /** awscni_pod_eni_error_count{fn}: failures on the branch path, by function. */
+  podEniError(fn: string): void;
+  /** How long AddNetwork waited for the branch ENI (wait-for-branch mode). */
+  branchWait(ms: number, outcome: "ready" | "timeout"): void;
+}
+
+/** pino-shaped: (fields, message). */
+export interface BackendLog {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface BackendDeps {
+  datastore: IpDatastore;
+  cluster: ClusterStore;
+  node: NodeInfo;
+  clock: Clock;
+  log: BackendLog;
+  metrics?: BackendMetrics;
+  /** Bounded wait for the branch ENI annotation, ms; 0 = fail at once like the real ipamd. */
+  branchWaitMs?: number;
+  /** Generates uids for pods first seen at their ADD. */
+  newUid?: () => string;
+  /** Record a Warning event (source aws-node) for each failed ADD. Default true. */
+  recordFailureEvents?: boolean;
+}
+
+export interface Backend {
+  addNetwork(req: AddNetworkRequest, signal?: AbortSignal): Promise<AddNetworkReply>;
+  delNetwork(req: DelNetworkRequest, signal?: AbortSignal): Promise<DelNetworkReply>;
+  setBranchWait(ms: number): void;
+  branchWaitMs(): number;
+  /** Fault `ipamd_down`: AddNetwork/DelNetwork throw HarnessError("unavailable"). */
+  setDown(down: boolean): void;
+  isDown(): boolean;
+}
