@@ -1,0 +1,103 @@
+// Starts the built mock-ipamd (dist/cmd/mock-ipamd.js) on a temp Unix socket and waits for its
+// "ready" log line; for integration tests of the plugin, the runtime, containerd and the daemon.
+// Needs `npm run build` (or BUILD_ALLOW_TYPE_ERRORS=1 npm run build) first.
+
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { cniBackendClient, controlClient } from "../../ipamd/server/control-client.js";
+import type { CniBackendClient, ControlClient } from "../../ipamd/server/control-client.js";
+
+export { cniBackendClient, controlClient };
+export type { CniBackendClient, ControlClient };
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const DAEMON_JS = join(REPO_ROOT, "dist", "cmd", "mock-ipamd.js");
+
+export interface StartDaemonOptions {
+  /** Extra flags, e.g. ["--provisioning-delay", "500ms", "--sgp-namespace", "sgp"]. */
+  args?: string[];
+  env?: Record<string, string>;
+  /** Reuse a state dir (restart from its checkpoint); a fresh temp dir otherwise. */
+  stateDir?: string;
+  /** How long to wait for the ready line (default 20 s). */
+  readyTimeoutMs?: number;
+  /** Default "off" so tests never touch the host's links; pass "auto" or "on" to get them. */
+  hostLinks?: "auto" | "on" | "off";
+}
+
+export interface StartedDaemon {
+  /** unix:///.../ipamd.sock: the netconf's ipamdAddress. */
+  address: string;
+  socketPath: string;
+  stateDir: string;
+  introspectionUrl: string;
+  metricsUrl: string;
+  process: ChildProcess;
+  control: ControlClient;
+  /** Every JSON log line so far, parsed. */
+  logs: Record<string, unknown>[];
+  /** SIGTERM (default) waits for a clean exit; SIGKILL kills at once. Removes the temp state dir only when it created it and keepState is false. */
+  stop(signal?: "SIGTERM" | "SIGKILL", opts?: { keepState?: boolean }): Promise<number | null>;
+}
+
+export async function startDaemon(opts: StartDaemonOptions = {}): Promise<StartedDaemon> {
+  const ownDir = opts.stateDir === undefined;
+  const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "mock-ipamd-"));
+  const socketPath = join(stateDir, "ipamd.sock");
+  const args = [
+    DAEMON_JS, "--listen", `unix://${socketPath}`, "--state-dir", stateDir,
+    "--introspection", "127.0.0.1:0", "--metrics", "127.0.0.1:0",
+    "--host-links", opts.hostLinks ?? "off", ...(opts.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => void (stderr += d.toString()));
+  const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
+  const ready = await new Promise<Record<string, unknown>>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`mock-ipamd not ready after ${opts.readyTimeoutMs ?? 20_000} ms; stderr: ${stderr}`)), opts.readyTimeoutMs ?? 20_000);
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      let rec: Record<string, unknown>;
+      try {
+        rec = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      logs.push(rec);
+      if (rec.msg === "ready") {
+        clearTimeout(timer);
+        res(rec);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`mock-ipamd exited with ${code} before ready; stderr: ${stderr}; logs: ${JSON.stringify(logs.slice(-5))}`));
+    });
+  });
+  const address = `unix://${socketPath}`;
+  const control = controlClient(address);
+  return {
+    address,
+    socketPath,
+    stateDir,
+    introspectionUrl: `http://${String(ready.introspection)}`,
+    metricsUrl: `http://${String(ready.metrics)}/metrics`,
+    process: child,
+    control,
+    logs,
+    async stop(signal = "SIGTERM", stopOpts = {}) {
+      control.close();
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const code = await exited;
+      clearTimeout(kill);
+      if (ownDir && stopOpts.keepState !== true) rmSync(stateDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
