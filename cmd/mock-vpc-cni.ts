@@ -1,0 +1,68 @@
+// Entry point of the mock-vpc-cni binary: wires process env, stdin and stdout into the dispatcher.
+// Everything a verb needs (gRPC client, dataplane) is imported lazily so VERSION starts fast.
+import { closeSync, openSync, writeSync } from "node:fs";
+import { createLogger, type Logger } from "../plugin/cni/log.js";
+import { MAX_NETCONF_BYTES, type NetConf } from "../plugin/cni/netconf.js";
+import { runPlugin, type VerbTable } from "../plugin/cni/skel.js";
+
+/** Reads stdin up to one byte past the cap, so the dispatcher can refuse huge input clearly. */
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    if (size > MAX_NETCONF_BYTES) break;
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Synchronous writes: the process exits right after, and stdout must hold the whole document. */
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text);
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off);
+}
+
+/** pluginLogFile when set (appended, like aws-cni's plugin.log), else stderr. */
+function openLog(conf: NetConf): Logger {
+  if (conf.pluginLogFile === "" || conf.pluginLogFile === "stderr") {
+    return createLogger(conf.pluginLogLevel, (l) => writeAll(2, l));
+  }
+  const path = conf.pluginLogFile;
+  return createLogger(conf.pluginLogLevel, (line) => {
+    const fd = openSync(path, "a", 0o644);
+    try {
+      writeAll(fd, line);
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+const lazyVerbs: VerbTable = {
+  add: async (a, log) => (await import("../plugin/verbs/table.js")).processVerbs.add(a, log),
+  del: async (a, log) => (await import("../plugin/verbs/table.js")).processVerbs.del(a, log),
+  check: async (a, log) => (await import("../plugin/verbs/table.js")).processVerbs.check(a, log),
+  gc: async (a, log) => (await import("../plugin/verbs/table.js")).processVerbs.gc(a, log),
+  status: async (a, log) => (await import("../plugin/verbs/table.js")).processVerbs.status(a, log),
+};
+
+// No top-level await: bun's --bytecode build emits CommonJS, which does not allow it.
+void runPlugin(
+  {
+    env: process.env,
+    readStdin,
+    stdout: (t) => writeAll(1, t),
+    stderr: (t) => writeAll(2, t),
+    openLog,
+  },
+  lazyVerbs,
+).then(
+  // Exit at once: an idle gRPC channel or stdin listener must not keep the runtime waiting.
+  (code) => process.exit(code),
+  (e: unknown) => {
+    writeAll(2, `mock-vpc-cni: internal error: ${String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,127 @@
+// Conversion between result versions (model: Go pkg/types/internal/convert.go): a table from the
+// newest type to each version for printing, and a parser that lifts a prevResult of any supported
+// version to the newest type.
+import { CniCode, CniError } from "./errors.js";
+import type { Result040, IPConfig040 } from "./types040.js";
+import type { Interface100, Result100, Route100 } from "./types100.js";
+import type { Dns, Interface110, IPConfig110, Result110, Route110 } from "./types110.js";
+import type { CniVersion } from "./version.js";
+
+export type AnyResult = Result110 | Result100 | Result040;
+
+function iface100(i: Interface110): Interface100 {
+  const out: Interface100 = { name: i.name };
+  if (i.mac !== undefined) out.mac = i.mac;
+  if (i.sandbox !== undefined) out.sandbox = i.sandbox;
+  return out;
+}
+
+function route100(r: Route110): Route100 {
+  return r.gw === undefined ? { dst: r.dst } : { dst: r.dst, gw: r.gw };
+}
+
+function withCommon<T extends { interfaces?: unknown; routes?: unknown; dns?: Dns }>(r: Result110, out: T): T {
+  if (r.interfaces !== undefined) out.interfaces = r.interfaces.map(iface100);
+  if (r.routes !== undefined) out.routes = r.routes.map(route100);
+  if (r.dns !== undefined) out.dns = r.dns;
+  return out;
+}
+
+function ipVersion(address: string): "4" | "6" {
+  return address.includes(":") ? "6" : "4";
+}
+
+function to040(r: Result110, cniVersion: Result040["cniVersion"]): Result040 {
+  const out = withCommon<Result040>(r, { cniVersion });
+  if (r.ips !== undefined) {
+    out.ips = r.ips.map((ip): IPConfig040 => ({ version: ipVersion(ip.address), ...ip }));
+  }
+  return out;
+}
+
+function to100(r: Result110): Result100 {
+  const out = withCommon<Result100>(r, { cniVersion: "1.0.0" });
+  if (r.ips !== undefined) out.ips = r.ips.map((ip) => ({ ...ip }));
+  return out;
+}
+
+const FROM_LATEST: Record<CniVersion, (r: Result110) => AnyResult> = {
+  "0.3.0": (r) => to040(r, "0.3.0"),
+  "0.3.1": (r) => to040(r, "0.3.1"),
+  "0.4.0": (r) => to040(r, "0.4.0"),
+  "1.0.0": to100,
+  "1.1.0": (r) => ({ ...r, cniVersion: "1.1.0" }),
+};
+
+/** The newest result in the requested version's shape (done once, when printing). */
+export function convertResult(r: Result110, to: CniVersion): AnyResult {
+  return FROM_LATEST[to](r);
+}
+
+type Json = Record<string, unknown>;
+
+function bad(what: string): CniError {
+  return new CniError(CniCode.InvalidNetworkConfig, `could not parse prevResult: ${what}`);
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function pick<T>(o: Json, key: string, type: "string" | "number", where: string, into: T): void {
+  const v = o[key];
+  if (v === undefined || v === null) return;
+  if (typeof v !== type) throw bad(`${where}.${key} must be a ${type}`);
+  (into as Json)[key] = v;
+}
+
+function list(o: Json, key: string): Json[] | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || !v.every(isObject)) throw bad(`${key} must be an array of objects`);
+  return v;
+}
+
+function parseInterface(o: Json, i: number): Interface110 {
+  const where = `interfaces[${i}]`;
+  if (typeof o.name !== "string") throw bad(`${where}.name must be a string`);
+  const out: Interface110 = { name: o.name };
+  for (const k of ["mac", "sandbox", "socketPath", "pciID"]) pick(o, k, "string", where, out);
+  pick(o, "mtu", "number", where, out);
+  return out;
+}
+
+function parseIp(o: Json, i: number, count: number): IPConfig110 {
+  const where = `ips[${i}]`;
+  if (typeof o.address !== "string" || !o.address.includes("/")) throw bad(`${where}.address must be a CIDR string`);
+  const out: IPConfig110 = { address: o.address };
+  pick(o, "interface", "number", where, out);
+  pick(o, "gateway", "string", where, out);
+  if (out.interface !== undefined && (out.interface < 0 || out.interface >= count)) {
+    throw bad(`${where}.interface ${out.interface} is not an index of interfaces`);
+  }
+  return out;
+}
+
+function parseRoute(o: Json, i: number): Route110 {
+  const where = `routes[${i}]`;
+  if (typeof o.dst !== "string") throw bad(`${where}.dst must be a string`);
+  const out: Route110 = { dst: o.dst };
+  pick(o, "gw", "string", where, out);
+  for (const k of ["mtu", "advmss", "priority", "table", "scope"]) pick(o, k, "number", where, out);
+  return out;
+}
+
+/** A prevResult (in the config's version) lifted to the newest type; `version` on ips is dropped. */
+export function parsePrevResult(raw: unknown): Result110 {
+  if (!isObject(raw)) throw bad("not a JSON object");
+  const out: Result110 = { cniVersion: "1.1.0" };
+  const interfaces = list(raw, "interfaces")?.map(parseInterface);
+  if (interfaces !== undefined) out.interfaces = interfaces;
+  const ips = list(raw, "ips")?.map((o, i) => parseIp(o, i, interfaces?.length ?? 0));
+  if (ips !== undefined) out.ips = ips;
+  const routes = list(raw, "routes")?.map(parseRoute);
+  if (routes !== undefined) out.routes = routes;
+  if (isObject(raw.dns)) out.dns = raw.dns as Dns;
+  return out;
+}
