@@ -1,0 +1,251 @@
+// Public types of the fake VPC resource controller and fake EC2: configuration, faults, the
+// provisioning delay, and the records the harness reads to draw provisioning windows and count calls.
+
+import type { Clock } from "../common/clock.js";
+import type { ClusterStore } from "../cluster/types.js";
+
+/** A source of uniform numbers in [0, 1); seedable so scenarios replay exactly. */
+export interface Rng {
+  next(): number;
+}
+
+/**
+ * The time a branch ENI takes beyond the three EC2 calls (their latency and rate limiting are
+ * modelled separately). It stands for what the real path spends outside the API calls: the
+ * controller's informer + work-queue latency, EC2's asynchronous ENI set-up, and the PATCH round
+ * trip. Sampled once per branch ENI, after AssociateTrunkInterface and before the annotation PATCH.
+ */
+export type ProvisioningDelay =
+  | { kind: "fixed"; fixedMs: number }
+  | { kind: "uniform"; minMs: number; maxMs: number }
+  /** Truncated at 0. */
+  | { kind: "normal"; meanMs: number; stddevMs: number }
+  /** meanMs/stddevMs are those of the delay itself (not of its logarithm). */
+  | { kind: "lognormal"; meanMs: number; stddevMs: number };
+
+/** EC2-side faults (the fake EC2 answers with the real error codes). */
+export interface Ec2Faults {
+  /** Fraction of calls answered `RequestLimitExceeded` (server-side throttling). */
+  throttleRate: number;
+  /** Fraction of calls answered `InternalError` (a failed call). */
+  failureRate: number;
+  /** When true CreateNetworkInterface answers `InsufficientFreeAddressesInSubnet`. */
+  subnetExhausted: boolean;
+}
+
+/** Controller-side faults; mirror harness.v1.Faults (minus ipamd_down, which is ipamd's). */
+export interface ControllerFaults {
+  ec2ThrottleRate: number;
+  /** Fraction of EC2 calls failing with `InternalError`. */
+  ec2FailureRate: number;
+  /** Fraction of branch allocations failing outright (event BranchAllocationFailed). */
+  branchAllocationFailureRate: number;
+  /** Fraction of annotation PATCHes failing (event BranchENIAnnotationFailed). */
+  annotationFailureRate: number;
+  /** > 0: pretend every node has this many branch ENIs; -1: no override. */
+  branchCapacityOverride: number;
+  /** CreateNetworkInterface answers InsufficientFreeAddressesInSubnet. */
+  subnetExhausted: boolean;
+}
+
+export interface Ec2Config {
+  /** Client-side token bucket, as the real controller's EC2 client: 12 QPS, burst 18. */
+  qps: number;
+  burst: number;
+  /** Latency of each call once it has its token. */
+  callLatencyMs: number;
+  /** SDK standard retryer: max attempts for throttled/5xx calls (the controller uses 3). */
+  maxAttempts: number;
+  /** Subnet of ordinary (warm-pool) ENIs and of trunk ENIs. */
+  primarySubnetCidr: string;
+  /** Subnet branch ENIs get their IPs from. */
+  branchSubnetCidr: string;
+}
+
+export interface ControllerConfig {
+  /** Pod ENI workers (real: PodENIDefaultWorker = 30). */
+  workers: number;
+  /** Branch ENI cooldown before DeleteNetworkInterface (real: default 60 s, minimum 30 s). */
+  cooldownMs: number;
+  /** How often a node's delete queue is processed (real: requeue every 30 s). */
+  deleteQueueIntervalMs: number;
+  /** Work-queue retries on error before giving up (real: WorkQueueDefaultMaxRetries = 5). */
+  maxRetries: number;
+  /** First per-item back-off of the work queue (client-go: 5 ms, doubling, capped at maxBackoffMs). */
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  provisioningDelay: ProvisioningDelay;
+  faults: ControllerFaults;
+  ec2: Ec2Config;
+}
+
+/** A ControllerConfig where every field may be omitted (defaults fill the rest). */
+export type ControllerOptions = Partial<Omit<ControllerConfig, "faults" | "ec2">> & {
+  faults?: Partial<ControllerFaults>;
+  ec2?: Partial<Ec2Config>;
+};
+
+export type Ec2Action =
+  | "CreateNetworkInterface"
+  | "CreateNetworkInterfacePermission"
+  | "AssociateTrunkInterface"
+  | "AttachNetworkInterface"
+  | "DetachNetworkInterface"
+  | "DeleteNetworkInterface";
+
+/** One HTTP attempt of an EC2 call (retries appear as separate records with attempt > 1). */
+export interface Ec2CallRecord {
+  action: Ec2Action;
+  attempt: number;
+  /** When the call was asked for, when it got its rate-limit token, when it answered. */
+  requestedAt: number;
+  startedAt: number;
+  endedAt: number;
+  /** '' on success, else the EC2 error code (RequestLimitExceeded, InternalError, ...). */
+  errorCode: string;
+  eniId: string;
+}
+
+export type EniKind = "primary" | "trunk" | "branch" | "secondary";
+export type EniState = "available" | "attaching" | "attached" | "associated" | "cooldown" | "deleted";
+
+export interface NetworkInterface {
+  eniId: string;
+  mac: string;
+  kind: EniKind;
+  subnetCidr: string;
+  privateIps: readonly string[];
+  securityGroupIds: readonly string[];
+  /** Node the ENI is attached to (trunk/ordinary) or associated through (branch); '' if none. */
+  nodeName: string;
+  deviceNumber: number;
+  vlanId: number;
+  associationId: string;
+  state: EniState;
+  podNamespace: string;
+  podName: string;
+  podUid: string;
+}
+
+/** What H3's ipamd EniAttacher needs from an attached ordinary ENI. */
+export interface AttachedEni {
+  eniId: string;
+  mac: string;
+  deviceNumber: number;
+  subnetCidr: string;
+  /** Primary IP first, then the secondary IPs. */
+  ips: string[];
+}
+
+/** The annotation element the controller writes (key order as the real ENIDetails JSON). */
+export interface BranchEniAnnotation {
+  eniId: string;
+  ifAddress: string;
+  privateIp: string;
+  ipv6Addr: string;
+  vlanId: number;
+  subnetCidr: string;
+  subnetV6Cidr: string;
+  associationID: string;
+}
+
+export type ProvisioningOutcome = "allocated" | "failed" | "annotation-failed" | "abandoned" | "in-progress";
+
+/** One provisioning attempt of one pod: the window the timeline draws. */
+export interface ProvisioningRecord {
+  namespace: string;
+  name: string;
+  uid: string;
+  nodeName: string;
+  attempt: number;
+  /** When the pod's job was picked by a worker / when it was first queued. */
+  queuedAt: number;
+  startedAt: number;
+  /** After the three EC2 calls; undefined until then. */
+  ec2DoneAt: number | undefined;
+  endedAt: number | undefined;
+  delayMs: number;
+  outcome: ProvisioningOutcome;
+  eniId: string;
+  vlanId: number;
+  error: string;
+}
+
+export interface NodeInfo {
+  name: string;
+  instanceType: string;
+  /** 0 when the instance type has no trunking (t3.medium). */
+  branchLimit: number;
+  trunkEniId: string;
+  trunkMac: string;
+  primaryEniId: string;
+  primaryMac: string;
+  primaryIp: string;
+  subnetCidr: string;
+}
+
+export interface AddNodeSpec {
+  name: string;
+  instanceType: string;
+  labels?: Record<string, string>;
+}
+
+export interface FakeEc2 {
+  createNetworkInterface(
+    req: { kind: EniKind; subnet: "primary" | "branch"; secondaryIpCount?: number; securityGroupIds?: string[]; description?: string },
+    signal?: AbortSignal,
+  ): Promise<NetworkInterface>;
+  createNetworkInterfacePermission(eniId: string, signal?: AbortSignal): Promise<void>;
+  associateTrunkInterface(req: { trunkEniId: string; branchEniId: string; vlanId: number }, signal?: AbortSignal): Promise<string>;
+  /** Attaches to the node at deviceIndex (lowest free index when omitted); returns the device number. */
+  attachNetworkInterface(req: { eniId: string; nodeName: string; deviceIndex?: number }, signal?: AbortSignal): Promise<number>;
+  detachNetworkInterface(eniId: string, signal?: AbortSignal): Promise<void>;
+  deleteNetworkInterface(eniId: string, signal?: AbortSignal): Promise<void>;
+  /** Bookkeeping used by the controller (no EC2 call, no rate limit). */
+  describe(eniId: string): NetworkInterface | undefined;
+  list(filter?: { nodeName?: string; kind?: EniKind }): NetworkInterface[];
+  tagPod(eniId: string, pod: { namespace: string; name: string; uid: string }, state: EniState): void;
+  callLog(): readonly Ec2CallRecord[];
+  setFaults(faults: Partial<Ec2Faults>): Ec2Faults;
+  getFaults(): Ec2Faults;
+}
+
+/** Adapter target for ipamd's warm pool (H3's EniAttacher). */
+export interface EniAttacher {
+  attachEni(signal?: AbortSignal): Promise<AttachedEni>;
+  detachEni(eniId: string, signal?: AbortSignal): Promise<void>;
+}
+
+export interface VpcResourceController {
+  /** Subscribes to the store's pod watch and enqueues pods already present. */
+  start(): void;
+  /** Cancels timers and in-flight work; the store is left as is. */
+  stop(): void;
+  /** Node join: creates the primary and (when the type trunks) the trunk ENI, advertises capacity. */
+  addNode(spec: AddNodeSpec, signal?: AbortSignal): Promise<NodeInfo>;
+  getNode(name: string): NodeInfo | undefined;
+  /** An EniAttacher for ipamd's warm pool on that node (CreateNetworkInterface + AttachNetworkInterface). */
+  eniAttacher(nodeName: string, opts: { ipsPerEni: number }): EniAttacher;
+
+  setProvisioningDelay(delay: ProvisioningDelay): ProvisioningDelay;
+  getProvisioningDelay(): ProvisioningDelay;
+  setFaults(faults: Partial<ControllerFaults>): ControllerFaults;
+  getFaults(): ControllerFaults;
+
+  /** Every ENI EC2 knows about (primary, trunk, branch, ordinary). */
+  listEnis(filter?: { nodeName?: string; kind?: EniKind }): NetworkInterface[];
+  provisioningRecords(): readonly ProvisioningRecord[];
+  ec2CallLog(): readonly Ec2CallRecord[];
+  /** Jobs queued, running, or waiting on a timer (back-off, capacity requeue, delete queue). */
+  pendingWork(): { queued: number; running: number; timers: number };
+  readonly ec2: FakeEc2;
+  readonly config: Readonly<ControllerConfig>;
+}
+
+export interface ControllerDeps {
+  clock: Clock;
+  store: ClusterStore;
+  rng: Rng;
+  /** Optional structured log sink (pino-like); nothing is logged when absent. */
+  log?: (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+}
