@@ -1,0 +1,53 @@
+// Wraps the SVG timeline in a standalone HTML page: a legend that explains each colour, the
+// picture (hover any bar or marker for details) and a per-pod summary table.
+
+import { formatDuration } from "../../common/duration.js";
+import { renderTimelineSvg } from "./render.js";
+import { esc } from "./svg.js";
+import { LEGEND } from "./style.js";
+import { DEFS } from "./style.js";
+import type { PodTimeline, RenderOptions, TimelineData } from "./types.js";
+
+function legendHtml(): string {
+  const items = LEGEND.map(
+    (l) => `<li><svg width="14" height="12">${DEFS}<rect width="14" height="12" fill="${l.fill}"/></svg> ${esc(l.label)}</li>`,
+  );
+  return `<ul class="legend">${items.join("")}</ul>`;
+}
+
+function podRowHtml(p: PodTimeline, runStart: number): string {
+  const failed = p.attempts.filter((a) => a.outcome === "failed");
+  const transient = failed.filter((a) => a.classification === "transient-expected").length;
+  const cells = [
+    `${p.namespace}/${p.name}`,
+    p.nodeName,
+    p.branch ? "yes" : "no",
+    `+${formatDuration(p.createdAt - runStart)}`,
+    p.runningAt === undefined ? "not running" : formatDuration(p.runningAt - p.createdAt),
+    String(p.attempts.length),
+    `${transient} transient-expected, ${failed.length - transient} real`,
+    p.provisioning?.vlanId === undefined ? "" : String(p.provisioning.vlanId),
+  ];
+  return `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`;
+}
+
+const TABLE_LIMIT = 200;
+
+export function renderTimelineHtml(data: TimelineData, options: RenderOptions = {}): string {
+  const head = ["pod", "node", "branch ENI", "created", "time to running", "sandbox attempts", "failures", "vlan"];
+  const rows = data.pods.slice(0, TABLE_LIMIT).map((p) => podRowHtml(p, data.runStart));
+  const more = data.pods.length > TABLE_LIMIT ? `<p>… and ${data.pods.length - TABLE_LIMIT} more pods.</p>` : "";
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(data.title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:16px;color:#222}ul.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 18px}
+table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;padding:2px 6px;text-align:left}.picture{overflow-x:auto}</style>
+</head><body>
+<h1>${esc(data.title)}</h1>
+<p>Hover a bar or a marker for its details. Time runs left to right from the start of the run.</p>
+${legendHtml()}
+<div class="picture">${renderTimelineSvg(data, options)}</div>
+<h2>Pods</h2>
+<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>${more}
+</body></html>
+`;
+}

@@ -1,0 +1,8 @@
+// The timeline picture: types and the SVG / HTML renderers (pure functions data -> string).
+
+export type { AttemptOutcome, PodTimeline, ProvisioningWindow, RenderOptions, SandboxAttempt, TimelineData } from "./types.js";
+export { renderTimelineSvg } from "./render.js";
+export { renderTimelineHtml } from "./html.js";
+export { timelineFormat, writeTimeline } from "./write.js";
+export { distribution, timesToRunning } from "./stats.js";
+export type { Distribution } from "./stats.js";
