@@ -1,0 +1,79 @@
+// Runs `ip -batch -` (optionally inside a netns through nsenter) with a deadline, and parses which
+// batch lines failed: iproute2 prints the error, then "Command failed -:<line>" for each failure.
+import { execa } from "execa";
+
+export interface BatchOptions {
+  /** Netns path to enter (nsenter --net=PATH); absent: the plugin's own (host) netns. */
+  netns?: string;
+  /** `-force`: keep going after a failed line (teardown); otherwise iproute2 stops at the first. */
+  force?: boolean;
+  /** `-j`: JSON output, one array per `show` line. */
+  json?: boolean;
+}
+
+export interface BatchFailure {
+  /** 1-based line number in the batch. */
+  line: number;
+  message: string;
+}
+
+export interface BatchResult {
+  exitCode: number;
+  stdout: string;
+  failures: BatchFailure[];
+}
+
+/** The process boundary of the dataplane: tests substitute a fake that records the lines. */
+export type BatchRunner = (lines: readonly string[], opts: BatchOptions, signal: AbortSignal) => Promise<BatchResult>;
+
+export interface ExecPaths {
+  ipPath: string;
+  nsenterPath: string;
+}
+
+const FAILED_RE = /^Command failed (?:-|\S+):(\d+)$/;
+
+/** Assigns the error lines printed before each "Command failed -:N" to line N. */
+export function parseBatchStderr(stderr: string): BatchFailure[] {
+  const failures: BatchFailure[] = [];
+  let pending: string[] = [];
+  for (const raw of stderr.split("\n")) {
+    const text = raw.trim();
+    if (text === "") continue;
+    const m = FAILED_RE.exec(text);
+    if (m === null) {
+      pending.push(text);
+      continue;
+    }
+    failures.push({ line: Number(m[1]), message: pending.join("; ") || "failed" });
+    pending = [];
+  }
+  // Errors before iproute2 could run any line (bad netns, missing binary) have no line number.
+  if (pending.length > 0) failures.push({ line: 0, message: pending.join("; ") });
+  return failures;
+}
+
+export function argvFor(paths: ExecPaths, opts: BatchOptions): { file: string; args: string[] } {
+  const ipArgs = [...(opts.force === true ? ["-force"] : []), ...(opts.json === true ? ["-j"] : []), "-batch", "-"];
+  if (opts.netns === undefined) return { file: paths.ipPath, args: ipArgs };
+  return { file: paths.nsenterPath, args: [`--net=${opts.netns}`, "--", paths.ipPath, ...ipArgs] };
+}
+
+/** The real runner: one process per batch, argument arrays only (no shell), killed on abort. */
+export function execaBatchRunner(paths: ExecPaths): BatchRunner {
+  return async (lines, opts, signal) => {
+    const { file, args } = argvFor(paths, opts);
+    const r = await execa(file, args, {
+      input: lines.join("\n") + "\n",
+      reject: false,
+      cancelSignal: signal,
+      forceKillAfterDelay: 1000,
+      stripFinalNewline: false,
+      env: { LC_ALL: "C" },
+      extendEnv: true,
+    });
+    if (r.isCanceled) throw signal.reason ?? new Error("ip batch aborted");
+    if (r.failed && r.exitCode === undefined) throw new Error(`cannot run ${file}: ${r.shortMessage}`);
+    return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), failures: parseBatchStderr(String(r.stderr)) };
+  };
+}

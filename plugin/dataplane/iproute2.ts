@@ -1,0 +1,190 @@
+// The real pod dataplane: iproute2 batches on the host and inside the pod's netns (FACTS.md
+// section 3), the branch ENI as an 802.1Q link or, on kernels without 802.1Q, a macvlan fallback.
+import { existsSync } from "node:fs";
+import { CniCode, CniError } from "../cni/errors.js";
+import { applyHostSteps, isAlreadyGone } from "./apply.js";
+import { execaBatchRunner, type BatchRunner } from "./batch.js";
+import { containerMac, hostVethMac, normalizeMac } from "./mac.js";
+import { vlanLinkName } from "./names.js";
+import { buildSetupPlan, buildTeardownPlan, undoLines, type SetupContext } from "./plan.js";
+import { sysfsLinks, type LinkLookup } from "./sysfs.js";
+import type { Dataplane, PodInterfaces, PodNetworkSpec, TeardownSpec } from "./types.js";
+import { branchLinkKind } from "./vlan-support.js";
+import { parseSnapshot, verifyPod } from "./verify.js";
+
+/** Minimal structured logger (the plugin's log file); every method optional to call. */
+export interface DataplaneLogger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Iproute2Options {
+  log?: DataplaneLogger;
+  /** Default /usr/sbin/ip (Debian), then /sbin/ip, then "ip" from PATH. */
+  ipPath?: string;
+  /** Default /usr/bin/nsenter, then "nsenter" from PATH. */
+  nsenterPath?: string;
+  /** Where the 802.1Q probe's answer is cached; default /run/mock-vpc-cni. */
+  stateDir?: string;
+  /** Force the branch link kind instead of probing (tests, or a known kernel). */
+  branchLinkKind?: "vlan" | "macvlan";
+  /** Test seams: the process boundary and the sysfs reader. */
+  runner?: BatchRunner;
+  links?: LinkLookup;
+}
+
+const silent: DataplaneLogger = { debug: () => {}, info: () => {}, warn: () => {} };
+
+function firstExisting(candidates: readonly string[], fallback: string): string {
+  return candidates.find((p) => existsSync(p)) ?? fallback;
+}
+
+export function createIproute2Dataplane(opts: Iproute2Options = {}): Dataplane {
+  const log = opts.log ?? silent;
+  const run =
+    opts.runner ??
+    execaBatchRunner({
+      ipPath: opts.ipPath ?? firstExisting(["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"], "ip"),
+      nsenterPath: opts.nsenterPath ?? firstExisting(["/usr/bin/nsenter", "/bin/nsenter"], "nsenter"),
+    });
+  const links = opts.links ?? sysfsLinks();
+  const stateDir = opts.stateDir ?? "/run/mock-vpc-cni";
+  const d: Deps = { log, run, links, stateDir, forcedKind: opts.branchLinkKind };
+  return {
+    setup: (spec, signal) => setup(d, spec, signal),
+    teardown: (spec, signal) => teardown(d, spec, signal),
+    check: (spec, signal) => check(d, spec, signal),
+  };
+}
+
+interface Deps {
+  log: DataplaneLogger;
+  run: BatchRunner;
+  links: LinkLookup;
+  stateDir: string;
+  forcedKind: "vlan" | "macvlan" | undefined;
+}
+
+function requireNetns(netns: string, verb: string): void {
+  // Code 3 (container unknown): no netns means no container to configure; nothing is created.
+  if (netns === "" || !existsSync(netns)) {
+    throw new CniError(CniCode.UnknownContainer, `${verb}: network namespace "${netns}" does not exist`, {
+      details: "CNI_NETNS must name an existing network namespace (a bind-mounted netns file or /proc/<pid>/ns/net)",
+    });
+  }
+}
+
+/** Trunk link and link kind for a branch pod; everything found before anything is created. */
+async function branchContext(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promise<SetupContext["trunk"]> {
+  const b = spec.branch;
+  if (b === undefined) return undefined;
+  const trunk = d.links.nameByIndex(b.parentIfIndex);
+  if (trunk === undefined) {
+    throw new CniError(CniCode.Generic, "add command: failed to setup network", {
+      details: `no host link has ifindex ${b.parentIfIndex} (ParentIfIndex, the trunk ENI's link)`,
+    });
+  }
+  if (normalizeMac(b.eniMac) === undefined) {
+    throw new CniError(CniCode.Generic, "add command: failed to setup network", {
+      details: `PodENIMAC "${b.eniMac}" is not a MAC address`,
+    });
+  }
+  const kind = d.forcedKind ?? (await branchLinkKind(d.stateDir, d.run, signal)).kind;
+  if (kind === "macvlan") {
+    d.log.warn("kernel has no 802.1Q VLAN links: branch ENI link is a macvlan with the VLAN link's name and MAC", {
+      link: vlanLinkName(b.vlanId),
+      trunk,
+      vlanId: b.vlanId,
+    });
+  }
+  return { name: trunk, kind };
+}
+
+async function setup(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promise<PodInterfaces> {
+  requireNetns(spec.netns, "add command");
+  const trunk = await branchContext(d, spec, signal);
+  const hostMac = hostVethMac(spec.hostVethName);
+  const cMac = containerMac(spec.containerId, spec.ifName);
+  const branchSpec = spec.branch === undefined ? spec : { ...spec, branch: { ...spec.branch, eniMac: normalizeMac(spec.branch.eniMac) ?? "" } };
+  // Links an earlier sandbox of this pod left behind are removed first, as aws-cni does.
+  const stale = [spec.hostVethName, ...(spec.branch ? [vlanLinkName(spec.branch.vlanId)] : [])].filter((n) =>
+    d.links.exists(n),
+  );
+  if (stale.length > 0) d.log.info("removing stale host links", { links: stale });
+  const ctx: SetupContext = { hostMac, containerMac: cMac, staleHostLinks: stale, ...(trunk ? { trunk } : {}) };
+  const plan = buildSetupPlan(branchSpec, ctx);
+  const host = await applyHostSteps(plan.host, d.run, signal);
+  if (host.failure !== undefined) {
+    await undo(d, host.done, signal);
+    throw setupError(spec, "host", host.failure.line, host.failure.message);
+  }
+  const pod = await d.run(plan.pod, { netns: spec.netns }, signal);
+  if (pod.exitCode !== 0) {
+    await undo(d, host.done, signal);
+    const f = pod.failures.find((x) => x.line > 0) ?? pod.failures[0];
+    throw setupError(spec, "pod", plan.pod[(f?.line ?? 1) - 1] ?? "", f?.message ?? `exit ${pod.exitCode}`);
+  }
+  return interfaces(spec, hostMac, cMac, trunk?.kind);
+}
+
+function interfaces(spec: PodNetworkSpec, hostMac: string, cMac: string, kind: "vlan" | "macvlan" | undefined): PodInterfaces {
+  const out: PodInterfaces = {
+    hostVeth: { name: spec.hostVethName, mac: hostMac },
+    container: { name: spec.ifName, mac: cMac, sandbox: spec.netns },
+  };
+  if (spec.branch !== undefined && kind !== undefined) {
+    out.vlan = { name: vlanLinkName(spec.branch.vlanId), mac: normalizeMac(spec.branch.eniMac) ?? "", kind };
+  }
+  return out;
+}
+
+function setupError(spec: PodNetworkSpec, side: "host" | "pod", line: string, message: string): CniError {
+  // The real plugin's wrap (cmd/routed-eni-cni-plugin/cni.go), with the failed command as details.
+  return new CniError(CniCode.Generic, "add command: failed to setup network", {
+    details: `container ${spec.containerId}: ${side} side "ip ${line}": ${message}; everything created was removed`,
+  });
+}
+
+async function undo(d: Deps, done: Parameters<typeof undoLines>[0], signal: AbortSignal): Promise<void> {
+  const lines = undoLines(done);
+  if (lines.length === 0) return;
+  // Undo must run even when the caller's deadline has passed, or the failure leaks links.
+  const r = await d.run(lines, { force: true }, signal.aborted ? AbortSignal.timeout(5000) : signal);
+  const bad = r.failures.filter((f) => !isAlreadyGone(f.message));
+  if (bad.length > 0) d.log.warn("undo of a failed setup left something behind", { failures: bad });
+}
+
+async function teardown(d: Deps, spec: TeardownSpec, signal: AbortSignal): Promise<void> {
+  const lines = buildTeardownPlan(spec);
+  const r = await d.run(lines, { force: true }, signal);
+  const bad = r.failures.filter((f) => !isAlreadyGone(f.message));
+  if (bad.length === 0) return;
+  const what = bad.map((f) => `"ip ${lines[f.line - 1] ?? "?"}": ${f.message}`).join("; ");
+  throw new CniError(CniCode.Generic, "del cmd: failed to teardown pod network", {
+    details: `container ${spec.containerId}: ${what}`,
+  });
+}
+
+async function check(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promise<void> {
+  requireNetns(spec.netns, "check command");
+  const r = await d.run(["link show", "addr show", "route show", "neigh show"], { netns: spec.netns, json: true }, signal);
+  if (r.exitCode !== 0) {
+    throw new CniError(CniCode.IoFailure, "check command: cannot read the pod network", {
+      details: r.failures.map((f) => f.message).join("; "),
+    });
+  }
+  const problems = verifyPod(spec, parseSnapshot(r.stdout), {
+    host: hostVethMac(spec.hostVethName),
+    container: containerMac(spec.containerId, spec.ifName),
+  });
+  if (!d.links.exists(spec.hostVethName)) problems.push(`host veth ${spec.hostVethName} missing`);
+  if (spec.branch && !d.links.exists(vlanLinkName(spec.branch.vlanId))) {
+    problems.push(`branch ENI link ${vlanLinkName(spec.branch.vlanId)} missing`);
+  }
+  if (problems.length > 0) {
+    throw new CniError(CniCode.Generic, "check command: pod network does not match", {
+      details: `container ${spec.containerId}: ${problems.join("; ")}`,
+    });
+  }
+}
