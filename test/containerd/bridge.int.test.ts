@@ -1,0 +1,70 @@
+// containerd CRI with Debian's bridge + host-local: proves the test environment itself (config,
+// pause image, CRI client, cleanup) independently of our plugin and daemon.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { podSandboxConfig } from "../../cri/index.js";
+import { bridgeConflist } from "./conflists.js";
+import { startContainerd } from "./env.js";
+import type { ContainerdEnv } from "./env.js";
+import { linkNames, mountsUnder, pidsMentioning } from "./host.js";
+
+const run = promisify(execFile);
+const isRoot = process.getuid?.() === 0;
+const hasContainerd = existsSync("/usr/bin/containerd") && existsSync("/usr/lib/cni/bridge");
+const BRIDGE = `vchb${process.pid.toString(16).slice(-6)}`;
+
+describe.skipIf(!isRoot || !hasContainerd)(
+  "containerd CRI with bridge + host-local (needs root and Debian's containerd + containernetworking-plugins)",
+  () => {
+    let env: ContainerdEnv;
+    const linksBefore: string[] = [];
+
+    beforeAll(async () => {
+      linksBefore.push(...(await linkNames()));
+      env = await startContainerd({
+        conflist: (dir) => bridgeConflist({ bridge: BRIDGE, subnet: "10.251.0.0/24", dataDir: join(dir, "host-local") }),
+        cleanupLinks: [BRIDGE],
+      });
+    });
+    afterAll(async () => {
+      await env?.stop();
+    });
+
+    it("reports the runtime and the network as ready", async () => {
+      const v = await env.cri.version();
+      expect(v.runtimeName).toBe("containerd");
+      expect(v.runtimeApiVersion).toBe("v1");
+      const conditions = await env.cri.status();
+      expect(conditions.find((c) => c.type === "NetworkReady")?.status).toBe(true);
+    });
+
+    it("runs a sandbox with an address from host-local on eth0, then stops and removes it", async () => {
+      const config = podSandboxConfig({ namespace: "default", name: "plain", uid: "uid-plain" });
+      const id = await env.cri.runPodSandbox(config);
+      const { status, info } = await env.cri.podSandboxStatus(id, { verbose: true });
+      expect(status?.state).toBe("SANDBOX_READY");
+      const ip = status?.network?.ip ?? "";
+      expect(ip).toMatch(/^10\.251\.0\.\d+$/);
+      const netns = (JSON.parse(info["info"] ?? "{}") as { runtimeSpec?: { linux?: { namespaces?: { type: string; path?: string }[] } } })
+        .runtimeSpec?.linux?.namespaces?.find((n) => n.type === "network")?.path;
+      expect(netns).toBeTruthy();
+      const { stdout } = await run("nsenter", [`--net=${netns}`, "ip", "-4", "-o", "addr", "show", "dev", "eth0"]);
+      expect(stdout).toContain(`inet ${ip}/24`);
+      await env.cri.stopPodSandbox(id);
+      await env.cri.removePodSandbox(id);
+      expect(await env.cri.listPodSandbox()).toEqual([]);
+    });
+
+    it("leaves no process, mount or link behind after stop", async () => {
+      const { dir, paths } = env;
+      await env.stop();
+      expect(await pidsMentioning(paths.socket)).toEqual([]);
+      expect(await mountsUnder(dir)).toEqual([]);
+      expect(existsSync(dir)).toBe(false);
+      expect((await linkNames()).filter((l) => !linksBefore.includes(l))).toEqual([]);
+    });
+  },
+);

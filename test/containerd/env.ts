@@ -1,0 +1,150 @@
+// Starts a private containerd (Debian's 1.6 + runc) for a test run, with our CNI bin and conf
+// dirs and a locally built pause image, and tears everything down again, even after failures.
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { CriClient } from "../../cri/index.js";
+import { BUSYBOX_IMAGE, PAUSE_IMAGE, buildOciArchive } from "../fixtures/pause/image.js";
+import { containerdPaths, renderContainerdConfig } from "./config.js";
+import type { ContainerdPaths } from "./config.js";
+import { deleteLink, mountsUnder, natChains, pidsMentioning, removeNewCniChains, unmountAll } from "./host.js";
+import { teardownSandboxes, waitFor } from "./lifecycle.js";
+
+const run = promisify(execFile);
+export const DEBIAN_CNI_DIR = "/usr/lib/cni";
+const DEBIAN_PLUGINS = ["loopback", "portmap", "bridge", "host-local"];
+
+export interface ContainerdEnvOptions {
+  /** conflist of the default runtime handler; a function gets the run's temp dir. */
+  conflist: Conflist;
+  /** Extra runtime handlers and their conflists (e.g. { bridge: bridgeConflist(...) }). */
+  handlerConflists?: Record<string, Conflist>;
+  /** Executables copied into the CNI bin dir (e.g. dist/bin/mock-vpc-cni), by file name. */
+  plugins?: string[];
+  /** Links the conflists create that the run must delete afterwards (e.g. a bridge). */
+  cleanupLinks?: string[];
+  startTimeoutMs?: number;
+}
+
+export type Conflist = object | ((dir: string) => object);
+
+export interface ContainerdEnv {
+  dir: string;
+  paths: ContainerdPaths;
+  cniBinDir: string;
+  pauseImage: string;
+  busyboxImage: string;
+  cri: CriClient;
+  ctr(args: string[], timeoutMs?: number): Promise<string>;
+  /** containerd's log so far (for failure messages). */
+  log(): Promise<string>;
+  /** Removes every sandbox, stops containerd, and cleans the host. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+async function writeConflist(dir: string, confDir: string, c: Conflist): Promise<void> {
+  await mkdir(confDir, { recursive: true });
+  const conflist = typeof c === "function" ? c(dir) : c;
+  const name = (conflist as { name?: string }).name ?? "net";
+  await writeFile(join(confDir, `10-${name}.conflist`), JSON.stringify(conflist, null, 2));
+}
+
+async function prepareBinDir(binDir: string, plugins: readonly string[]): Promise<void> {
+  await mkdir(binDir, { recursive: true });
+  for (const p of DEBIAN_PLUGINS) await symlink(join(DEBIAN_CNI_DIR, p), join(binDir, p));
+  // A copy, not a link: a rebuild of dist/ during the run must not swap the binary under containerd.
+  for (const p of plugins) await copyFile(p, join(binDir, p.slice(p.lastIndexOf("/") + 1)));
+}
+
+async function spawnContainerd(dir: string, configFile: string): Promise<ChildProcess> {
+  const logFile = await open(join(dir, "containerd.log"), "a");
+  const child = spawn("containerd", ["--config", configFile, "--log-level", "info"], {
+    stdio: ["ignore", logFile.fd, logFile.fd],
+  });
+  child.once("exit", () => void logFile.close().catch(() => undefined));
+  return child;
+}
+
+export async function startContainerd(opts: ContainerdEnvOptions): Promise<ContainerdEnv> {
+  const dir = await mkdtemp("/tmp/vch-ctrd-");
+  const paths = containerdPaths(dir);
+  const chainsBefore = await natChains();
+  const cniBinDir = join(dir, "cni-bin");
+  const handlers: Record<string, string> = {};
+  let child: ChildProcess | undefined;
+  let cri: CriClient | undefined;
+  let stopped = false;
+  const ctr = async (args: string[], timeoutMs = 60_000): Promise<string> =>
+    (await run("ctr", ["-a", paths.socket, "-n", "k8s.io", ...args], { timeout: timeoutMs })).stdout;
+
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    if (cri) await teardownSandboxes(cri).catch(() => undefined);
+    cri?.close();
+    await stopProcess(child);
+    // Shims (and anything else) still pointing at our socket are ours: stop them by pid.
+    for (const pid of await pidsMentioning(paths.socket)) killQuietly(pid, "SIGKILL");
+    await unmountAll(dir);
+    await removeNewCniChains(chainsBefore);
+    for (const l of opts.cleanupLinks ?? []) await deleteLink(l);
+    if ((await mountsUnder(dir)).length === 0) await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    await prepareBinDir(cniBinDir, opts.plugins ?? []);
+    await writeConflist(dir, join(dir, "net.d"), opts.conflist);
+    for (const [name, conflist] of Object.entries(opts.handlerConflists ?? {})) {
+      handlers[name] = join(dir, `net.d-${name}`);
+      await writeConflist(dir, handlers[name], conflist);
+    }
+    const configFile = join(dir, "config.toml");
+    const input = { dir, cniBinDir, cniConfDir: join(dir, "net.d"), sandboxImage: PAUSE_IMAGE, handlers };
+    await writeFile(configFile, renderContainerdConfig(input));
+    child = await spawnContainerd(dir, configFile);
+    cri = new CriClient({ socket: paths.socket, defaultTimeoutMs: 60_000 });
+    const client = cri;
+    await waitFor("containerd CRI to answer", opts.startTimeoutMs ?? 30_000, () => client.version({ timeoutMs: 1_000 }).then(() => true));
+    await buildOciArchive(join(dir, "images.tar"), join(dir, "image-build"));
+    await ctr(["images", "import", join(dir, "images.tar")]);
+    await waitFor("the pause image in CRI", 10_000, async () => (await client.imageStatus(PAUSE_IMAGE)) !== null);
+    await waitFor("CRI NetworkReady", 10_000, async () =>
+      (await client.status()).some((c) => c.type === "NetworkReady" && c.status),
+    );
+  } catch (e) {
+    const log = await readFile(join(dir, "containerd.log"), "utf8").catch(() => "");
+    await stop();
+    throw new Error(`containerd test env did not start: ${String(e)}\n--- containerd.log (tail)\n${log.slice(-3000)}`, { cause: e });
+  }
+  return {
+    dir,
+    paths,
+    cniBinDir,
+    pauseImage: PAUSE_IMAGE,
+    busyboxImage: BUSYBOX_IMAGE,
+    cri,
+    ctr,
+    log: () => readFile(join(dir, "containerd.log"), "utf8").catch(() => ""),
+    stop,
+  };
+}
+
+function killQuietly(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,91 @@
+// Reads and cleans the host state a containerd run can leave behind: processes, mounts,
+// network namespaces, links and iptables chains (portmap's CNI-HOSTPORT-*, CNI-DN-*).
+import { execFile } from "node:child_process";
+import { readFile, readdir } from "node:fs/promises";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const DEADLINE_MS = 10_000;
+
+/** Pids whose command line contains needle (e.g. our containerd socket path). */
+export async function pidsMentioning(needle: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const cmd = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+    if (cmd.split("\0").join(" ").includes(needle)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** Mount points at or under dir, deepest first (the order to unmount them in). */
+export async function mountsUnder(dir: string): Promise<string[]> {
+  const info = await readFile("/proc/self/mountinfo", "utf8");
+  const points = info
+    .split("\n")
+    .map((l) => l.split(" ")[4] ?? "")
+    .map((p) => p.replace(/\\040/g, " "))
+    .filter((p) => p === dir || p.startsWith(`${dir}/`));
+  return [...new Set(points)].sort((a, b) => b.length - a.length);
+}
+
+export async function unmountAll(dir: string): Promise<void> {
+  // Repeat: a lazily detached overlay can expose another mount beneath it.
+  for (let round = 0; round < 3; round++) {
+    const points = await mountsUnder(dir);
+    if (points.length === 0) return;
+    for (const p of points) {
+      await run("umount", [p], { timeout: DEADLINE_MS }).catch(() => run("umount", ["-l", p], { timeout: DEADLINE_MS }).catch(() => undefined));
+    }
+  }
+}
+
+export async function linkNames(): Promise<string[]> {
+  const { stdout } = await run("ip", ["-o", "link", "show"], { timeout: DEADLINE_MS });
+  return stdout
+    .split("\n")
+    .map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1])
+    .filter((n): n is string => n !== undefined);
+}
+
+export async function natChains(): Promise<string[]> {
+  const { stdout } = await run("iptables", ["-w", "5", "-t", "nat", "-S"], { timeout: DEADLINE_MS });
+  return stdout
+    .split("\n")
+    .filter((l) => l.startsWith("-N "))
+    .map((l) => l.slice(3).trim());
+}
+
+async function ipt(args: string[]): Promise<void> {
+  await run("iptables", ["-w", "5", "-t", "nat", ...args], { timeout: DEADLINE_MS }).catch(() => undefined);
+}
+
+/**
+ * Removes CNI-* nat chains that did not exist before the run (portmap leaves its CNI-HOSTPORT-*
+ * top-level chains behind by design), with the jumps to them from the built-in chains.
+ */
+export async function removeNewCniChains(before: readonly string[]): Promise<string[]> {
+  const fresh = (await natChains()).filter((c) => c.startsWith("CNI-") && !before.includes(c));
+  if (fresh.length === 0) return [];
+  const { stdout } = await run("iptables", ["-w", "5", "-t", "nat", "-S"], { timeout: DEADLINE_MS });
+  // Jumps into the fresh chains from other chains, deleted by position (rules carry quoted
+  // comments, so re-typing them is fragile); last first so positions stay valid.
+  const count = new Map<string, number>();
+  const doomed: [string, number][] = [];
+  for (const rule of stdout.split("\n")) {
+    const chain = /^-A (\S+) /.exec(rule)?.[1];
+    if (chain === undefined) continue;
+    const pos = (count.get(chain) ?? 0) + 1;
+    count.set(chain, pos);
+    const target = / -j (\S+)/.exec(rule)?.[1] ?? "";
+    if (!fresh.includes(chain) && fresh.includes(target)) doomed.push([chain, pos]);
+  }
+  for (const [chain, pos] of doomed.reverse()) await ipt(["-D", chain, String(pos)]);
+  for (const c of fresh) await ipt(["-F", c]);
+  for (const c of fresh) await ipt(["-X", c]);
+  return fresh;
+}
+
+export async function deleteLink(name: string): Promise<void> {
+  await run("ip", ["link", "del", name], { timeout: DEADLINE_MS }).catch(() => undefined);
+}
