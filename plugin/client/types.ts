@@ -1,0 +1,51 @@
+// What the verbs ask of ipamd (rpc.CNIBackend + health), independent of gRPC, so tests pass a
+// hand-written fake and the verbs never import grpc-js.
+import type { AddNetworkReply, AddNetworkRequest, DelNetworkReply, DelNetworkRequest } from "../../proto/rpc.js";
+
+export interface IpamdClient {
+  /** The address it dials, for error details. */
+  readonly address: string;
+  addNetwork(req: AddNetworkRequest, signal?: AbortSignal): Promise<AddNetworkReply>;
+  delNetwork(req: DelNetworkRequest, signal?: AbortSignal): Promise<DelNetworkReply>;
+  /** grpc.health.v1 Check; true when the service answers SERVING. */
+  isServing(service: string, signal?: AbortSignal): Promise<boolean>;
+  close(): void;
+}
+
+/** gRPC status codes the verbs distinguish (grpc/doc/statuscodes.md). */
+export const GrpcStatus = {
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  FAILED_PRECONDITION: 9,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+} as const;
+
+/** A failed call: the gRPC status, the daemon's text, and what was being done against which address. */
+export class IpamdError extends Error {
+  override readonly name = "IpamdError";
+  readonly grpcCode: number;
+  readonly method: string;
+  readonly address: string;
+  /** The daemon's error text (e.g. `datastore: unknown pod`). */
+  readonly grpcDetails: string;
+
+  constructor(method: string, address: string, grpcCode: number, grpcDetails: string, cause?: unknown) {
+    super(`${method} to ${address}: rpc error: code = ${grpcCode} desc = ${grpcDetails}`, cause === undefined ? undefined : { cause });
+    this.grpcCode = grpcCode;
+    this.method = method;
+    this.address = address;
+    this.grpcDetails = grpcDetails;
+  }
+
+  /** Not reached, or no answer in time: the runtime should try again later (CNI code 11). */
+  get unreachable(): boolean {
+    return this.grpcCode === GrpcStatus.UNAVAILABLE || this.grpcCode === GrpcStatus.DEADLINE_EXCEEDED;
+  }
+}
+
+export function isIpamdError(e: unknown): e is IpamdError {
+  return e instanceof IpamdError;
+}
