@@ -1,0 +1,151 @@
+// The libcni-like runtime: ADD/DEL/CHECK/GC/STATUS over a network config list, with libcni's
+// ordering, injection, result cache, version gates and error wording (FACTS.md sections 5 and 7).
+
+import type { Clock } from "../../common/clock.js";
+import { systemClock } from "../../common/clock.js";
+import { HarnessError, errorMessage } from "../../common/errors.js";
+import { deleteCache, listCache, readCache, writeCache } from "./cache.js";
+import { convertResult } from "./convert.js";
+import { execPlugin, findPlugin } from "./exec.js";
+import { buildPluginConfig, formatCniArgs, pluginDescription } from "./inject.js";
+import { atLeast, isSupported } from "./version.js";
+import type { CniResult, CniRuntimeOptions, CniVerb, GCAttachment, NetworkConfigList, PluginConf, RuntimeConf } from "./types.js";
+
+export interface CniRuntime {
+  /** Runs every plugin in order, each with the previous result; caches the final result. */
+  addNetworkList(list: NetworkConfigList, rt: RuntimeConf, signal?: AbortSignal): Promise<CniResult>;
+  /** Runs every plugin in reverse order with the cached result (≥ 0.4.0); removes the cache. */
+  delNetworkList(list: NetworkConfigList, rt: RuntimeConf, signal?: AbortSignal): Promise<void>;
+  checkNetworkList(list: NetworkConfigList, rt: RuntimeConf, signal?: AbortSignal): Promise<void>;
+  /** DELs cached attachments of this network not in `valid`, then sends GC (≥ 1.1.0) to every plugin. */
+  gcNetworkList(list: NetworkConfigList, valid: readonly GCAttachment[], signal?: AbortSignal): Promise<void>;
+  statusNetworkList(list: NetworkConfigList, signal?: AbortSignal): Promise<void>;
+  getCachedResult(list: NetworkConfigList, rt: Pick<RuntimeConf, "containerId" | "ifName">): Promise<CniResult | undefined>;
+}
+
+const VERB_WORD: Record<CniVerb, string> = { ADD: "add", DEL: "delete", CHECK: "check", GC: "gc", STATUS: "status", VERSION: "version" };
+
+function asResult(output: unknown, listVersion: string): CniResult | undefined {
+  if (typeof output !== "object" || output === null || Array.isArray(output)) return undefined;
+  const o = output as Record<string, unknown>;
+  return { ...o, cniVersion: typeof o.cniVersion === "string" ? o.cniVersion : listVersion };
+}
+
+/** A result in the list's version when both are known (libcni's GetAsVersion), else as it is. */
+function inVersion(result: CniResult | undefined, version: string): CniResult | undefined {
+  if (result === undefined || !isSupported(version) || !isSupported(result.cniVersion)) return result;
+  return convertResult(result, version);
+}
+
+export function createCniRuntime(opts: CniRuntimeOptions, clock: Clock = systemClock): CniRuntime {
+  async function invoke(
+    verb: CniVerb,
+    list: NetworkConfigList,
+    plugin: PluginConf,
+    rt: RuntimeConf,
+    config: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    const startedAt = clock.now();
+    const record = (ok: boolean, error: string, output: unknown): void =>
+      opts.onExec?.({ verb, network: list.name, pluginType: plugin.type, pluginName: typeof plugin.name === "string" ? plugin.name : "", containerId: rt.containerId, ifName: rt.ifName, startedAt, durationMs: clock.now() - startedAt, ok, error, output });
+    const fail = (kind: "not-found" | "deadline" | "internal", text: string, cause?: unknown): HarnessError =>
+      new HarnessError(kind, `plugin ${pluginDescription(plugin)} failed (${VERB_WORD[verb]}): ${text}`, cause === undefined ? undefined : { cause });
+    let binary: string;
+    try {
+      binary = await findPlugin(plugin.type, opts.binDirs);
+    } catch (e) {
+      record(false, errorMessage(e), undefined);
+      throw fail("not-found", errorMessage(e));
+    }
+    const out = await execPlugin({
+      binary, verb, containerId: rt.containerId, netns: rt.netns, ifName: rt.ifName, cniArgs: formatCniArgs(rt.args),
+      binDirs: opts.binDirs, stdin: JSON.stringify(config), timeoutMs: opts.execTimeoutMs,
+      ...(opts.env === undefined ? {} : { env: opts.env }), ...(signal === undefined ? {} : { signal }),
+    });
+    record(out.ok, out.ok ? "" : out.message, out.output);
+    if (!out.ok) throw fail(out.message.includes("deadline of") ? "deadline" : "internal", out.message, out.pluginError);
+    return out.output;
+  }
+
+  async function cached(list: NetworkConfigList, rt: Pick<RuntimeConf, "containerId" | "ifName">): Promise<CniResult | undefined> {
+    const entry = await readCache(opts.cacheDir, list.name, rt);
+    try {
+      return inVersion(entry?.result, list.cniVersion);
+    } catch {
+      return undefined;
+    }
+  }
+
+  const api: CniRuntime = {
+    async addNetworkList(list, rt, signal) {
+      let prev: CniResult | undefined;
+      for (const plugin of list.plugins) {
+        const config = buildPluginConfig(list.name, list.cniVersion, plugin, inVersion(prev, list.cniVersion), rt);
+        const output = await invoke("ADD", list, plugin, rt, config, signal);
+        prev = asResult(output, list.cniVersion) ?? prev;
+      }
+      const result = inVersion(prev, list.cniVersion) ?? { cniVersion: list.cniVersion };
+      await writeCache(opts.cacheDir, list.name, list.bytes, rt, result);
+      return result;
+    },
+
+    async delNetworkList(list, rt, signal) {
+      // libcni: no cached result for 0.3.x lists; prevResult only from 0.4.0 on.
+      const prev = isSupported(list.cniVersion) && atLeast(list.cniVersion, "0.4.0") ? await cached(list, rt) : undefined;
+      for (const plugin of [...list.plugins].reverse()) {
+        await invoke("DEL", list, plugin, rt, buildPluginConfig(list.name, list.cniVersion, plugin, prev, rt), signal);
+      }
+      await deleteCache(opts.cacheDir, list.name, rt);
+    },
+
+    async checkNetworkList(list, rt, signal) {
+      if (!isSupported(list.cniVersion) || !atLeast(list.cniVersion, "0.4.0")) {
+        throw new HarnessError("invalid-argument", `configuration version "${list.cniVersion}" does not support the CHECK command`);
+      }
+      if (list.disableCheck) return;
+      const prev = await cached(list, rt);
+      if (prev === undefined) throw new HarnessError("not-found", `could not retrieve cached network "${list.name}" result for ${rt.containerId}/${rt.ifName}`);
+      for (const plugin of list.plugins) {
+        await invoke("CHECK", list, plugin, rt, buildPluginConfig(list.name, list.cniVersion, plugin, prev, rt), signal);
+      }
+    },
+
+    async gcNetworkList(list, valid, signal) {
+      if (list.disableGC) return;
+      const errors: string[] = [];
+      const keep = new Set(valid.map((a) => `${a.containerID}\u0000${a.ifname}`));
+      for (const a of await listCache(opts.cacheDir)) {
+        if (a.networkName !== list.name || keep.has(`${a.containerId}\u0000${a.ifName}`)) continue;
+        const rt: RuntimeConf = { containerId: a.containerId, ifName: a.ifName, netns: a.netns ?? "", ...(a.cniArgs ? { args: a.cniArgs } : {}), ...(a.capabilityArgs ? { capabilityArgs: a.capabilityArgs } : {}) };
+        try {
+          await api.delNetworkList(list, rt, signal);
+        } catch (e) {
+          errors.push(`failed to delete stale attachment ${a.containerId} ${a.ifName}: ${errorMessage(e)}`);
+        }
+      }
+      if (isSupported(list.cniVersion) && atLeast(list.cniVersion, "1.1.0")) {
+        const attachments = valid.map((a) => ({ containerID: a.containerID, ifname: a.ifname }));
+        for (const plugin of list.plugins) {
+          const config = { ...buildPluginConfig(list.name, list.cniVersion, plugin, undefined, {}), "cni.dev/valid-attachments": attachments, "cni.dev/attachments": attachments };
+          try {
+            await invoke("GC", list, plugin, { containerId: "", netns: "", ifName: "" }, config, signal);
+          } catch (e) {
+            errors.push(errorMessage(e));
+          }
+        }
+      }
+      if (errors.length > 0) throw new HarnessError("internal", errors.join("\n"));
+    },
+
+    async statusNetworkList(list, signal) {
+      if (!isSupported(list.cniVersion) || !atLeast(list.cniVersion, "1.1.0")) return;
+      for (const plugin of list.plugins) {
+        await invoke("STATUS", list, plugin, { containerId: "", netns: "", ifName: "" }, buildPluginConfig(list.name, list.cniVersion, plugin, undefined, {}), signal);
+      }
+    },
+
+    getCachedResult: cached,
+  };
+  return api;
+}
