@@ -1,0 +1,108 @@
+// The datastore with durability: assign/release change memory synchronously (so concurrent
+// handlers never get one IP twice), then await a group-committed checkpoint write; a failed write
+// rolls the change back and the caller gets the error (FACTS.md section 4). Operations on the same
+// key are serialized, so a repeated ADD waits for the first one's write and gets the same IP.
+
+import type { Checkpoint, CheckpointAllocation, CheckpointData } from "../checkpoint/index.js";
+import { CHECKPOINT_VERSION, GroupCommitter } from "../checkpoint/index.js";
+import type { GroupCommitStats } from "../checkpoint/index.js";
+import type { Datastore, RestoreReport } from "./datastore.js";
+import type { Assignment, Lease, LeaseKey, PodMetadata } from "./types.js";
+import { leaseKeyString } from "./types.js";
+
+export class DurableDatastore {
+  readonly datastore: Datastore;
+  readonly checkpoint: Checkpoint;
+  readonly #committer: GroupCommitter;
+  /** The last operation per key (settled or not): the next one on that key waits for it. */
+  readonly #tails = new Map<string, Promise<unknown>>();
+
+  constructor(datastore: Datastore, checkpoint: Checkpoint) {
+    this.datastore = datastore;
+    this.checkpoint = checkpoint;
+    this.#committer = new GroupCommitter(checkpoint, () => snapshot(datastore));
+  }
+
+  /**
+   * Loads the checkpoint and puts every lease back (call after adding the ENIs known at start).
+   * A corrupt or foreign-version file throws: the daemon must refuse to start, not discard leases.
+   */
+  async restore(): Promise<RestoreReport> {
+    const data = await this.checkpoint.load();
+    if (data === undefined) return { restored: 0, unbacked: [] };
+    return this.datastore.restore(
+      data.allocations.map((a) => ({
+        key: { networkName: a.networkName, containerID: a.containerID, ifName: a.ifName },
+        ip: a.ipv4,
+        allocatedAt: a.allocationTimestampMs,
+        metadata: {
+          k8sPodNamespace: a.metadata.k8sPodNamespace ?? "",
+          k8sPodName: a.metadata.k8sPodName ?? "",
+          interfacesCount: a.metadata.interfacesCount ?? 1,
+        },
+      })),
+    );
+  }
+
+  /** The key's lease, durable when this resolves; exhaustion throws the real error text. */
+  assign(key: LeaseKey, metadata: PodMetadata): Promise<Assignment> {
+    return this.#serialize(key, async () => {
+      const assignment = this.datastore.assign(key, metadata);
+      if (!assignment.created) return assignment;
+      await this.#committer.commit(() => this.datastore.rollbackAssign(assignment.lease));
+      return assignment;
+    });
+  }
+
+  /** Ends the key's lease, durably; an unknown key throws `datastore: unknown pod`. */
+  release(key: LeaseKey): Promise<Lease> {
+    return this.#serialize(key, async () => {
+      const lease = this.datastore.release(key);
+      await this.#committer.commit(() => this.datastore.rollbackRelease(lease));
+      return lease;
+    });
+  }
+
+  /** Writes the current state (e.g. at shutdown) and waits for every pending write. */
+  async flush(): Promise<void> {
+    await this.#committer.commit();
+    await this.#committer.flush();
+  }
+
+  get commitStats(): GroupCommitStats {
+    return this.#committer.stats;
+  }
+
+  #serialize<T>(key: LeaseKey, op: () => Promise<T>): Promise<T> {
+    const id = leaseKeyString(key);
+    const before = this.#tails.get(id);
+    // Synchronous fast path when the key is idle: assign happens in this very turn, in call order.
+    const run = before === undefined ? op() : before.then(op, op);
+    this.#tails.set(id, run);
+    const clear = (): void => {
+      if (this.#tails.get(id) === run) this.#tails.delete(id);
+    };
+    run.then(clear, clear);
+    return run;
+  }
+}
+
+/** The datastore's leases in the checkpoint's shape, oldest first. */
+export function snapshot(datastore: Datastore): CheckpointData {
+  const allocations: CheckpointAllocation[] = datastore
+    .leases()
+    .sort((a, b) => a.allocatedAt - b.allocatedAt)
+    .map((l) => ({
+      networkName: l.key.networkName,
+      containerID: l.key.containerID,
+      ifName: l.key.ifName,
+      ipv4: l.ip,
+      allocationTimestampMs: l.allocatedAt,
+      metadata: {
+        k8sPodNamespace: l.metadata.k8sPodNamespace,
+        k8sPodName: l.metadata.k8sPodName,
+        interfacesCount: l.metadata.interfacesCount,
+      },
+    }));
+  return { version: CHECKPOINT_VERSION, allocations };
+}
