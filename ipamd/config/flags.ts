@@ -1,0 +1,57 @@
+// mock-ipamd's command line (commander): the common knobs as flags, everything else in --config.
+// Flags override the config file, which overrides the defaults.
+
+import { Command, Option } from "commander";
+
+export interface Flags {
+  listen?: string;
+  stateDir?: string;
+  config?: string;
+  nodeName?: string;
+  instanceType?: string;
+  provisioningDelay?: string;
+  sgpNamespace?: string[];
+  waitForBranchEni?: string;
+  ipCooldown?: string;
+  hostLinks?: "auto" | "on" | "off";
+  introspection?: string;
+  metrics?: string;
+  logLevel?: string;
+  seed?: string;
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+export function buildCommand(): Command {
+  return new Command("mock-ipamd")
+    .description(
+      "A daemon wire-compatible with the AWS VPC CNI's ipamd (rpc.CNIBackend, grpc.health.v1), with an in-process fake " +
+        "VPC resource controller + EC2 that provisions branch ENIs for Security Groups for Pods, and a control API (harness.v1.Control).",
+    )
+    .option("--listen <address>", "gRPC listener: unix:///path (mode 0660) or host:port (default unix:///run/mock-ipamd/ipamd.sock)")
+    .option("--state-dir <dir>", "where the checkpoint <dir>/ipam.json lives (default /run/mock-ipamd)")
+    .option("--config <file>", "YAML or JSON config file: node, SecurityGroupPolicies, delays, EC2 limits, faults, warm targets (see README)")
+    .option("--node-name <name>", "this node's name (default mock-node-1)")
+    .option("--instance-type <type>", "EC2 instance type: ENI, IP and branch-ENI limits (default m5.large)")
+    .option("--provisioning-delay <duration>", "branch ENI provisioning delay beyond the EC2 calls, e.g. 1.5s (default 1.5s)")
+    .option("--sgp-namespace <ns>", "pods in this namespace match a SecurityGroupPolicy (repeatable)", collect)
+    .option("--wait-for-branch-eni <duration>", "wait up to this long for the branch ENI instead of failing the first ADD (default 0s: fail like ipamd)")
+    .option("--ip-cooldown <duration>", "IP_COOLDOWN_PERIOD: how long a released IP waits before reuse (default 30s)")
+    .addOption(new Option("--host-links <mode>", "as root, make a host link per attached ENI (auto: when root)").choices(["auto", "on", "off"]))
+    .option("--introspection <address>", 'introspection HTTP host:port, port 0 = any free port, or "off" (default 127.0.0.1:61679)')
+    .option("--metrics <address>", 'Prometheus metrics host:port, or "off" (default 127.0.0.1:61678)')
+    .addOption(new Option("--log-level <level>", "log level (default info)").choices(["trace", "debug", "info", "warn", "error", "fatal", "silent"]))
+    .option("--seed <n>", "seed of the controller's random numbers (delay distributions, fault rates)")
+    .addHelpText(
+      "after",
+      "\nLogs are JSON lines on stdout; once every listener is up one line has \"msg\":\"ready\" with the actual addresses." +
+        "\nSIGTERM/SIGINT: stop accepting, flush the checkpoint, remove host links, exit 0.",
+    );
+}
+
+/** Parses argv (user arguments only); commander errors are thrown, not printed (tests, cmd decides). */
+export function parseFlags(argv: readonly string[]): Flags {
+  const cmd = buildCommand().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  cmd.parse([...argv], { from: "user" });
+  return cmd.opts<Flags>();
+}

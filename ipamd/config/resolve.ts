@@ -1,0 +1,119 @@
+// defaults <- config file <- flags, validated once into a frozen IpamdConfig; every error is a
+// HarnessError("invalid-config") that names the key (or flag) and the problem.
+
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import type { SecurityGroupPolicyObject } from "../../cluster/types.js";
+import { parseDuration } from "../../common/duration.js";
+import { HarnessError, errorMessage } from "../../common/errors.js";
+import { validateDelay } from "../../controller/delay.js";
+import type { ProvisioningDelay } from "../../controller/types.js";
+import { instanceLimits } from "../limits.js";
+import { DEFAULT_CONFIG } from "./defaults.js";
+import type { Flags } from "./flags.js";
+import { describeIssues, fileSchema } from "./schema.js";
+import type { ConfigFile } from "./schema.js";
+import type { IpamdConfig, LogLevel } from "./types.js";
+
+export type ReadFile = (path: string) => string;
+
+/** Parses the config file's text (YAML is a superset of JSON) and validates it. */
+export function parseConfigFile(text: string, name: string): ConfigFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new HarnessError("invalid-config", `config file ${name}: not YAML/JSON: ${errorMessage(e)}`);
+  }
+  const result = fileSchema.safeParse(raw ?? {});
+  if (!result.success) throw new HarnessError("invalid-config", `config file ${name}: ${describeIssues(result.error)}`);
+  return result.data;
+}
+
+/** Drops undefined values so a partial section spreads over the defaults safely. */
+function defined<T extends object>(o: T | undefined): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+function flagDuration(value: string | undefined, flag: string): number | undefined {
+  return value === undefined ? undefined : parseDuration(value, flag);
+}
+
+function toDelay(d: NonNullable<NonNullable<ConfigFile["controller"]>["provisioningDelay"]>): ProvisioningDelay {
+  if (typeof d === "number") return { kind: "fixed", fixedMs: d };
+  switch (d.kind) {
+    case "fixed": return { kind: "fixed", fixedMs: d.fixed };
+    case "uniform": return { kind: "uniform", minMs: d.min, maxMs: d.max };
+    default: return { kind: d.kind, meanMs: d.mean, stddevMs: d.stddev };
+  }
+}
+
+function policiesOf(file: ConfigFile, flagNs: readonly string[]): SecurityGroupPolicyObject[] {
+  const out: SecurityGroupPolicyObject[] = (file.securityGroupPolicies ?? []).map((p) => ({ ...p }));
+  // An empty podSelector matches every pod of the namespace (SecurityGroupPolicy semantics).
+  for (const ns of [...(file.sgpNamespaces ?? []), ...flagNs]) {
+    if (!out.some((p) => p.namespace === ns && p.name === "sgp-namespace")) {
+      out.push({ namespace: ns, name: "sgp-namespace", podSelector: {}, serviceAccountSelector: {}, securityGroupIds: ["sg-harness"] });
+    }
+  }
+  return out;
+}
+
+function checkAddress(value: string, what: string, allowOff: boolean): string {
+  if (allowOff && value === "off") return value;
+  if (!allowOff && value.startsWith("unix://") && value.length > "unix://".length) return value;
+  if (/^[^\s:]+:\d{1,5}$/.test(value) && Number(value.split(":").pop()) <= 65535) return value;
+  throw new HarnessError("invalid-config", `${what}: "${value}" is not ${allowOff ? 'host:port or "off"' : "unix:///path or host:port"}`);
+}
+
+export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFileSync(p, "utf8")): IpamdConfig {
+  const d = DEFAULT_CONFIG;
+  let file: ConfigFile = {};
+  if (flags.config !== undefined) {
+    let text: string;
+    try {
+      text = readFile(flags.config);
+    } catch (e) {
+      throw new HarnessError("invalid-config", `--config ${flags.config}: cannot read: ${errorMessage(e)}`);
+    }
+    file = parseConfigFile(text, flags.config);
+  }
+  const ctl = file.controller ?? {};
+  const ipamd = file.ipamd ?? {};
+  const flagDelay = flagDuration(flags.provisioningDelay, "--provisioning-delay");
+  const delay: ProvisioningDelay =
+    flagDelay !== undefined ? { kind: "fixed", fixedMs: flagDelay } : ctl.provisioningDelay !== undefined ? toDelay(ctl.provisioningDelay) : d.provisioningDelay;
+  const node = { ...d.node, ...defined(file.node), ...(flags.nodeName === undefined ? {} : { name: flags.nodeName }), ...(flags.instanceType === undefined ? {} : { instanceType: flags.instanceType }) };
+  instanceLimits(node.instanceType); // unknown type -> error naming the known ones
+  const seed = flags.seed === undefined ? (ctl.seed ?? d.seed) : Number(flags.seed);
+  if (!Number.isInteger(seed)) throw new HarnessError("invalid-config", `--seed: "${flags.seed}" is not an integer`);
+  const warm = file.warmPool ?? {};
+  const cfg: IpamdConfig = {
+    listen: checkAddress(flags.listen ?? ipamd.listen ?? d.listen, "--listen / ipamd.listen", false),
+    stateDir: flags.stateDir ?? ipamd.stateDir ?? d.stateDir,
+    configFile: flags.config,
+    node: Object.freeze({ ...node, vpcCidrs: Object.freeze([...node.vpcCidrs]) }),
+    policies: Object.freeze(policiesOf(file, flags.sgpNamespace ?? []).map((p) => Object.freeze(p))),
+    provisioningDelay: validateDelay(delay),
+    branchCooldownMs: ctl.branchCooldown ?? d.branchCooldownMs,
+    ec2: Object.freeze({ qps: file.ec2?.qps ?? d.ec2.qps, burst: file.ec2?.burst ?? d.ec2.burst, callLatencyMs: file.ec2?.callLatency ?? d.ec2.callLatencyMs }),
+    faults: Object.freeze({ ...d.faults, ...defined(file.faults) }),
+    warm: Object.freeze({
+      WARM_ENI_TARGET: warm.WARM_ENI_TARGET ?? d.warm.WARM_ENI_TARGET,
+      WARM_IP_TARGET: warm.WARM_IP_TARGET,
+      MINIMUM_IP_TARGET: warm.MINIMUM_IP_TARGET,
+      WARM_PREFIX_TARGET: warm.WARM_PREFIX_TARGET,
+    }),
+    ipCooldownMs: flagDuration(flags.ipCooldown, "--ip-cooldown") ?? ipamd.ipCooldown ?? d.ipCooldownMs,
+    waitForBranchEniMs: flagDuration(flags.waitForBranchEni, "--wait-for-branch-eni") ?? ipamd.waitForBranchEni ?? d.waitForBranchEniMs,
+    hostLinks: flags.hostLinks ?? ipamd.hostLinks ?? d.hostLinks,
+    introspection: checkAddress(flags.introspection ?? ipamd.introspection ?? d.introspection, "--introspection / ipamd.introspection", true),
+    metrics: checkAddress(flags.metrics ?? ipamd.metrics ?? d.metrics, "--metrics / ipamd.metrics", true),
+    logLevel: (flags.logLevel ?? ipamd.logLevel ?? d.logLevel) as LogLevel,
+    seed,
+  };
+  if (cfg.branchCooldownMs < 30_000) {
+    throw new HarnessError("invalid-config", `controller.branchCooldown: ${cfg.branchCooldownMs} ms is below the controller's minimum of 30s`);
+  }
+  return Object.freeze(cfg);
+}

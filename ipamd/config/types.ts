@@ -1,0 +1,55 @@
+// The daemon's configuration: one frozen, validated object (defaults <- config file <- flags).
+
+import type { SecurityGroupPolicyObject } from "../../cluster/types.js";
+import type { ControllerFaults, ProvisioningDelay } from "../../controller/types.js";
+
+export type HostLinksMode = "auto" | "on" | "off";
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
+
+/** The real ipamd's warm-pool environment variables (FACTS.md section 4); undefined = unset. */
+export interface WarmTargets {
+  WARM_ENI_TARGET: number;
+  WARM_IP_TARGET: number | undefined;
+  MINIMUM_IP_TARGET: number | undefined;
+  WARM_PREFIX_TARGET: number | undefined;
+}
+
+export interface NodeConfig {
+  name: string;
+  instanceType: string;
+  /** Subnet of the primary, ordinary and trunk ENIs. */
+  subnetCidr: string;
+  /** Subnet branch ENIs get their IPs from. */
+  branchSubnetCidr: string;
+  /** VPCv4CIDRs of AddNetworkReply. */
+  vpcCidrs: readonly string[];
+  /** ENABLE_POD_ENI: ask the controller for a trunk ENI at start (only if the type trunks). */
+  trunk: boolean;
+}
+
+export interface IpamdConfig {
+  /** unix:///path or host:port. */
+  listen: string;
+  stateDir: string;
+  /** The config file read, or undefined. */
+  configFile: string | undefined;
+  node: NodeConfig;
+  policies: readonly SecurityGroupPolicyObject[];
+  provisioningDelay: ProvisioningDelay;
+  /** Branch ENI cooldown of the controller before deletion. */
+  branchCooldownMs: number;
+  ec2: { qps: number; burst: number; callLatencyMs: number };
+  faults: ControllerFaults & { ipamdDown: boolean };
+  warm: WarmTargets;
+  /** IP_COOLDOWN_PERIOD. */
+  ipCooldownMs: number;
+  /** 0 = fail at once like the real ipamd. */
+  waitForBranchEniMs: number;
+  hostLinks: HostLinksMode;
+  /** host:port, or "off". */
+  introspection: string;
+  metrics: string;
+  logLevel: LogLevel;
+  /** Seed of the controller's RNG (delay distributions, fault rates). */
+  seed: number;
+}

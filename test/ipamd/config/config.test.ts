@@ -1,0 +1,79 @@
+// Configuration: defaults with no config, file <- flags precedence, and errors that name the key.
+
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG, parseFlags, resolveConfig } from "../../../ipamd/config/index.js";
+
+const files = (map: Record<string, string>) => (p: string): string => {
+  const text = map[p];
+  if (text === undefined) throw new Error(`ENOENT: no such file ${p}`);
+  return text;
+};
+
+describe("ipamd config", () => {
+  it("starts with no config at all on the documented defaults", () => {
+    const cfg = resolveConfig(parseFlags([]));
+    expect(cfg).toEqual(DEFAULT_CONFIG);
+    expect(cfg.listen).toBe("unix:///run/mock-ipamd/ipamd.sock");
+    expect(cfg.node.instanceType).toBe("m5.large");
+    expect(cfg.ipCooldownMs).toBe(30_000);
+    expect(Object.isFrozen(cfg)).toBe(true);
+    expect(Object.isFrozen(cfg.node)).toBe(true);
+  });
+
+  it("reads a YAML file and lets flags override it", () => {
+    const yaml = [
+      "node: { instanceType: m5.xlarge, name: n-7 }",
+      "controller:",
+      "  provisioningDelay: { kind: uniform, min: 1s, max: 2500ms }",
+      "faults: { annotationFailureRate: 0.25 }",
+      "warmPool: { WARM_IP_TARGET: 5 }",
+      "securityGroupPolicies:",
+      "  - { namespace: shop, name: web, podSelector: { app: web } }",
+      "ipamd: { ipCooldown: 10s, hostLinks: off }",
+    ].join("\n");
+    const cfg = resolveConfig(
+      parseFlags(["--config", "c.yaml", "--instance-type", "c5.4xlarge", "--sgp-namespace", "a", "--sgp-namespace", "b", "--ip-cooldown", "1.5s"]),
+      files({ "c.yaml": yaml }),
+    );
+    expect(cfg.node).toMatchObject({ instanceType: "c5.4xlarge", name: "n-7", subnetCidr: "10.0.0.0/19" });
+    expect(cfg.provisioningDelay).toEqual({ kind: "uniform", minMs: 1000, maxMs: 2500 });
+    expect(cfg.faults.annotationFailureRate).toBe(0.25);
+    expect(cfg.faults.ec2ThrottleRate).toBe(0);
+    expect(cfg.warm).toMatchObject({ WARM_ENI_TARGET: 1, WARM_IP_TARGET: 5 });
+    expect(cfg.ipCooldownMs).toBe(1500);
+    expect(cfg.hostLinks).toBe("off");
+    expect(cfg.policies.map((p) => `${p.namespace}/${p.name}`)).toEqual(["shop/web", "a/sgp-namespace", "b/sgp-namespace"]);
+    expect(cfg.policies[0]?.podSelector).toEqual({ app: "web" });
+  });
+
+  it("takes --provisioning-delay as a Go duration and JSON files too", () => {
+    const cfg = resolveConfig(parseFlags(["--config", "c.json", "--provisioning-delay", "250ms"]), files({ "c.json": '{"controller":{"provisioningDelay":"9s"}}' }));
+    expect(cfg.provisioningDelay).toEqual({ kind: "fixed", fixedMs: 250 });
+    expect(resolveConfig(parseFlags(["--config", "c.json"]), files({ "c.json": '{"controller":{"provisioningDelay":"9s"}}' })).provisioningDelay).toEqual({ kind: "fixed", fixedMs: 9000 });
+  });
+
+  it.each([
+    ["node:\n  instanceType: m5.large\n  instancetype: x\n", /node: Unrecognized key.*instancetype/],
+    ["faults: { ec2ThrottleRate: 2 }", /faults\.ec2ThrottleRate: /],
+    ["ipamd: { ipCooldown: soon }", /ipamd\.ipCooldown: .*"soon" is not a duration/],
+    ["node: { subnetCidr: 10.0.0.0 }", /node\.subnetCidr: must be an IPv4 CIDR/],
+    ["node: { instanceType: x9.huge }", /instance type "x9.huge" is not known/],
+    ["controller: { branchCooldown: 5s }", /controller\.branchCooldown: .*minimum of 30s/],
+    ["{ not yaml", /not YAML\/JSON/],
+  ])("refuses %j naming the key", (text, message) => {
+    expect(() => resolveConfig(parseFlags(["--config", "bad.yaml"]), files({ "bad.yaml": text }))).toThrow(message);
+  });
+
+  it("names the flag on bad flag values", () => {
+    expect(() => resolveConfig(parseFlags(["--provisioning-delay", "fast"]))).toThrow(/--provisioning-delay: "fast" is not a duration/);
+    expect(() => resolveConfig(parseFlags(["--listen", "/tmp/x.sock"]))).toThrow(/--listen.*unix:\/\/\/path or host:port/);
+    expect(() => resolveConfig(parseFlags(["--metrics", "nope"]))).toThrow(/--metrics/);
+    expect(() => parseFlags(["--host-links", "maybe"])).toThrow(/maybe/);
+    expect(() => resolveConfig(parseFlags(["--config", "missing.yaml"]), files({}))).toThrow(/--config missing.yaml: cannot read/);
+  });
+
+  it("accepts TCP listeners and 'off' for the HTTP endpoints", () => {
+    const cfg = resolveConfig(parseFlags(["--listen", "127.0.0.1:50051", "--introspection", "off", "--metrics", "127.0.0.1:0"]));
+    expect(cfg).toMatchObject({ listen: "127.0.0.1:50051", introspection: "off", metrics: "127.0.0.1:0" });
+  });
+});
