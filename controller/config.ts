@@ -75,10 +75,11 @@ export function resolveControllerConfig(options: ControllerOptions = {}): Contro
     ec2: Object.freeze(ec2),
   };
   positive("workers", cfg.workers);
-  // The real controller refuses a cooldown below 30 s and falls back to the default (cooldown.go).
-  if (!Number.isFinite(cfg.cooldownMs) || cfg.cooldownMs < MIN_COOLDOWN_MS) {
-    throw new HarnessError("invalid-config", `cooldownMs must be >= ${MIN_COOLDOWN_MS} (the controller's minimum), got ${cfg.cooldownMs}`);
+  if (!Number.isFinite(cfg.cooldownMs) || cfg.cooldownMs < 0) {
+    throw new HarnessError("invalid-config", `cooldownMs must be a number of ms >= 0, got ${cfg.cooldownMs}`);
   }
+  // cooldown.go GetCoolDownPeriod: a period below 30 s is raised to the 30 s minimum.
+  cfg.cooldownMs = Math.max(MIN_COOLDOWN_MS, cfg.cooldownMs);
   positive("deleteQueueIntervalMs", cfg.deleteQueueIntervalMs);
   positive("maxRetries", cfg.maxRetries, 0);
   positive("baseBackoffMs", cfg.baseBackoffMs, 0);

@@ -181,16 +181,28 @@ export interface NodeInfo {
   primaryEniId: string;
   primaryMac: string;
   primaryIp: string;
+  /** The primary ENI's addresses: its primary IP first, then its secondary IPs. */
+  primaryIps: readonly string[];
   subnetCidr: string;
+  /** Subnet the node's branch ENIs get their addresses from. */
+  branchSubnetCidr: string;
+  /** Device number of the trunk ENI (-1 when there is none). */
+  trunkDeviceNumber: number;
 }
 
 export interface AddNodeSpec {
   name: string;
   instanceType: string;
   labels?: Record<string, string>;
+  /** Secondary IPs on the primary ENI (ipamd's datastore uses them); default 0. */
+  primaryEniSecondaryIps?: number;
+  /** Extra node capacity entries (e.g. pods: "29"), merged with vpc.amazonaws.com/pod-eni. */
+  capacity?: Record<string, string>;
 }
 
 export interface FakeEc2 {
+  /** The instance's primary ENI (device 0), created without an EC2 call; idempotent per node. */
+  launchInstance(nodeName: string, secondaryIpCount?: number): NetworkInterface;
   createNetworkInterface(
     req: { kind: EniKind; subnet: "primary" | "branch"; secondaryIpCount?: number; securityGroupIds?: string[]; description?: string },
     signal?: AbortSignal,
