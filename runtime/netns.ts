@@ -1,0 +1,67 @@
+// Network namespaces for sandboxes: real ones via `ip netns` (root), or fake paths (plain files in
+// a temp dir) when not root, so the loop runs the same way without touching the host.
+
+import { randomUUID } from "node:crypto";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { execa } from "execa";
+import { HarnessError } from "../common/errors.js";
+
+export interface NetnsManager {
+  readonly real: boolean;
+  /** Creates a namespace named like containerd's (`cni-<uuid>`) and returns its path. */
+  create(signal?: AbortSignal): Promise<string>;
+  /** Removes it; absent is fine (idempotent, as containerd's RemovePodSandbox is). */
+  remove(path: string): Promise<void>;
+}
+
+const IP_TIMEOUT_MS = 10_000;
+
+export function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+function nameOf(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/** `ip netns add/delete`: the namespace is bind-mounted at /run/netns/<name>. */
+export function realNetns(): NetnsManager {
+  return {
+    real: true,
+    async create(signal) {
+      const name = `cni-${randomUUID()}`;
+      const r = await execa("ip", ["netns", "add", name], { reject: false, timeout: IP_TIMEOUT_MS, ...(signal ? { cancelSignal: signal } : {}) });
+      if (r.exitCode !== 0) throw new HarnessError("internal", `failed to create network namespace ${name}: ${r.stderr.trim() || r.shortMessage}`);
+      return `/run/netns/${name}`;
+    },
+    async remove(path) {
+      const r = await execa("ip", ["netns", "delete", nameOf(path)], { reject: false, timeout: IP_TIMEOUT_MS });
+      if (r.exitCode !== 0 && !/No such file|Invalid netns name|Cannot remove/.test(r.stderr)) {
+        throw new HarnessError("internal", `failed to remove network namespace ${path}: ${r.stderr.trim()}`);
+      }
+    },
+  };
+}
+
+/** Plain files standing in for netns paths (non-root runs with `dataplane: none`). */
+export function fakeNetns(dir: string): NetnsManager {
+  return {
+    real: false,
+    async create() {
+      await mkdir(dir, { recursive: true });
+      const path = join(dir, `cni-${randomUUID()}`);
+      await writeFile(path, "");
+      return path;
+    },
+    async remove(path) {
+      await rm(path, { force: true });
+    },
+  };
+}
+
+/** `ip -n <ns> -4 addr show <ifname>` (what the demo shows from inside the pod). */
+export async function showAddress(path: string, ifName: string): Promise<string> {
+  const r = await execa("ip", ["-n", nameOf(path), "-4", "addr", "show", ifName], { reject: false, timeout: IP_TIMEOUT_MS });
+  return r.exitCode === 0 ? r.stdout : `(ip -n ${nameOf(path)} failed: ${r.stderr.trim()})`;
+}
