@@ -9,7 +9,9 @@ import { podSandboxConfig } from "../../cri/index.js";
 import { bridgeConflist } from "./conflists.js";
 import { startContainerd } from "./env.js";
 import type { ContainerdEnv } from "./env.js";
-import { linkNames, mountsUnder, pidsMentioning } from "./host.js";
+import { linkNames, mountsUnder, natChains, pidsMentioning } from "./host.js";
+import { waitFor } from "./lifecycle.js";
+import { HOST_PORT_ADDRESS, echoServerCommand, startContainer, tcpExchange } from "./pods.js";
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -21,9 +23,11 @@ describe.skipIf(!isRoot || !hasContainerd)(
   () => {
     let env: ContainerdEnv;
     const linksBefore: string[] = [];
+    const chainsBefore: string[] = [];
 
     beforeAll(async () => {
       linksBefore.push(...(await linkNames()));
+      chainsBefore.push(...(await natChains()));
       env = await startContainerd({
         conflist: (dir) => bridgeConflist({ bridge: BRIDGE, subnet: "10.251.0.0/24", dataDir: join(dir, "host-local") }),
         cleanupLinks: [BRIDGE],
@@ -58,6 +62,33 @@ describe.skipIf(!isRoot || !hasContainerd)(
       expect(await env.cri.listPodSandbox()).toEqual([]);
     });
 
+    it("starts a container that sees the pod's address, reachable through a host port (portmap)", async () => {
+      const hostPort = 20_000 + (process.pid % 10_000);
+      const config = podSandboxConfig({
+        namespace: "default",
+        name: "web",
+        uid: "uid-web",
+        portMappings: [{ protocol: "TCP", containerPort: 8080, hostPort }],
+      });
+      const id = await env.cri.runPodSandbox(config);
+      try {
+        const ip = (await env.cri.podSandboxStatus(id)).status?.network?.ip ?? "";
+        const cid = await startContainer(env.cri, id, config, env.busyboxImage, "web", echoServerCommand(8080));
+        const exec = await env.cri.execSync(cid, ["/bin/ip", "-4", "-o", "addr", "show", "dev", "eth0"], 10);
+        expect(exec.exitCode).toBe(0);
+        expect(exec.stdout.toString()).toContain(`inet ${ip}/`);
+        let reply = "";
+        await waitFor("the pod's server", 10_000, async () => {
+          reply = await tcpExchange(HOST_PORT_ADDRESS, hostPort, "ping\n");
+          return reply.includes("got ping");
+        });
+        expect(reply).toContain(`inet ${ip}/`);
+      } finally {
+        await env.cri.stopPodSandbox(id);
+        await env.cri.removePodSandbox(id);
+      }
+    });
+
     it("leaves no process, mount or link behind after stop", async () => {
       const { dir, paths } = env;
       await env.stop();
@@ -65,6 +96,8 @@ describe.skipIf(!isRoot || !hasContainerd)(
       expect(await mountsUnder(dir)).toEqual([]);
       expect(existsSync(dir)).toBe(false);
       expect((await linkNames()).filter((l) => !linksBefore.includes(l))).toEqual([]);
+      // portmap leaves CNI-HOSTPORT-* behind by design; the env removes what it brought.
+      expect((await natChains()).filter((c) => !chainsBefore.includes(c))).toEqual([]);
     });
   },
 );
