@@ -16,6 +16,11 @@ export type DataplaneCall =
 export interface RecordingOptions {
   /** Where "would do" lines go (the plugin log in `dataplane: none` mode). */
   log?: { info(msg: string, fields?: Record<string, unknown>): void };
+  /**
+   * CHECK passes for pods this instance did not set up (the none mode: each invocation is a new
+   * process with nothing recorded, and there is nothing real to verify).
+   */
+  acceptChecks?: boolean;
 }
 
 export class RecordingDataplane implements Dataplane {
@@ -24,9 +29,11 @@ export class RecordingDataplane implements Dataplane {
   readonly pods = new Map<string, PodNetworkSpec>();
   readonly #failures = new Map<DataplaneOp, unknown[]>();
   readonly #log: RecordingOptions["log"];
+  readonly #acceptChecks: boolean;
 
   constructor(opts: RecordingOptions = {}) {
     this.#log = opts.log;
+    this.#acceptChecks = opts.acceptChecks ?? false;
   }
 
   /** The next `op` throws `error` (queued: call several times to fail several calls). */
@@ -75,6 +82,10 @@ export class RecordingDataplane implements Dataplane {
     this.calls.push({ op: "check", spec });
     this.#maybeFail("check");
     const have = this.pods.get(spec.hostVethName);
+    if (have === undefined && this.#acceptChecks) {
+      this.#log?.info("dataplane none: nothing to check", { hostVeth: spec.hostVethName });
+      return;
+    }
     if (have === undefined) {
       throw new CniError(CniCode.Generic, `check: host veth "${spec.hostVethName}" not found`);
     }

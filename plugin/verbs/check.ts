@@ -1,0 +1,45 @@
+// CHECK (spec 0.4.0+): verifies the pod network through the dataplane against prevResult; the
+// real aws-cni has none (its conflist sets disableCheck), so the rules here are the spec's.
+import { CniCode, CniError } from "../cni/errors.js";
+import type { VerbArgs } from "../cni/skel.js";
+import type { PodNetworkSpec } from "../dataplane/types.js";
+import { withDeadline } from "./deadline.js";
+import { podLabel } from "./ipamd-errors.js";
+import { dummyIfName, hostVethPrefix, podHostVethName } from "./naming.js";
+import { readPrevResult } from "./result.js";
+import { DATAPLANE_TIMEOUT_MS, type VerbDeps } from "./types.js";
+
+export function checkSpec(a: VerbArgs): PodNetworkSpec {
+  const prev = a.conf.prevResult;
+  if (prev === undefined) {
+    throw new CniError(CniCode.InvalidNetworkConfig, "check cmd: required prevResult missing", { details: podLabel(a) });
+  }
+  const facts = readPrevResult(prev, a.env.ifName, dummyIfName(a.k8s.podNamespace, a.k8s.podName));
+  if (facts === undefined || facts.ipv4 === undefined) {
+    throw new CniError(CniCode.Generic, `check cmd: prevResult has no attachment of this plugin on ${a.env.ifName}`, {
+      details: `${podLabel(a)}: expected interface "${a.env.ifName}" with an IPv4 address and the entry "${dummyIfName(a.k8s.podNamespace, a.k8s.podName)}"`,
+    });
+  }
+  const isBranch = facts.vlanId > 0;
+  const spec: PodNetworkSpec = {
+    containerId: a.env.containerId,
+    netns: a.env.netns,
+    ifName: a.env.ifName,
+    podNamespace: a.k8s.podNamespace,
+    podName: a.k8s.podName,
+    hostVethName: podHostVethName(hostVethPrefix(a.conf, isBranch), a.k8s.podNamespace, a.k8s.podName),
+    mtu: a.conf.mtu,
+    ipv4: facts.ipv4,
+    routeTable: facts.routeTable,
+  };
+  if (isBranch) {
+    // prevResult does not hold the branch ENI's MAC or trunk index; CHECK looks at the VLAN link by name.
+    spec.branch = { vlanId: facts.vlanId, eniMac: "", subnetGateway: facts.gateway ?? "", parentIfIndex: 0, mode: a.conf.podSGEnforcingMode };
+  }
+  return spec;
+}
+
+export async function check(a: VerbArgs, d: VerbDeps): Promise<void> {
+  const spec = checkSpec(a);
+  await withDeadline(d.clock, DATAPLANE_TIMEOUT_MS, "dataplane check", (s) => d.dataplane.check(spec, s));
+}

@@ -1,0 +1,123 @@
+// DEL (aws-cni cmdDel): idempotent. A branch pod with prevResult is torn down without ipamd;
+// otherwise DelNetwork, `datastore: unknown pod` is success, and when ipamd cannot be reached (or
+// errs) the pod is torn down from prevResult and DEL still succeeds, as the real plugin does
+// (kubelet may never retry a DEL, and ipamd reclaims the IP on its own later).
+import { CLIENT_VERSION, type DelNetworkReply } from "../../proto/rpc.js";
+import { CniCode, CniError } from "../cni/errors.js";
+import type { VerbArgs } from "../cni/skel.js";
+import { isIpamdError } from "../client/types.js";
+import type { TeardownSpec } from "../dataplane/types.js";
+import { withDeadline } from "./deadline.js";
+import { podLabel, UNKNOWN_POD } from "./ipamd-errors.js";
+import { dummyIfName, hostVethPrefix, podHostVethName } from "./naming.js";
+import { ordinaryRouteTable, readPrevResult, type PrevFacts } from "./result.js";
+import { DATAPLANE_TIMEOUT_MS, type VerbDeps } from "./types.js";
+
+function teardownSpec(a: VerbArgs, vlanId: number, ipv4: string | undefined, routeTable: number | undefined): TeardownSpec {
+  const spec: TeardownSpec = {
+    containerId: a.env.containerId,
+    netns: a.env.netns,
+    ifName: a.env.ifName,
+    hostVethName: podHostVethName(hostVethPrefix(a.conf, vlanId > 0), a.k8s.podNamespace, a.k8s.podName),
+    vlanId,
+    mode: a.conf.podSGEnforcingMode,
+  };
+  if (ipv4 !== undefined) spec.ipv4 = ipv4;
+  if (routeTable !== undefined) spec.routeTable = routeTable;
+  return spec;
+}
+
+async function teardown(a: VerbArgs, d: VerbDeps, spec: TeardownSpec): Promise<void> {
+  await withDeadline(d.clock, DATAPLANE_TIMEOUT_MS, "dataplane teardown", (s) => d.dataplane.teardown(spec, s));
+}
+
+function prevFacts(a: VerbArgs): PrevFacts | undefined {
+  const prev = a.conf.prevResult;
+  return prev === undefined ? undefined : readPrevResult(prev, a.env.ifName, dummyIfName(a.k8s.podNamespace, a.k8s.podName));
+}
+
+/** tryDelWithPrevResult: branch pods need no handshake with ipamd. */
+async function branchFromPrev(a: VerbArgs, d: VerbDeps, facts: PrevFacts): Promise<void> {
+  // Empty netns: containerd's second DEL; the veth went with the netns (kubernetes#44100).
+  if (a.env.netns === "") return d.log.info("ignoring branch pod teardown: netns is empty");
+  if (facts.ipv4 === undefined) {
+    throw new CniError(CniCode.Generic, "del cmd: failed to delete with prevResult", {
+      details: `${podLabel(a)}: prevResult has no IPv4 address on ${a.env.ifName}`,
+    });
+  }
+  await teardown(a, d, teardownSpec(a, facts.vlanId, facts.ipv4, facts.routeTable));
+  d.log.info("handled CNI del request with prevResult", { vlanId: facts.vlanId });
+}
+
+/** teardownPodNetworkWithPrevResult: best effort for ordinary pods when ipamd did not answer. */
+async function ordinaryFromPrev(a: VerbArgs, d: VerbDeps, facts: PrevFacts | undefined): Promise<void> {
+  if (facts === undefined || facts.vlanId !== 0 || facts.ipv4 === undefined) {
+    return d.log.info("could not tear down pod using prevResult (none, or not ours)");
+  }
+  try {
+    await teardown(a, d, teardownSpec(a, 0, facts.ipv4, facts.routeTable));
+    d.log.info("handled pod teardown using prevResult");
+  } catch (e) {
+    d.log.error("teardown from prevResult failed", { error: e });
+  }
+}
+
+async function teardownFromReply(a: VerbArgs, d: VerbDeps, r: DelNetworkReply): Promise<void> {
+  const meta = r.IPAllocationMetadata.find((m) => m.IPv4Addr !== "");
+  if (meta === undefined) return d.log.warn("container did not have a valid IP");
+  if (r.PodVlanId !== 0 && a.env.netns === "") return d.log.info("ignoring branch pod teardown: netns is empty");
+  const table = r.PodVlanId !== 0 ? undefined : ordinaryRouteTable(meta.DeviceNumber, meta.RouteTableId);
+  try {
+    await teardown(a, d, teardownSpec(a, r.PodVlanId, meta.IPv4Addr, table));
+  } catch (e) {
+    throw new CniError(CniCode.Generic, "del cmd: failed on tear down pod network", {
+      details: `${podLabel(a)}: ${e instanceof Error ? e.message : String(e)}`,
+      cause: e,
+    });
+  }
+}
+
+export async function del(a: VerbArgs, d: VerbDeps): Promise<void> {
+  const facts = prevFacts(a);
+  if (facts !== undefined && facts.vlanId > 0) {
+    await branchFromPrev(a, d, facts);
+    return forget(a, d);
+  }
+  let reply: DelNetworkReply;
+  try {
+    reply = await d.ipamd.delNetwork({
+      K8S_POD_NAME: a.k8s.podName,
+      K8S_POD_NAMESPACE: a.k8s.podNamespace,
+      K8S_POD_INFRA_CONTAINER_ID: a.k8s.infraContainerId,
+      Reason: "PodDeleted",
+      IfName: a.env.ifName,
+      NetworkName: a.conf.name,
+      ContainerID: a.env.containerId,
+      ClientVersion: CLIENT_VERSION,
+      K8S_POD_UID: a.k8s.podUid,
+    });
+  } catch (e) {
+    if (isIpamdError(e) && e.grpcDetails.includes(UNKNOWN_POD)) {
+      d.log.info(`container ${a.env.containerId} not found`);
+      return forget(a, d);
+    }
+    d.log.error("error received from DelNetwork gRPC call", { error: e, address: d.ipamd.address });
+    await ordinaryFromPrev(a, d, facts);
+    return forget(a, d);
+  }
+  if (!reply.Success) {
+    throw new CniError(CniCode.Generic, "del cmd: failed to process delete request", {
+      details: `${podLabel(a)}: ipamd at ${d.ipamd.address} answered Success=false`,
+    });
+  }
+  await teardownFromReply(a, d, reply);
+  await forget(a, d);
+}
+
+async function forget(a: VerbArgs, d: VerbDeps): Promise<void> {
+  try {
+    await d.store.remove(a.conf.name, a.env.containerId, a.env.ifName);
+  } catch (e) {
+    d.log.warn("could not remove the attachment record", { error: e });
+  }
+}

@@ -1,0 +1,46 @@
+// How ipamd's answers become CNI errors: the real plugin's strings in msg (FACTS.md sections 1 and
+// 3), our explanation in details.
+import { CniCode, CniError } from "../cni/errors.js";
+import type { VerbArgs } from "../cni/skel.js";
+import { isIpamdError, type FailureNote } from "../client/types.js";
+
+/** ipamd's text for a release of an unknown key; aws-cni's DEL treats it as success. */
+export const UNKNOWN_POD = "datastore: unknown pod";
+
+export function podLabel(a: VerbArgs): string {
+  const pod = a.k8s.podName === "" ? "(no K8S_POD_NAME)" : `${a.k8s.podNamespace}/${a.k8s.podName}`;
+  return `pod ${pod}, container ${a.env.containerId}, interface ${a.env.ifName}`;
+}
+
+const EXPLAIN: Record<string, string> = {
+  "branch-eni-not-ready":
+    "the pod needs a branch ENI (Security Groups for Pods) and the VPC resource controller has not provisioned it yet " +
+    "(no vpc.amazonaws.com/pod-eni annotation): expected on the first ADD; kubelet retries and the ADD succeeds once the annotation is there",
+  "no-trunk-eni": "the node has no trunk ENI yet, so no branch ENI can be used",
+  "no-available-ip": "ipamd has no free secondary IP on this node",
+};
+
+/** AddNetwork answered Success=false: code 999 with aws-cni's exact message. */
+export function addRefused(a: VerbArgs, address: string, note: FailureNote | undefined): CniError {
+  const why = note === undefined ? "ipamd gave no reason" : `${note.reason}: ${EXPLAIN[note.reason] ?? note.details}`;
+  const extra = note !== undefined && EXPLAIN[note.reason] !== undefined && note.details !== "" ? ` (${note.details})` : "";
+  return new CniError(CniCode.Generic, "add cmd: failed to assign an IP address to container", {
+    details: `${podLabel(a)}: ipamd at ${address} answered Success=false; ${why}${extra}`,
+  });
+}
+
+/** A gRPC failure of AddNetwork: unreachable -> code 11 (try again later), else 999. */
+export function addCallFailed(a: VerbArgs, address: string, e: unknown): CniError {
+  const text = e instanceof Error ? e.message : String(e);
+  if (isIpamdError(e) && e.unreachable) {
+    return new CniError(CniCode.TryAgainLater, `add cmd: Error received from AddNetwork gRPC call: ${e.grpcDetails}`, {
+      details: `${podLabel(a)}: ipamd at ${address} is unreachable or did not answer in time (gRPC status ${e.grpcCode}); try again later`,
+      cause: e,
+    });
+  }
+  const desc = isIpamdError(e) ? e.grpcDetails : text;
+  return new CniError(CniCode.Generic, `add cmd: Error received from AddNetwork gRPC call: ${desc}`, {
+    details: `${podLabel(a)}: ipamd at ${address}`,
+    cause: e,
+  });
+}
