@@ -1,0 +1,34 @@
+// Wraps promise-returning handlers for grpc-js: an AbortSignal that fires when the client cancels
+// or its deadline passes, every failure turned into a status, unexpected ones logged.
+
+import type * as grpc from "@grpc/grpc-js";
+import { HarnessError } from "../../common/errors.js";
+import { isExpectedError, toStatus } from "./status.js";
+
+export interface HandlerLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export function unary<Req, Res>(
+  method: string,
+  service: "cni" | "control",
+  log: HandlerLog,
+  fn: (req: Req, signal: AbortSignal) => Promise<Res> | Res,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const ac = new AbortController();
+    call.on("cancelled", () => ac.abort(new HarnessError("deadline", `${method}: cancelled by the client or its deadline passed`)));
+    Promise.resolve()
+      .then(() => fn(call.request, ac.signal))
+      .then(
+        (res) => callback(null, res),
+        (e: unknown) => {
+          const status = toStatus(e, service);
+          if (isExpectedError(e)) log.warn({ method, code: status.code, err: e.message, details: status.metadata.get("details")[0] }, `Rejecting ${method} request: ${e.message}`);
+          else log.error({ method, err: e instanceof Error ? e.stack : String(e) }, `${method}: unexpected exception`);
+          callback(status);
+        },
+      );
+  };
+}

@@ -1,0 +1,41 @@
+// Where the gRPC server listens: a Unix socket (ipamd v1.23+: mode 0660, parent directory created,
+// a stale socket from a crashed run removed) or TCP host:port (ipamd up to v1.22: 127.0.0.1:50051).
+
+import { chmodSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
+import { dirname } from "node:path";
+import { HarnessError } from "../../common/errors.js";
+
+export type ListenTarget = { kind: "unix"; path: string } | { kind: "tcp"; host: string; port: number };
+
+export function parseListen(address: string): ListenTarget {
+  if (address.startsWith("unix://")) {
+    const path = address.slice("unix://".length);
+    if (!path.startsWith("/")) throw new HarnessError("invalid-config", `--listen: "${address}" needs an absolute path (unix:///path)`);
+    return { kind: "unix", path };
+  }
+  const m = /^(.+):(\d{1,5})$/.exec(address);
+  if (m === null) throw new HarnessError("invalid-config", `--listen: "${address}" is not unix:///path or host:port`);
+  return { kind: "tcp", host: m[1] as string, port: Number(m[2]) };
+}
+
+/** Creates the socket's parent directory and removes a stale socket; refuses to delete anything else. */
+export function prepareUnixSocket(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return;
+  }
+  if (!st.isSocket()) throw new HarnessError("invalid-config", `--listen: ${path} exists and is not a socket; not removing it`);
+  unlinkSync(path);
+}
+
+export function finishUnixSocket(path: string): void {
+  // The real socket's mode: owner and group may connect (the CNI binary runs as root).
+  chmodSync(path, 0o660);
+}
+
+export function bindAddress(t: ListenTarget): string {
+  return t.kind === "unix" ? `unix://${t.path}` : `${t.host.includes(":") && !t.host.startsWith("[") ? `[${t.host}]` : t.host}:${t.port}`;
+}

@@ -1,0 +1,67 @@
+// Maps errors to gRPC statuses. rpc.CNIBackend keeps grpc-go's behaviour: an error that is not a
+// status (e.g. `datastore: unknown pod`) reaches the client as code UNKNOWN with the bare message,
+// which is what the plugin string-matches (FACTS.md section 1.5). Unexpected exceptions become
+// INTERNAL with their message, and are logged.
+
+import * as grpc from "@grpc/grpc-js";
+import { HarnessError, errorMessage } from "../../common/errors.js";
+import type { HarnessErrorKind } from "../../common/errors.js";
+
+export interface StatusError {
+  code: grpc.status;
+  details: string;
+  metadata: grpc.Metadata;
+}
+
+const CONTROL_CODES: Record<HarnessErrorKind, grpc.status> = {
+  "invalid-config": grpc.status.INVALID_ARGUMENT,
+  "invalid-argument": grpc.status.INVALID_ARGUMENT,
+  "not-found": grpc.status.NOT_FOUND,
+  "already-exists": grpc.status.ALREADY_EXISTS,
+  conflict: grpc.status.FAILED_PRECONDITION,
+  exhausted: grpc.status.RESOURCE_EXHAUSTED,
+  unavailable: grpc.status.UNAVAILABLE,
+  deadline: grpc.status.DEADLINE_EXCEEDED,
+  internal: grpc.status.INTERNAL,
+};
+
+/** A status for grpc-js callbacks; our explanation (HarnessError.details) travels as metadata `details`. */
+export function toStatus(e: unknown, service: "cni" | "control"): StatusError {
+  const metadata = new grpc.Metadata();
+  if (e instanceof HarnessError) {
+    if (e.details !== undefined) metadata.set("details", e.details);
+    let code = CONTROL_CODES[e.kind];
+    // CNIBackend: only argument, availability and precondition errors are statuses in ipamd; the rest are plain Go errors.
+    if (service === "cni" && code !== grpc.status.INVALID_ARGUMENT && code !== grpc.status.UNAVAILABLE && code !== grpc.status.FAILED_PRECONDITION) {
+      code = grpc.status.UNKNOWN;
+    }
+    return { code, details: e.message, metadata };
+  }
+  if (isStatusError(e)) return e;
+  return { code: grpc.status.INTERNAL, details: `internal error: ${errorMessage(e)}`, metadata };
+}
+
+/** An error that already is a gRPC status (e.g. the ClientVersion check's FAILED_PRECONDITION). */
+export class GrpcStatusError extends Error implements StatusError {
+  override readonly name = "GrpcStatusError";
+  readonly metadata = new grpc.Metadata();
+  constructor(
+    readonly code: grpc.status,
+    readonly details: string,
+  ) {
+    super(details);
+  }
+}
+
+function isStatusError(e: unknown): e is GrpcStatusError {
+  return e instanceof GrpcStatusError;
+}
+
+/** Expected failures (logged as warnings), as opposed to unexpected exceptions (errors). */
+export function isExpectedError(e: unknown): e is HarnessError | GrpcStatusError {
+  return e instanceof HarnessError || e instanceof GrpcStatusError;
+}
+
+export function statusError(code: grpc.status, details: string): GrpcStatusError {
+  return new GrpcStatusError(code, details);
+}
