@@ -1,0 +1,99 @@
+// The kubelet loop's pod source and event recorder over the daemon's control API (WatchPods,
+// RecordEvent), so the demo's kubelet and the daemon's controller share one cluster and one timeline.
+
+import type { ClusterEvent, PodObject, WatchType } from "../../cluster/types.js";
+import type { NewEvent } from "../../cluster/types.js";
+import { errorMessage } from "../../common/errors.js";
+import type { ControlClient } from "../../ipamd/server/control-client.js";
+import type * as W from "../../ipamd/server/control-types.js";
+import type { EventRecorder, PodSource } from "../../runtime/kubelet/types.js";
+
+export function podFromWire(p: W.Pod): PodObject {
+  return {
+    namespace: p.namespace,
+    name: p.name,
+    uid: p.uid,
+    labels: { ...p.labels },
+    annotations: { ...p.annotations },
+    limits: { ...(p.resources?.limits ?? {}) },
+    requests: { ...(p.resources?.requests ?? {}) },
+    serviceAccount: p.service_account,
+    nodeName: p.node_name,
+    createdAt: Number(p.created_at_ms),
+    scheduledAt: Number(p.scheduled_at_ms) > 0 ? Number(p.scheduled_at_ms) : undefined,
+    deletedAt: Number(p.deleted_at_ms) > 0 ? Number(p.deleted_at_ms) : undefined,
+    resourceVersion: Number(p.resource_version),
+  };
+}
+
+export function eventFromWire(e: W.Event): ClusterEvent {
+  const kind = e.involved_object?.kind === "Node" ? "Node" : "Pod";
+  const cls = e.classification === "transient-expected" || e.classification === "real" ? e.classification : "";
+  return {
+    type: e.type === "Warning" ? "Warning" : "Normal",
+    reason: e.reason,
+    message: e.message,
+    involvedObject: { kind, namespace: e.involved_object?.namespace ?? "", name: e.involved_object?.name ?? "", uid: e.involved_object?.uid ?? "" },
+    source: e.source,
+    firstTimestamp: Number(e.first_timestamp_ms),
+    lastTimestamp: Number(e.last_timestamp_ms),
+    count: e.count,
+    classification: cls,
+    attributes: { ...e.attributes },
+  };
+}
+
+const isCancel = (e: unknown): boolean => (e as { code?: number }).code === 1;
+
+/** WatchPods with send_initial: current pods replay as ADDED, then every change. */
+export function controlPodSource(control: ControlClient, onError: (text: string) => void): PodSource {
+  return {
+    watchPods(fn: (type: WatchType, pod: PodObject) => void) {
+      const stream = control.WatchPods({ send_initial: true });
+      stream.on("data", (c: W.PodChange) => {
+        const type = c.type === "DELETED" || c.type === "MODIFIED" ? c.type : "ADDED";
+        fn(type, podFromWire(c.pod));
+      });
+      stream.on("error", (e: unknown) => {
+        if (!isCancel(e)) onError(`WatchPods: ${errorMessage(e)}`);
+      });
+      return () => stream.cancel();
+    },
+  };
+}
+
+/** RecordEvent calls (deadline 5 s each); flush() waits for those in flight. */
+export function controlEventRecorder(control: ControlClient, onError: (text: string) => void): EventRecorder & { flush(): Promise<void> } {
+  const pending = new Set<Promise<unknown>>();
+  return {
+    recordEvent(e: NewEvent) {
+      const wire: Partial<W.Event> = {
+        type: e.type,
+        reason: e.reason,
+        message: e.message,
+        involved_object: { ...e.involvedObject },
+        source: e.source,
+        classification: e.classification ?? "",
+        attributes: { ...(e.attributes ?? {}) },
+        ...(e.timestamp === undefined ? {} : { first_timestamp_ms: e.timestamp, last_timestamp_ms: e.timestamp }),
+      };
+      const p = control.RecordEvent(wire, { timeoutMs: 5_000 }).catch((err: unknown) => onError(`RecordEvent ${e.reason}: ${errorMessage(err)}`));
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+      return undefined;
+    },
+    async flush() {
+      await Promise.all([...pending]);
+    },
+  };
+}
+
+/** WatchEvents with send_initial: every event (aggregated updates included) as it is recorded. */
+export function watchEvents(control: ControlClient, fn: (e: ClusterEvent) => void, onError: (text: string) => void): () => void {
+  const stream = control.WatchEvents({ send_initial: true });
+  stream.on("data", (e: W.Event) => fn(eventFromWire(e)));
+  stream.on("error", (e: unknown) => {
+    if (!isCancel(e)) onError(`WatchEvents: ${errorMessage(e)}`);
+  });
+  return () => stream.cancel();
+}

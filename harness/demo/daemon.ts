@@ -1,0 +1,68 @@
+// Runs mock-ipamd as a child process on a temp socket and state dir (flags per
+// docs/ARCHITECTURE.md), waits for its "ready" line, and stops it with SIGTERM (SIGKILL past a deadline).
+
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { HarnessError } from "../../common/errors.js";
+
+export interface DaemonSpec {
+  daemonJs: string;
+  stateDir: string;
+  args: readonly string[];
+  readyTimeoutMs: number;
+  /** Every JSON log line of the daemon, as it arrives. */
+  onLog?: (line: Record<string, unknown>) => void;
+}
+
+export interface RunningDaemon {
+  address: string;
+  pid: number;
+  logs: Record<string, unknown>[];
+  stop(): Promise<number | null>;
+}
+
+export async function startDaemon(spec: DaemonSpec): Promise<RunningDaemon> {
+  const socket = join(spec.stateDir, "ipamd.sock");
+  const args = [spec.daemonJs, "--listen", `unix://${socket}`, "--state-dir", spec.stateDir, ...spec.args];
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));
+  const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
+  const stop = async (): Promise<number | null> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    const code = await exited;
+    clearTimeout(kill);
+    return code;
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new HarnessError("deadline", `mock-ipamd not ready after ${spec.readyTimeoutMs} ms`, { details: stderr })), spec.readyTimeoutMs);
+      createInterface({ input: child.stdout! }).on("line", (line) => {
+        let rec: Record<string, unknown>;
+        try {
+          rec = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return;
+        }
+        logs.push(rec);
+        spec.onLog?.(rec);
+        if (rec.msg === "ready") {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new HarnessError("unavailable", `mock-ipamd exited with ${String(code)} before it was ready: ${stderr.trim()}`));
+      });
+    });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { address: `unix://${socket}`, pid: child.pid ?? 0, logs, stop };
+}

@@ -1,0 +1,87 @@
+// Pure formatting of output records: time offsets, kubectl-style ages and `(xN over T)`
+// aggregation, one readable line per record.
+
+import type { ClusterEvent } from "../../cluster/types.js";
+import type { OutputRecord, PodSummary, RunSummary } from "./types.js";
+
+export function formatOffset(ms: number): string {
+  return `${ms < 0 ? "-" : "+"}${(Math.abs(ms) / 1000).toFixed(3)}s`;
+}
+
+/** k8s.io/apimachinery duration.HumanDuration, as kubectl prints event ages. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < -1) return "<invalid>";
+  if (seconds < 0) return "0s";
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
+  if (hours < 48) return `${hours}h`;
+  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
+  return `${Math.floor(hours / 24)}d`;
+}
+
+/** kubectl describe's Age column: "5s", or "5s (x3 over 40s)" for an aggregated event. */
+export function eventAge(e: Pick<ClusterEvent, "count" | "firstTimestamp" | "lastTimestamp">, now: number): string {
+  const last = humanDuration(now - e.lastTimestamp);
+  return e.count > 1 ? `${last} (x${e.count} over ${humanDuration(now - e.firstTimestamp)})` : last;
+}
+
+/** On our timeline the age is an offset: "(x3 over 12s)" spans first..last occurrence. */
+export function aggregation(e: Pick<ClusterEvent, "count" | "firstTimestamp" | "lastTimestamp">): string {
+  return e.count > 1 ? ` (x${e.count} over ${humanDuration(e.lastTimestamp - e.firstTimestamp)})` : "";
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + " ".repeat(n - s.length);
+}
+
+function shortId(id: string): string {
+  return id.length > 12 ? id.slice(0, 12) : id;
+}
+
+function eventLine(e: ClusterEvent): string {
+  const who = `${e.involvedObject.kind === "Pod" ? "" : `${e.involvedObject.kind.toLowerCase()}/`}${e.involvedObject.namespace === "" ? "" : `${e.involvedObject.namespace}/`}${e.involvedObject.name}`;
+  const cls = e.classification === "" ? "" : `[${e.classification}] `;
+  return `${pad(e.type, 8)} ${pad(e.reason, 24)} ${pad(who, 24)} ${cls}${e.message}${aggregation(e)}  (${e.source})`;
+}
+
+export function formatRecord(r: OutputRecord, runStart: number): string {
+  const t = formatOffset(r.at - runStart);
+  switch (r.kind) {
+    case "event":
+      return `${t}  ${eventLine(r.event)}`;
+    case "cni": {
+      const c = r.call;
+      const what = `CNI ${c.verb} ${c.network} ${c.ifName}`;
+      const outcome = c.ok ? `ok${c.ips.length > 0 ? ` ${c.ips.join(",")}` : ""}` : `FAILED: ${c.error}`;
+      return `${t}  ${pad("cni", 8)} ${pad(what, 24)} ${pad(c.pod, 24)} sandbox ${shortId(c.sandboxId)} netns=${c.netns === "" ? '""' : c.netns} ${Math.round(c.durationMs)}ms ${outcome}`;
+    }
+    case "eni": {
+      const e = r.eni;
+      return `${t}  ${pad("eni", 8)} ${pad("branch ENI", 24)} ${pad(e.pod, 24)} ${e.eniId} vlan ${e.vlanId} mac ${e.mac} ip ${e.ipv4.join(",")} subnet ${e.subnetCidr} (${e.state})`;
+    }
+    case "ec2":
+      return `${t}  ${pad("ec2", 8)} ${pad(r.call, 24)} ${r.detail}`;
+    case "info":
+      return `${t}  ${r.text}`;
+    case "address":
+      return `${t}  ${pad("netns", 8)} ${pad("address inside pod", 24)} ${pad(r.pod, 24)}\n${r.text.split("\n").map((l) => `           | ${l}`).join("\n")}`;
+  }
+}
+
+function podLine(p: PodSummary): string {
+  const ttr = p.timeToRunningMs === undefined ? "not running" : `running after ${(p.timeToRunningMs / 1000).toFixed(3)}s`;
+  const w = p.warnings === 0 ? "no warnings" : `${p.warnings} warning(s): ${p.transientExpected} transient-expected, ${p.real} real`;
+  return `  ${pad(p.pod, 28)} ${pad(p.branch ? "branch ENI" : "ordinary", 11)} ${pad(ttr, 26)} ${p.attempts} sandbox attempt(s), ${w}`;
+}
+
+export function formatSummary(s: RunSummary): string {
+  const lines = ["", "Summary:", ...s.pods.map(podLine), `  warnings: ${s.warnings}; run took ${(s.durationMs / 1000).toFixed(1)}s`];
+  if (s.ok) lines.push("  RESULT: the sequence happened as expected");
+  else lines.push("  RESULT: UNEXPECTED", ...s.problems.map((p) => `    - ${p}`));
+  return lines.join("\n");
+}

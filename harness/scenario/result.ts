@@ -1,0 +1,39 @@
+// What a scenario run returns (real or simulated), and the progress it reports on the way.
+
+import type { ClusterEvent } from "../../cluster/types.js";
+import type { TimelineData } from "../timeline/types.js";
+import type { RunSummary } from "./summary.js";
+
+export interface RunProgress {
+  /** Run-relative time (simulated or wall). */
+  at: number;
+  created: number;
+  running: number;
+  planned: number;
+  failures: number;
+}
+
+export interface RunHooks {
+  onProgress?: (p: RunProgress) => void;
+  /** Every event as the cluster store records it (for --json). */
+  onEvent?: (e: ClusterEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  scenario: string;
+  mode: "real" | "simulated";
+  timeline: TimelineData;
+  summary: RunSummary;
+  /** Differences from the scenario's expectations; empty = passed. */
+  differences: string[];
+  /** What the harness did (e.g. how sandboxes were run), to print with the result. */
+  notes: string[];
+  /** Problems met while running the script (a node that failed to join, ...). */
+  problems: string[];
+  /** True when every live pod ran before the limit and the script was done. */
+  settled: boolean;
+  wallMs: number;
+  /** EC2 calls the fake controller made (simulated mode; 0 when unknown). */
+  ec2Calls: number;
+}

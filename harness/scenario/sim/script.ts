@@ -1,0 +1,89 @@
+// Puts a scenario's timed actions on the clock: node joins, pod creations and deletions, fault
+// windows and ipamd restarts; counts what is still to come so the run knows when it has settled.
+
+import type { ControllerFaults } from "../../../controller/types.js";
+import { NO_FAULTS } from "../../../controller/index.js";
+import { errorMessage } from "../../../common/errors.js";
+import { expandNodes, expandPods } from "../expand.js";
+import type { Scenario, ScenarioFault } from "../schema.js";
+import type { SimWorld } from "./world.js";
+
+export const DEFAULT_RESTART_DOWN_MS = 2000;
+
+export interface Script {
+  /** Actions not done yet (including node joins in flight). */
+  remaining(): number;
+  /** Problems met while acting (e.g. a node failed to join). */
+  problems: string[];
+}
+
+function controllerPart(f: ScenarioFault): Partial<ControllerFaults> {
+  const out: Partial<ControllerFaults> = {};
+  if (f.ec2ThrottleRate !== undefined) out.ec2ThrottleRate = f.ec2ThrottleRate;
+  if (f.ec2FailureRate !== undefined) out.ec2FailureRate = f.ec2FailureRate;
+  if (f.branchAllocationFailureRate !== undefined) out.branchAllocationFailureRate = f.branchAllocationFailureRate;
+  if (f.annotationFailureRate !== undefined) out.annotationFailureRate = f.annotationFailureRate;
+  if (f.branchCapacity !== undefined) out.branchCapacityOverride = f.branchCapacity;
+  return out;
+}
+
+/** The same keys set back to "no fault". */
+function resetPart(part: Partial<ControllerFaults>): Partial<ControllerFaults> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(part)) out[k] = NO_FAULTS[k as keyof ControllerFaults];
+  return out as Partial<ControllerFaults>;
+}
+
+function nodeEvent(w: SimWorld, node: string, type: "Normal" | "Warning", reason: string, message: string): void {
+  w.store.recordEvent({ type, reason, message, involvedObject: { kind: "Node", namespace: "", name: node, uid: "" }, source: "vpc-cni-harness" });
+}
+
+function scheduleFault(w: SimWorld, f: ScenarioFault, at: (ms: number, fn: () => void | Promise<void>) => void): void {
+  const part = controllerPart(f);
+  if (Object.keys(part).length > 0) {
+    at(f.at, () => void w.controller.setFaults(part));
+    if (f.for !== undefined) at(f.at + f.for, () => void w.controller.setFaults(resetPart(part)));
+  }
+  if (f.ipamdDown === true) {
+    at(f.at, () => w.nodes.forEach((n) => n.ipamd.setDown(true)));
+    if (f.for !== undefined) at(f.at + f.for, () => w.nodes.forEach((n) => n.ipamd.setDown(false)));
+  }
+  if (f.ipamdRestart === true) {
+    at(f.at, () => w.nodes.forEach((n) => {
+      n.ipamd.setDown(true);
+      nodeEvent(w, n.name, "Warning", "IpamdStopped", "ipamd (aws-node) stopped for a restart: AddNetwork/DelNetwork unavailable");
+    }));
+    at(f.at + (f.for ?? DEFAULT_RESTART_DOWN_MS), async () => {
+      for (const n of w.nodes.values()) {
+        const restored = await n.ipamd.restart();
+        nodeEvent(w, n.name, "Normal", "IpamdStarted", `ipamd (aws-node) started again; ${restored} leases restored from the checkpoint`);
+      }
+    });
+  }
+}
+
+export function scheduleScenario(s: Scenario, w: SimWorld): Script {
+  let remaining = 0;
+  const problems: string[] = [];
+  const at = (ms: number, fn: () => void | Promise<void>): void => {
+    remaining++;
+    w.clock.setTimer(ms, () => {
+      Promise.resolve()
+        .then(fn)
+        .catch((e: unknown) => void problems.push(`at ${ms} ms: ${errorMessage(e)}`))
+        .finally(() => void remaining--);
+    });
+  };
+  for (const n of expandNodes(s)) at(n.at, () => w.joinNode(n).then(() => undefined));
+  for (const p of expandPods(s)) {
+    at(p.at, () => {
+      w.store.createPod({ namespace: p.namespace, name: p.name, labels: p.labels, serviceAccount: p.serviceAccount, ...(p.node === undefined ? {} : { nodeName: p.node }) });
+    });
+    if (p.deleteAt !== undefined) at(p.deleteAt, () => void w.store.deletePod(p.namespace, p.name));
+  }
+  for (const pol of s.policies) {
+    w.store.applyPolicy({ namespace: pol.namespace, name: pol.name, podSelector: pol.podSelector, serviceAccountSelector: pol.serviceAccountSelector, securityGroupIds: pol.securityGroups });
+  }
+  for (const f of s.faults) scheduleFault(w, f, at);
+  return { remaining: () => remaining, problems };
+}
