@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// The vpc-cni-harness CLI: demo and scenarios (commander; `--help` on every command).
+
+import { Command } from "commander";
+import { demoCommand } from "../harness/demo/index.js";
+import { scenarioCommand } from "../harness/scenario/command.js";
+
+const program = new Command("vpc-cni-harness")
+  .description("reproduce the EKS Security-Groups-for-Pods fail-then-retry path on one Linux machine")
+  .version("0.1.0")
+  .showHelpAfterError();
+
+program.addCommand(demoCommand());
+program.addCommand(scenarioCommand());
+
+await program.parseAsync(process.argv);

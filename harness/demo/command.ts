@@ -1,0 +1,42 @@
+// The `vpc-cni-harness demo` command (commander): options, Ctrl-C handling, exit code.
+
+import { Command } from "commander";
+import { errorMessage } from "../../common/errors.js";
+import { parseDemoOptions } from "./options.js";
+import type { RawDemoOptions } from "./options.js";
+import { runDemo } from "./run.js";
+
+export function demoCommand(): Command {
+  return new Command("demo")
+    .description("play the EKS Security-Groups-for-Pods sequence: an SGP pod fails its first sandbox (branch ENI not ready), is retried and runs; an ordinary pod runs at once")
+    .option("--provisioning-delay <duration>", "how long the fake VPC resource controller takes per branch ENI after its EC2 calls", "2s")
+    .option("--instance-type <type>", "node instance type (branch-ENI limit: m5.large 9, m5.xlarge 18, ...)", "m5.large")
+    .option("--pods <n>", "number of pods matching the SecurityGroupPolicy (one ordinary pod is added)", "1")
+    .option("--wait-for-branch-eni <duration>", "ipamd waits up to this long for the branch ENI instead of failing the first ADD (0: like the real ipamd)", "0")
+    .option("--timeline <file>", "also draw the run as a picture (.svg or .html)")
+    .option("--json", "machine-readable output: one JSON object per line (events, CNI calls, ENIs, summary)")
+    .option("--keep", "do not clean up (leaves the temp dir with conflist, logs and state, and the pods' netns)")
+    .option("--namespace <ns>", "namespace of the SecurityGroupPolicy and its pods", "sgp-demo")
+    .option("--timeout <duration>", "give up when the pods are not running after this long", "90s")
+    .addHelpText("after", "\nAs root, pods get real network namespaces (see `ip netns`); otherwise nothing on the host changes.\nExit status: 0 when the sequence happened as expected, 1 otherwise, 130 when interrupted.")
+    .action(async (raw: RawDemoOptions) => {
+      let options;
+      try {
+        options = parseDemoOptions(raw);
+      } catch (e) {
+        process.stderr.write(`demo: ${errorMessage(e)}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const abort = new AbortController();
+      const onSignal = (): void => abort.abort(new Error("interrupted"));
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      try {
+        process.exitCode = await runDemo(options, { stdout: process.stdout, stderr: process.stderr, signal: abort.signal });
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+}

@@ -1,0 +1,68 @@
+// The demo's options, validated once from the command line into a frozen object.
+
+import { parseDuration } from "../../common/duration.js";
+import { HarnessError } from "../../common/errors.js";
+
+export interface DemoOptions {
+  provisioningDelayMs: number;
+  instanceType: string;
+  /** Number of pods matching the SecurityGroupPolicy (plus one ordinary pod). */
+  sgpPods: number;
+  /** 0: ipamd fails the first ADD like the real one; > 0: it waits up to this long for the branch ENI. */
+  waitForBranchEniMs: number;
+  timelineFile: string | undefined;
+  json: boolean;
+  keep: boolean;
+  /** Give up waiting for the pods after this long. */
+  timeoutMs: number;
+  namespace: string;
+}
+
+export interface RawDemoOptions {
+  provisioningDelay?: string;
+  instanceType?: string;
+  pods?: string;
+  waitForBranchEni?: string;
+  timeline?: string;
+  json?: boolean;
+  keep?: boolean;
+  timeout?: string;
+  namespace?: string;
+}
+
+export function parseDemoOptions(raw: RawDemoOptions): Readonly<DemoOptions> {
+  const sgpPods = Number(raw.pods ?? "1");
+  if (!Number.isInteger(sgpPods) || sgpPods < 1 || sgpPods > 100) {
+    throw new HarnessError("invalid-config", `--pods: "${raw.pods}" must be an integer from 1 to 100`);
+  }
+  const timeline = raw.timeline;
+  if (timeline !== undefined && !/\.(svg|html?)$/i.test(timeline)) {
+    throw new HarnessError("invalid-config", `--timeline: "${timeline}" must end in .svg or .html`);
+  }
+  const namespace = raw.namespace ?? "sgp-demo";
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) throw new HarnessError("invalid-config", `--namespace: "${namespace}" is not a valid namespace name`);
+  return Object.freeze({
+    provisioningDelayMs: parseDuration(raw.provisioningDelay ?? "2s", "--provisioning-delay"),
+    instanceType: raw.instanceType ?? "m5.large",
+    sgpPods,
+    waitForBranchEniMs: parseDuration(raw.waitForBranchEni ?? "0", "--wait-for-branch-eni"),
+    timelineFile: timeline,
+    json: raw.json === true,
+    keep: raw.keep === true,
+    timeoutMs: parseDuration(raw.timeout ?? "90s", "--timeout"),
+    namespace,
+  });
+}
+
+export function daemonArgs(o: DemoOptions, opts: { hostLinks: "on" | "off" }): string[] {
+  return [
+    "--node-name", "demo-node",
+    "--instance-type", o.instanceType,
+    "--provisioning-delay", `${o.provisioningDelayMs}ms`,
+    "--wait-for-branch-eni", `${o.waitForBranchEniMs}ms`,
+    "--host-links", opts.hostLinks,
+    "--introspection", "off",
+    "--metrics", "off",
+    "--log-level", "info",
+  ];
+}

@@ -1,0 +1,44 @@
+// Turns what the daemon reports (events, ENIs, EC2-call log lines) and what the runtime does
+// (CNI calls) into output records, as they happen.
+
+import type { ClusterEvent } from "../../cluster/types.js";
+import { errorMessage } from "../../common/errors.js";
+import type { ControlClient } from "../../ipamd/server/control-client.js";
+import type { SandboxCall } from "../../runtime/containerd/index.js";
+import type { OutputRecord } from "../output/types.js";
+
+const EC2_CALLS = ["CreateNetworkInterfacePermission", "CreateNetworkInterface", "AssociateTrunkInterface", "DisassociateTrunkInterface", "DeleteNetworkInterface", "AttachNetworkInterface", "DescribeNetworkInterfaces"];
+
+/** An EC2 call named in a daemon log line (field `call`/`api`/`operation`, or the message). */
+export function ec2CallOf(line: Record<string, unknown>): { call: string; detail: string } | undefined {
+  const text = [line.call, line.api, line.operation, line.msg].filter((v): v is string => typeof v === "string").join(" ");
+  const call = EC2_CALLS.find((c) => text.includes(c));
+  if (call === undefined) return undefined;
+  const keep = ["eniId", "vlanId", "pod", "trunkEniId", "branchEniId", "latencyMs", "error"];
+  const detail = keep.filter((k) => line[k] !== undefined).map((k) => `${k}=${String(line[k])}`).join(" ");
+  return { call, detail: detail === "" ? String(line.msg ?? "") : detail };
+}
+
+export function cniRecord(c: SandboxCall, at: number): OutputRecord {
+  return {
+    kind: "cni",
+    at,
+    call: { verb: c.verb, network: c.network, ifName: c.ifName, pod: `${c.pod.namespace}/${c.pod.name}`, sandboxId: c.sandboxId, netns: c.netns, durationMs: c.durationMs, ok: c.ok, error: c.error, ips: c.ips },
+  };
+}
+
+/** After ResourceAllocated: the branch ENI as the daemon lists it (ENI id, VLAN, MAC, IP). */
+export async function branchEniRecords(control: ControlClient, e: ClusterEvent, now: () => number): Promise<OutputRecord[]> {
+  try {
+    const { enis } = await control.ListENIs({}, { timeoutMs: 5_000 });
+    return enis
+      .filter((x) => x.branch && x.pod_name === e.involvedObject.name && x.pod_namespace === e.involvedObject.namespace)
+      .map((x): OutputRecord => ({
+        kind: "eni",
+        at: now(),
+        eni: { pod: `${x.pod_namespace}/${x.pod_name}`, eniId: x.eni_id, vlanId: x.vlan_id, mac: x.mac, ipv4: x.ipv4_addresses, subnetCidr: x.subnet_cidr, state: x.state },
+      }));
+  } catch (err) {
+    return [{ kind: "info", at: now(), text: `(ListENIs failed: ${errorMessage(err)})` }];
+  }
+}
