@@ -3,6 +3,7 @@
 
 import type * as grpc from "@grpc/grpc-js";
 import { HarnessError } from "../../common/errors.js";
+import { rejectMalformed } from "./malformed.js";
 import { isExpectedError, toStatus } from "./status.js";
 
 export interface HandlerLog {
@@ -20,7 +21,10 @@ export function unary<Req, Res>(
     const ac = new AbortController();
     call.on("cancelled", () => ac.abort(new HarnessError("deadline", `${method}: cancelled by the client or its deadline passed`)));
     Promise.resolve()
-      .then(() => fn(call.request, ac.signal))
+      .then(() => {
+        rejectMalformed(call.request, method);
+        return fn(call.request, ac.signal);
+      })
       .then(
         (res) => callback(null, res),
         (e: unknown) => {

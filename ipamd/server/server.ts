@@ -11,6 +11,7 @@ import type { ControlDeps } from "./control-service.js";
 import { controlService } from "./control-service.js";
 import type { HandlerLog } from "./handlers.js";
 import { bindAddress, finishUnixSocket, parseListen, prepareUnixSocket } from "./listen.js";
+import { tolerantService } from "./malformed.js";
 import { loadProtos } from "./protos.js";
 
 export interface GrpcServerOptions {
@@ -35,9 +36,9 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   const target = parseListen(opts.listen);
   const protos = loadProtos();
   const server = new grpc.Server();
-  server.addService(protos.cniBackend.service, cniBackendHandlers(opts.backend, opts.version ?? CLIENT_VERSION, opts.log));
+  server.addService(tolerantService(protos.cniBackend.service), cniBackendHandlers(opts.backend, opts.version ?? CLIENT_VERSION, opts.log));
   const control = opts.control === undefined ? undefined : controlService({ ...opts.control, log: opts.log });
-  if (control !== undefined) server.addService(protos.control.service, control.handlers);
+  if (control !== undefined) server.addService(tolerantService(protos.control.service), control.handlers);
   const health = new HealthImplementation({ "": "SERVING", [HEALTH_SERVICE]: "SERVING" });
   health.addToServer(server);
 

@@ -1,0 +1,169 @@
+// The gRPC server in-process on a temp Unix socket: ClientVersion check, health, malformed and
+// incomplete requests, error codes the plugin relies on, the control API and its streams.
+
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
+import { protoPath as healthProtoPath } from "grpc-health-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClusterStore } from "../../../cluster/index.js";
+import { POD_ENI_RESOURCE } from "../../../cluster/types.js";
+import { systemClock } from "../../../common/clock.js";
+import type { ControllerFaults, ProvisioningDelay } from "../../../controller/types.js";
+import { createBackend } from "../../../ipamd/backend/index.js";
+import { cniBackendClient, controlClient, startGrpcServer } from "../../../ipamd/server/index.js";
+import type { CniBackendClient, ControlClient, Event, RunningGrpcServer } from "../../../ipamd/server/index.js";
+import { ADD_NETWORK_PATH, CLIENT_VERSION } from "../../../proto/rpc.js";
+import { FakeDatastore, fakeNode, recordingLog } from "../backend/fakes.js";
+
+const addReq = (id: string, over: Record<string, unknown> = {}) => ({
+  K8S_POD_NAME: "p", K8S_POD_NAMESPACE: "default", ContainerID: id, IfName: "eth0", NetworkName: "aws-cni",
+  Netns: "/proc/1/ns/net", ClientVersion: CLIENT_VERSION, ...over,
+});
+
+describe("ipamd gRPC server (in-process, Unix socket)", () => {
+  let dir: string;
+  let server: RunningGrpcServer;
+  let cni: CniBackendClient;
+  let control: ControlClient;
+  let delay: ProvisioningDelay = { kind: "fixed", fixedMs: 1500 };
+  let faults: ControllerFaults;
+  const cluster = createClusterStore({ clock: systemClock });
+  cluster.addAdmissionHook((p) => (p.namespace === "sgp" ? { ...p, limits: { [POD_ENI_RESOURCE]: "1" } } : p));
+  const backend = createBackend({ datastore: new FakeDatastore(["10.0.1.5", "10.0.1.6"]), cluster, node: fakeNode(), clock: systemClock, log: recordingLog() });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "ipamd-server-"));
+    faults = { ec2ThrottleRate: 0, ec2FailureRate: 0, branchAllocationFailureRate: 0, annotationFailureRate: 0, branchCapacityOverride: -1, subnetExhausted: false };
+    server = await startGrpcServer({
+      listen: `unix://${dir}/sub/ipamd.sock`,
+      backend,
+      log: recordingLog(),
+      control: {
+        cluster,
+        nodeName: "node-1",
+        backend,
+        controller: {
+          setProvisioningDelay: (d) => (delay = d),
+          setFaults: (f) => (faults = { ...faults, ...f }),
+        },
+        inspect: {
+          enis: () => { throw new Error("boom: inspection broke"); },
+          leases: () => [],
+          node: () => ({ name: "node-1", instance_type: "m5.large", capacity: {}, trunk_eni_id: "eni-t", trunk_ifindex: 42, subnet_cidr: "10.0.0.0/19", max_pods: 29 }),
+        },
+      },
+    });
+    cni = cniBackendClient(server.address);
+    control = controlClient(server.address);
+  });
+  afterAll(async () => {
+    cni?.close();
+    control?.close();
+    await server?.close(1000);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("listens on a Unix socket of mode 0660 in a created parent directory", () => {
+    expect(server.address).toBe(`unix://${dir}/sub/ipamd.sock`);
+    const st = statSync(join(dir, "sub", "ipamd.sock"));
+    expect(st.isSocket()).toBe(true);
+    expect(st.mode & 0o777).toBe(0o660);
+  });
+
+  it("serves AddNetwork and DelNetwork", async () => {
+    const r = await cni.AddNetwork(addReq("c1"));
+    expect(r.Success).toBe(true);
+    expect(r.IPAllocationMetadata[0]?.IPv4Addr).toBe("10.0.1.5");
+    expect((await cni.DelNetwork({ ...addReq("c1"), Reason: "PodDeleted" })).Success).toBe(true);
+  });
+
+  it("rejects a wrong ClientVersion with FAILED_PRECONDITION and ipamd's text", async () => {
+    const err = (await cni.AddNetwork(addReq("c2", { ClientVersion: "v0.0.1" })).catch((e: unknown) => e)) as grpc.ServiceError;
+    expect(err.code).toBe(grpc.status.FAILED_PRECONDITION);
+    expect(err.details).toBe(`wrong client version "v0.0.1" (!= "${CLIENT_VERSION}")`);
+  });
+
+  it("answers DelNetwork of an unknown container with UNKNOWN `datastore: unknown pod` (a plain Go error in ipamd)", async () => {
+    const err = (await cni.DelNetwork({ ...addReq("nope"), K8S_POD_NAME: "", Reason: "x" }).catch((e: unknown) => e)) as grpc.ServiceError;
+    expect(err.code).toBe(grpc.status.UNKNOWN);
+    expect(err.details).toBe("datastore: unknown pod");
+  });
+
+  it("answers INVALID_ARGUMENT naming missing fields, and for undecodable bytes, and keeps serving", async () => {
+    const err = (await cni.AddNetwork(addReq("", { IfName: "" })).catch((e: unknown) => e)) as grpc.ServiceError;
+    expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(err.details).toContain("ContainerID, IfName");
+    const raw = new grpc.Client(server.address, grpc.credentials.createInsecure());
+    const garbage = await new Promise<grpc.ServiceError | null>((resolve) =>
+      raw.makeUnaryRequest(ADD_NETWORK_PATH, (b: Buffer) => b, (b: Buffer) => b, Buffer.from([0x08, 0xff]), (e) => resolve(e)),
+    );
+    raw.close();
+    expect(garbage?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(garbage?.details).toMatch(/AddNetwork: malformed request/);
+    expect((await cni.AddNetwork(addReq("c3"))).Success).toBe(true);
+  });
+
+  it("reports grpc.health.v1.aws-node as SERVING", async () => {
+    const def = protoLoader.loadSync(healthProtoPath, { keepCase: true, enums: String });
+    const Health = (grpc.loadPackageDefinition(def) as unknown as { grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } } }).grpc.health.v1.Health;
+    const h = new Health(server.address, grpc.credentials.createInsecure());
+    const res = await new Promise<{ status: string }>((resolve, reject) =>
+      (h as unknown as { Check: (r: unknown, cb: (e: Error | null, r: { status: string }) => void) => void }).Check({ service: "grpc.health.v1.aws-node" }, (e, r) => (e ? reject(e) : resolve(r))),
+    );
+    h.close();
+    expect(res.status).toBe("SERVING");
+  });
+
+  it("control API: pods, policies, events (with a watch stream), delay, faults, branch wait", async () => {
+    const seen: Event[] = [];
+    const stream = control.WatchEvents({ send_initial: false });
+    stream.on("data", (e: Event) => seen.push(e));
+    stream.on("error", () => {});
+    await new Promise((r) => setTimeout(r, 50));
+    const pod = await control.CreatePod({ namespace: "sgp", name: "web", labels: { app: "web" }, schedule: true });
+    expect(pod).toMatchObject({ namespace: "sgp", name: "web", node_name: "node-1", labels: { app: "web" } });
+    expect(pod.uid).not.toBe("");
+    expect(pod.resources.limits[POD_ENI_RESOURCE]).toBe("1");
+    expect((await control.GetPod({ namespace: "sgp", name: "web" })).uid).toBe(pod.uid);
+    expect((await control.ListPods({ namespace: "sgp" })).pods).toHaveLength(1);
+    const missing = (await control.GetPod({ namespace: "sgp", name: "nobody" }).catch((e: unknown) => e)) as grpc.ServiceError;
+    expect(missing.code).toBe(grpc.status.NOT_FOUND);
+    const dup = (await control.CreatePod({ namespace: "sgp", name: "web" }).catch((e: unknown) => e)) as grpc.ServiceError;
+    expect(dup.code).toBe(grpc.status.ALREADY_EXISTS);
+
+    expect(await control.ApplySecurityGroupPolicy({ namespace: "sgp", name: "p1", pod_selector: { app: "web" } })).toMatchObject({ security_group_ids: ["sg-harness"] });
+    await control.RecordEvent({ type: "Warning", reason: "FailedCreatePodSandBox", message: "x", involved_object: { kind: "Pod", namespace: "sgp", name: "web", uid: pod.uid }, source: "kubelet", classification: "transient-expected" });
+    const events = (await control.ListEvents({ namespace: "sgp", name: "web" })).events.map((e) => e.reason);
+    expect(events).toEqual(expect.arrayContaining(["Scheduled", "FailedCreatePodSandBox"]));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen.map((e) => e.reason)).toEqual(expect.arrayContaining(["Scheduled", "FailedCreatePodSandBox"]));
+    stream.cancel();
+
+    expect(await control.SetProvisioningDelay({ kind: "uniform", min_ms: 100, max_ms: 200 })).toMatchObject({ kind: "uniform", min_ms: 100, max_ms: 200 });
+    expect(delay).toEqual({ kind: "uniform", minMs: 100, maxMs: 200 });
+    const badDelay = (await control.SetProvisioningDelay({ kind: "soon" }).catch((e: unknown) => e)) as grpc.ServiceError;
+    expect(badDelay.code).toBe(grpc.status.INVALID_ARGUMENT);
+
+    expect(await control.SetBranchWait({ max_wait_ms: 2500 })).toEqual({ max_wait_ms: 2500 });
+    expect(backend.branchWaitMs()).toBe(2500);
+    await control.SetBranchWait({ max_wait_ms: 0 });
+
+    expect(await control.SetFaults({ annotation_failure_rate: 0.5, ipamd_down: true })).toMatchObject({ annotation_failure_rate: 0.5, ipamd_down: true, branch_capacity_override: -1 });
+    const down = (await cni.AddNetwork(addReq("c9")).catch((e: unknown) => e)) as grpc.ServiceError;
+    expect(down.code).toBe(grpc.status.UNAVAILABLE);
+    await control.SetFaults({});
+    expect((await cni.AddNetwork(addReq("c9"))).Success).toBe(true);
+
+    expect((await control.GetNode({})).trunk_ifindex).toBe(42);
+  });
+
+  it("turns an unexpected exception into INTERNAL with its message", async () => {
+    const err = (await control.ListENIs({}).catch((e: unknown) => e)) as grpc.ServiceError;
+    expect(err.code).toBe(grpc.status.INTERNAL);
+    expect(err.details).toContain("boom: inspection broke");
+    expect((await control.ListLeases({})).leases).toEqual([]);
+  });
+});
