@@ -1,19 +1,132 @@
 // The `vpc-cni-harness scenario` command group (run / list / validate), registered by the CLI.
+// Exit codes: 0 passed / valid, 1 expectations differed / invalid file, 2 could not run.
 
 import { Command } from "commander";
+import { errorMessage, isHarnessError } from "../../common/errors.js";
+import { choosePrinter } from "../output/printers.js";
+import type { Printer } from "../output/types.js";
+import { writeTimeline } from "../timeline/write.js";
+import { loadScenario } from "./parse.js";
+import { formatResult, jsonResult, progressText } from "./print.js";
+import type { RunHooks, RunResult } from "./result.js";
+import { runScenario } from "./run.js";
+import type { Scenario } from "./schema.js";
+import { listShipped, resolveScenarioFile } from "./shipped.js";
+
+export interface RunFlags {
+  simulated?: boolean;
+  real?: boolean;
+  timeline?: string;
+  json?: boolean;
+  events?: boolean;
+}
+
+/** Live event lines only for small runs (or --events); --json always streams them. */
+const LIVE_EVENT_PODS = 20;
+const PLAIN_PROGRESS_EVERY_MS = 2000;
+
+export function chooseMode(s: Scenario, flags: RunFlags): { mode: "real" | "simulated"; note: string | undefined } {
+  if (flags.simulated === true) return { mode: "simulated", note: undefined };
+  if (flags.real === true) return { mode: "real", note: s.modes.includes("real") ? undefined : `scenario ${s.name} is meant for simulated time; running it in real time anyway (--real)` };
+  const mode = s.modes[0] ?? "simulated";
+  return { mode, note: mode === "simulated" && !s.modes.includes("real") ? `scenario ${s.name} runs in simulated time only (too large for real time)` : undefined };
+}
+
+function hooksFor(s: Scenario, flags: RunFlags, printer: Printer, mode: "real" | "simulated"): RunHooks {
+  const pods = s.pods.reduce((n, p) => n + p.count, 0);
+  const live = flags.json === true || flags.events === true || pods <= LIVE_EVENT_PODS;
+  const tty = process.stdout.isTTY === true && flags.json !== true;
+  let lastPlain = 0;
+  return {
+    ...(live ? { onEvent: (e) => printer.record({ kind: "event", at: e.lastTimestamp, event: e }) } : {}),
+    onProgress: (p) => {
+      if (flags.json === true) return;
+      if (!tty && Date.now() - lastPlain < PLAIN_PROGRESS_EVERY_MS) return;
+      lastPlain = Date.now();
+      printer.status(progressText(p, mode));
+    },
+  };
+}
+
+export async function runCommand(file: string, flags: RunFlags): Promise<number> {
+  let scenario: Scenario;
+  try {
+    scenario = await loadScenario(resolveScenarioFile(file));
+  } catch (e) {
+    process.stderr.write(`${errorMessage(e)}\n`);
+    return 2;
+  }
+  const { mode, note } = chooseMode(scenario, flags);
+  if (note !== undefined && flags.json !== true) process.stdout.write(`note: ${note}\n`);
+  const printer = choosePrinter({ json: flags.json === true, stream: process.stdout }, 0);
+  let result: RunResult;
+  try {
+    result = await runScenario(scenario, mode, hooksFor(scenario, flags, printer, mode));
+  } catch (e) {
+    printer.close();
+    process.stderr.write(`scenario ${scenario.name} (${mode}): ${errorMessage(e)}${isHarnessError(e) && e.details !== undefined ? `\n${e.details}` : ""}\n`);
+    return 2;
+  }
+  printer.close();
+  if (flags.json === true) process.stdout.write(`${JSON.stringify(jsonResult(result))}\n`);
+  else process.stdout.write(`${formatResult(result)}\n`);
+  if (flags.timeline !== undefined) {
+    await writeTimeline(flags.timeline, result.timeline);
+    if (flags.json !== true) process.stdout.write(`timeline written to ${flags.timeline}\n`);
+  }
+  return result.differences.length === 0 ? 0 : 1;
+}
+
+export async function validateCommand(file: string): Promise<number> {
+  try {
+    const s = await loadScenario(resolveScenarioFile(file));
+    process.stdout.write(`${file}: valid scenario "${s.name}" (${s.nodes.reduce((n, x) => n + x.count, 0)} nodes, ${s.pods.reduce((n, p) => n + p.count, 0)} pods, modes ${s.modes.join("/")})\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`${errorMessage(e)}\n`);
+    return 1;
+  }
+}
+
+export function listCommand(): number {
+  const list = listShipped();
+  if (list.length === 0) {
+    process.stderr.write("no shipped scenarios found (scenarios/ next to package.json)\n");
+    return 1;
+  }
+  for (const s of list) {
+    const what = s.error === undefined ? `${s.pods} pods, ${s.modes.join("/")}: ${s.description}` : `INVALID: ${s.error}`;
+    process.stdout.write(`${s.name.padEnd(22)} ${what}\n    ${s.file}\n`);
+  }
+  return 0;
+}
 
 export function scenarioCommand(): Command {
   const cmd = new Command("scenario").description("run declarative scenarios (real or simulated time) and check their outcome");
   cmd
     .command("run")
-    .argument("<file>", "scenario file (YAML or JSON)")
+    .description("run a scenario file (or a shipped scenario by name) and check its expectations")
+    .argument("<file>", "scenario file (YAML or JSON), or the name of a shipped scenario")
     .option("--simulated", "simulated time: fake clock, in-process sandbox runtime (scales to thousands of pods)")
-    .option("--timeline <file>", "write the timeline picture (.svg or .html)")
-    .option("--json", "print machine-readable events, one JSON object per line")
-    .action(() => {
-      throw new Error("scenario run: not implemented yet");
+    .option("--real", "real time: the real mock-ipamd daemon and plugin binary (a handful of pods only)")
+    .option("--timeline <file>", "write the timeline picture (.svg, or .html with legend and table)")
+    .option("--json", "machine-readable output: one JSON object per line (events, then the result)")
+    .option("--events", "print every event as it happens, even for large scenarios")
+    .action(async (file: string, flags: RunFlags) => {
+      process.exitCode = await runCommand(file, flags);
     });
-  cmd.command("list").description("list the shipped scenarios");
-  cmd.command("validate").argument("<file>", "scenario file to validate");
+  cmd
+    .command("list")
+    .description("list the shipped scenarios")
+    .action(() => {
+      process.exitCode = listCommand();
+    });
+  cmd
+    .command("validate")
+    .description("check a scenario file without running it")
+    .argument("<file>", "scenario file to validate")
+    .action(async (file: string) => {
+      process.exitCode = await validateCommand(file);
+    });
   return cmd;
 }
