@@ -43,6 +43,8 @@ export interface LibcniCall {
   /** CNI_PATH directories: our binary's dir first, then Debian's plugins. */
   path: string[];
   timeoutMs?: number;
+  /** Environment of the client and so of every plugin it execs (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export type LibcniOutcome = { ok: true; result: Record<string, unknown> | undefined; ms: number } | { ok: false; error: string; ms: number };
@@ -58,7 +60,7 @@ export function runLibcni(call: LibcniCall): Promise<LibcniOutcome> {
   ];
   const started = performance.now();
   return new Promise((res, rej) => {
-    execFile(LIBCNI_CLIENT, argv, { timeout: (call.timeoutMs ?? 30_000) + 5000 }, (err, stdout, stderr) => {
+    execFile(LIBCNI_CLIENT, argv, { timeout: (call.timeoutMs ?? 30_000) + 5000, env: call.env ?? process.env }, (err, stdout, stderr) => {
       const ms = performance.now() - started;
       const text = stdout.trim();
       if (err === null) {
