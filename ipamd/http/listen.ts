@@ -1,0 +1,51 @@
+// A small node:http listener on host:port (port 0 = any free port) with a deadline on every
+// response, used by introspection and metrics; loopback by default like the real ipamd's 61679.
+
+import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { HarnessError, errorMessage } from "../../common/errors.js";
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface RunningHttp {
+  /** host:actualPort */
+  address: string;
+  close(): Promise<void>;
+}
+
+export async function startHttp(address: string, handler: Handler, onError: (e: unknown) => void): Promise<RunningHttp> {
+  const m = /^(.+):(\d{1,5})$/.exec(address);
+  if (m === null) throw new HarnessError("invalid-config", `HTTP address "${address}" is not host:port`);
+  const host = m[1] as string;
+  const server = createServer((req, res) => {
+    res.setTimeout(10_000, () => res.destroy());
+    Promise.resolve()
+      .then(() => handler(req, res))
+      .catch((e: unknown) => {
+        onError(e);
+        if (!res.headersSent) sendJson(res, 500, { error: errorMessage(e) });
+        else res.end();
+      });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (e) => reject(new HarnessError("unavailable", `cannot listen on ${address}: ${errorMessage(e)}`)));
+    server.listen(Number(m[2]), host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    address: `${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = `${JSON.stringify(body, null, 2)}\n`;
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
