@@ -10,7 +10,8 @@ export function formatOffset(ms: number): string {
 
 /** k8s.io/apimachinery duration.HumanDuration, as kubectl prints event ages. */
 export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
+  // Go truncates toward zero: int(d.Seconds()).
+  const seconds = Math.trunc(ms / 1000);
   if (seconds < -1) return "<invalid>";
   if (seconds < 0) return "0s";
   if (seconds < 120) return `${seconds}s`;

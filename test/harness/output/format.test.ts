@@ -1,0 +1,92 @@
+// Formatting of demo output: offsets, kubectl ages, `(xN over T)` aggregation, record lines, printers.
+
+import { describe, expect, it } from "vitest";
+import type { ClusterEvent } from "../../../cluster/types.js";
+import { aggregation, eventAge, formatOffset, formatRecord, formatSummary, humanDuration, jsonPrinter, plainPrinter, terminalPrinter } from "../../../harness/output/index.js";
+
+const ev = (over: Partial<ClusterEvent> = {}): ClusterEvent => ({
+  type: "Warning", reason: "FailedCreatePodSandBox", message: "Failed to create pod sandbox: boom",
+  involvedObject: { kind: "Pod", namespace: "sgp-demo", name: "sgp-pod-1", uid: "u" }, source: "kubelet",
+  firstTimestamp: 1_000, lastTimestamp: 1_000, count: 1, classification: "transient-expected", attributes: {}, ...over,
+});
+
+class Buf {
+  text = "";
+  isTTY = false;
+  columns = 60;
+  write(s: string): boolean {
+    this.text += s;
+    return true;
+  }
+}
+
+describe("time formatting", () => {
+  it("offsets have millisecond precision and a sign", () => {
+    expect(formatOffset(0)).toBe("+0.000s");
+    expect(formatOffset(12_345)).toBe("+12.345s");
+    expect(formatOffset(-5)).toBe("-0.005s");
+  });
+  it("humanDuration follows apimachinery's HumanDuration", () => {
+    expect([0, 1_999, 119_000, 120_000, 125_000, 600_000, 3 * 3_600_000 + 60_000, 9 * 3_600_000, 50 * 3_600_000].map(humanDuration))
+      .toEqual(["0s", "1s", "119s", "2m", "2m5s", "10m", "3h1m", "9h", "2d2h"]);
+    expect(humanDuration(-1_500)).toBe("0s");
+    expect(humanDuration(-5_000)).toBe("<invalid>");
+  });
+  it("renders aggregated events as (xN over T), like kubectl describe", () => {
+    expect(aggregation(ev())).toBe("");
+    expect(aggregation(ev({ count: 3, firstTimestamp: 1_000, lastTimestamp: 13_500 }))).toBe(" (x3 over 12s)");
+    expect(eventAge(ev({ count: 4, firstTimestamp: 0, lastTimestamp: 50_000 }), 60_000)).toBe("10s (x4 over 60s)");
+    expect(eventAge(ev(), 6_000)).toBe("5s");
+  });
+});
+
+describe("record lines", () => {
+  it("an event line carries offset, type, reason, pod, classification, message and aggregation", () => {
+    const line = formatRecord({ kind: "event", at: 2_500, event: ev({ count: 2, firstTimestamp: 1_000, lastTimestamp: 2_500 }) }, 1_000);
+    expect(line).toMatch(/^\+1\.500s {2}Warning +FailedCreatePodSandBox +sgp-demo\/sgp-pod-1 +\[transient-expected\] Failed to create pod sandbox: boom \(x2 over 1s\) {2}\(kubelet\)$/);
+  });
+  it("a CNI line says verb, network, sandbox and outcome", () => {
+    const call = { verb: "ADD" as const, network: "aws-cni", ifName: "eth0", pod: "ns/p", sandboxId: "a".repeat(64), netns: "/run/netns/cni-1", durationMs: 41.6, ok: false, error: "plugin failed", ips: [] };
+    expect(formatRecord({ kind: "cni", at: 100, call }, 0)).toMatch(/^\+0\.100s  cni +CNI ADD aws-cni eth0 +ns\/p /);
+    expect(formatRecord({ kind: "cni", at: 100, call }, 0)).toMatch(/sandbox a{12} netns=\/run\/netns\/cni-1 42ms FAILED: plugin failed$/);
+    expect(formatRecord({ kind: "cni", at: 100, call: { ...call, ok: true, ips: ["10.0.0.5/32"], netns: "" } }, 0)).toMatch(/netns="" 42ms ok 10\.0\.0\.5\/32$/);
+  });
+  it("the summary lists pods and problems", () => {
+    const text = formatSummary({ ok: false, durationMs: 4_200, warnings: 1, problems: ["x: never running"], pods: [{ pod: "ns/p", branch: true, timeToRunningMs: 2_345, attempts: 2, warnings: 1, transientExpected: 1, real: 0 }] });
+    expect(text).toContain("running after 2.345s");
+    expect(text).toContain("2 sandbox attempt(s), 1 warning(s): 1 transient-expected, 0 real");
+    expect(text).toContain("RESULT: UNEXPECTED\n    - x: never running");
+  });
+});
+
+describe("printers", () => {
+  it("plain prints status only when it changes", () => {
+    const b = new Buf();
+    const p = plainPrinter(b, 0);
+    p.status("a");
+    p.status("a");
+    p.status("b");
+    p.record({ kind: "info", at: 1_000, text: "hello" });
+    expect(b.text).toBe("... a\n... b\n+1.000s  hello\n");
+  });
+  it("terminal redraws one status line under the records, truncated to the width", () => {
+    const b = new Buf();
+    const p = terminalPrinter(b, 0);
+    p.status("x".repeat(100));
+    p.record({ kind: "info", at: 0, text: "rec" });
+    expect(b.text).toContain("\r\x1b[2K+0.000s  rec\n");
+    expect(b.text).toContain(`${"x".repeat(58)}…`);
+    expect(b.text).not.toContain("x".repeat(60));
+  });
+  it("json prints one parseable object per record, with the offset", () => {
+    const b = new Buf();
+    const p = jsonPrinter(b, 1_000);
+    p.status("ignored");
+    p.record({ kind: "event", at: 1_250, event: ev() });
+    p.summary({ ok: true, durationMs: 1, warnings: 0, problems: [], pods: [] });
+    const lines = b.text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ kind: "event", offsetMs: 250, event: { reason: "FailedCreatePodSandBox" } });
+    expect(lines[1]).toMatchObject({ kind: "summary", ok: true });
+  });
+});
