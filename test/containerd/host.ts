@@ -89,3 +89,15 @@ export async function removeNewCniChains(before: readonly string[]): Promise<str
 export async function deleteLink(name: string): Promise<void> {
   await run("ip", ["link", "del", name], { timeout: DEADLINE_MS }).catch(() => undefined);
 }
+
+/** `ip -d -o link show` of one link; rejects when it does not exist. */
+export async function linkDetails(name: string): Promise<string> {
+  return (await run("ip", ["-d", "-o", "link", "show", "dev", name], { timeout: DEADLINE_MS })).stdout;
+}
+
+/** The name of the link with this ifindex, or undefined. */
+export async function linkNameOf(ifindex: number): Promise<string | undefined> {
+  const { stdout } = await run("ip", ["-o", "link", "show"], { timeout: DEADLINE_MS });
+  const line = stdout.split("\n").find((l) => l.startsWith(`${ifindex}: `));
+  return line === undefined ? undefined : /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
+}

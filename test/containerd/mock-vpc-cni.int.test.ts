@@ -1,0 +1,127 @@
+// The real CRI path with our plugin and daemon: containerd runs mock-vpc-cni (+ portmap) for
+// RunPodSandbox; an SGP pod's first sandbox fails exactly as on EKS (FACTS.md section 1, step 5),
+// and a new sandbox succeeds once the branch ENI is annotated (step 7).
+import { readFile, readdir } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { podSandboxConfig } from "../../cri/index.js";
+import { linkDetails, linkNameOf, linkNames, natChains } from "./host.js";
+import { waitFor } from "./lifecycle.js";
+import { HOST_PORT_ADDRESS, echoServerCommand, inNetns, sandboxNetns, startContainer, tcpExchange } from "./pods.js";
+import { stackUnavailable, startStack } from "./stack.js";
+import type { Stack } from "./stack.js";
+
+const unavailable = stackUnavailable();
+const SGP_NS = "sgp";
+const POD_ENI = "vpc.amazonaws.com/pod-eni";
+
+describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and mock-ipamd (${unavailable ?? "root, built"})`, () => {
+  let stack: Stack;
+  const linksBefore: string[] = [];
+  const chainsBefore: string[] = [];
+
+  beforeAll(async () => {
+    linksBefore.push(...(await linkNames()));
+    chainsBefore.push(...(await natChains()));
+    stack = await startStack({ daemonArgs: ["--sgp-namespace", SGP_NS, "--provisioning-delay", "2s", "--instance-type", "m5.xlarge"] });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const leases = async (): Promise<{ container_id: string; ipv4: string; if_name: string }[]> =>
+    (await stack.daemon.control.ListLeases({})).leases;
+
+  it("runs an ordinary pod: SANDBOX_READY, the pod IP is ipamd's lease, eth0 carries it", async () => {
+    await stack.daemon.control.CreatePod({ namespace: "default", name: "plain", uid: "uid-plain", schedule: true });
+    const config = podSandboxConfig({ namespace: "default", name: "plain", uid: "uid-plain" });
+    const id = await stack.env.cri.runPodSandbox(config);
+    const status = (await stack.env.cri.podSandboxStatus(id)).status;
+    expect(status?.state).toBe("SANDBOX_READY");
+    const ip = status?.network?.ip ?? "";
+    // containerd's CNI_CONTAINERID is the sandbox id: the lease key (network, container, ifname).
+    expect(await leases()).toContainEqual(expect.objectContaining({ container_id: id, if_name: "eth0", ipv4: ip }));
+    const netns = await sandboxNetns(stack.env.cri, id);
+    expect(await inNetns(netns, ["-4", "-o", "addr", "show", "dev", "eth0"])).toContain(`inet ${ip}/32`);
+    expect(await inNetns(netns, ["route", "show", "default"])).toContain("default via 169.254.1.1 dev eth0");
+
+    await stack.env.cri.stopPodSandbox(id);
+    await stack.env.cri.removePodSandbox(id);
+    expect((await leases()).filter((l) => l.container_id === id)).toEqual([]);
+  });
+
+  it("fails an SGP pod's first sandbox with containerd's error, then a new sandbox gets the VLAN", async () => {
+    await stack.daemon.control.CreatePod({ namespace: SGP_NS, name: "web", uid: "uid-web", schedule: true });
+    const first = podSandboxConfig({ namespace: SGP_NS, name: "web", uid: "uid-web", attempt: 0 });
+    const err = await stack.env.cri.runPodSandbox(first).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(
+      /failed to setup network for sandbox "[0-9a-f]{64}": plugin type="mock-vpc-cni" name="mock-vpc-cni" failed \(add\): add cmd: failed to assign an IP address to container/,
+    );
+    const failedId = /sandbox "([0-9a-f]{64})"/.exec(err?.message ?? "")?.[1] ?? "";
+    // containerd ran DEL and removed the sandbox and its netns: nothing is left of it.
+    expect(await stack.env.cri.listPodSandbox()).toEqual([]);
+    expect(await readdir(stack.env.paths.netnsDir).catch(() => [])).toEqual([]);
+    expect((await leases()).filter((l) => l.container_id === failedId)).toEqual([]);
+    expect(await stack.env.log()).not.toMatch(new RegExp(`(?i)failed to destroy network for sandbox[^\\n]*${failedId}`));
+
+    // kubelet retries when the pod object changes: here, when the controller's annotation lands.
+    let annotation = "";
+    await waitFor("the branch ENI annotation", 20_000, async () => {
+      annotation = (await stack.daemon.control.GetPod({ namespace: SGP_NS, name: "web" })).annotations[POD_ENI] ?? "";
+      return annotation !== "";
+    });
+    const branch = (JSON.parse(annotation) as { privateIp: string; vlanId?: number; vlanID?: number }[])[0];
+    const vlanId = branch?.vlanId ?? branch?.vlanID ?? -1;
+    const retry = podSandboxConfig({ namespace: SGP_NS, name: "web", uid: "uid-web", attempt: 1 });
+    const id = await stack.env.cri.runPodSandbox(retry);
+    expect(id).not.toBe(failedId);
+    const status = (await stack.env.cri.podSandboxStatus(id)).status;
+    expect(status?.state).toBe("SANDBOX_READY");
+    expect(status?.network?.ip).toBe(branch?.privateIp);
+    const netns = await sandboxNetns(stack.env.cri, id);
+    expect(await inNetns(netns, ["-4", "-o", "addr", "show", "dev", "eth0"])).toContain(`inet ${branch?.privateIp}/`);
+    // No 802.1Q here (FACTS.md section 6): the plugin's fallback is a macvlan vlan.eth.<id> on the trunk.
+    const trunk = await linkNameOf((await stack.daemon.control.GetNode({})).trunk_ifindex);
+    expect(trunk).toBeDefined();
+    const details = await linkDetails(`vlan.eth.${vlanId}`);
+    expect(details).toContain(`vlan.eth.${vlanId}@${trunk}:`);
+    expect(details).toMatch(/macvlan|vlan protocol 802\.1Q/);
+
+    await stack.env.cri.stopPodSandbox(id);
+    await stack.env.cri.removePodSandbox(id);
+    expect(await linkNames()).not.toContain(`vlan.eth.${vlanId}`);
+  });
+
+  it("starts a container that sees the pod's address, reachable through portmap's host port", async () => {
+    const hostPort = 20_000 + ((process.pid + 7) % 10_000);
+    const config = podSandboxConfig({ namespace: "default", name: "srv", uid: "uid-srv", portMappings: [{ protocol: "TCP", containerPort: 8080, hostPort }] });
+    const id = await stack.env.cri.runPodSandbox(config);
+    try {
+      const ip = (await stack.env.cri.podSandboxStatus(id)).status?.network?.ip ?? "";
+      const cid = await startContainer(stack.env.cri, id, config, stack.env.busyboxImage, "srv", echoServerCommand(8080));
+      const exec = await stack.env.cri.execSync(cid, ["/bin/ip", "-4", "-o", "addr", "show", "dev", "eth0"], 10);
+      expect(exec.stdout.toString()).toContain(`inet ${ip}/32`);
+      let reply = "";
+      await waitFor("the pod's server through the host port", 10_000, async () => {
+        reply = await tcpExchange(HOST_PORT_ADDRESS, hostPort, "ping\n");
+        return reply.includes("got ping");
+      });
+      expect(reply).toContain(`inet ${ip}/32`);
+    } finally {
+      await stack.env.cri.stopPodSandbox(id);
+      await stack.env.cri.removePodSandbox(id);
+    }
+  });
+
+  it("leaves no lease, netns, link or nat chain behind", async () => {
+    const { netnsDir } = stack.env.paths;
+    expect(await leases()).toEqual([]);
+    expect(await readdir(netnsDir).catch(() => [])).toEqual([]);
+    expect(await readFile(stack.pluginLog, "utf8").catch(() => "")).not.toBe("");
+    await stack.stop();
+    expect((await linkNames()).filter((l) => !linksBefore.includes(l))).toEqual([]);
+    expect((await natChains()).filter((c) => !chainsBefore.includes(c))).toEqual([]);
+  });
+});
