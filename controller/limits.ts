@@ -1,19 +1,16 @@
-// Branch-ENI limits per instance type (FACTS.md section 4). A local copy: ipamd/limits.ts (H3)
-// holds the full ENI/IP table; this one only needs whether the type trunks and how many branches.
+// Branch-ENI limits per instance type, from ipamd/limits.ts (FACTS.md section 4), plus the trunk's
+// VLAN id range.
 
-export const BRANCH_ENI_LIMITS: Readonly<Record<string, number>> = Object.freeze({
-  "t3.medium": 0,
-  "m5.large": 9,
-  "m5.xlarge": 18,
-  "m5.2xlarge": 38,
-  "m5.4xlarge": 54,
-  "c5.4xlarge": 54,
-});
+import { instanceLimits, KNOWN_INSTANCE_TYPES } from "../ipamd/limits.js";
 
 /** The trunk's VLAN ids are 1..120 (the controller's MaxAllocatableVlanIds = 121, id 0 unusable). */
 export const MAX_VLAN_ID = 120;
 
-/** Branch limit of an instance type, or undefined when the type is unknown. */
+export const BRANCH_ENI_LIMITS: Readonly<Record<string, number>> = Object.freeze(
+  Object.fromEntries(KNOWN_INSTANCE_TYPES.map((t) => [t, instanceLimits(t).branchEnis])),
+);
+
+/** Branch limit of an instance type (0: no trunking), or undefined when the type is unknown. */
 export function branchLimit(instanceType: string): number | undefined {
-  return BRANCH_ENI_LIMITS[instanceType];
+  return Object.hasOwn(BRANCH_ENI_LIMITS, instanceType) ? BRANCH_ENI_LIMITS[instanceType] : undefined;
 }

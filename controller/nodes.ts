@@ -5,7 +5,7 @@
 import { POD_ENI_RESOURCE } from "../cluster/types.js";
 import { HarnessError } from "../common/errors.js";
 import type { ControllerContext, NodeState } from "./context.js";
-import { branchLimit } from "./limits.js";
+import { BRANCH_ENI_LIMITS, branchLimit } from "./limits.js";
 import type { AddNodeSpec, NodeInfo } from "./types.js";
 import { createVlanPool } from "./vlan.js";
 
@@ -20,7 +20,7 @@ export async function addNode(ctx: ControllerContext, spec: AddNodeSpec, signal?
   const limit = branchLimit(spec.instanceType);
   if (limit === undefined) {
     throw new HarnessError("invalid-config", `instance type "${spec.instanceType}" has no known branch-ENI limit`, {
-      details: "known: t3.medium, m5.large, m5.xlarge, m5.2xlarge, m5.4xlarge, c5.4xlarge",
+      details: `known: ${Object.keys(BRANCH_ENI_LIMITS).join(", ")}`,
     });
   }
   const primary = ctx.ec2.launchInstance(spec.name, spec.primaryEniSecondaryIps ?? 0);

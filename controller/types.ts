@@ -236,7 +236,11 @@ export interface VpcResourceController {
   /** Node join: creates the primary and (when the type trunks) the trunk ENI, advertises capacity. */
   addNode(spec: AddNodeSpec, signal?: AbortSignal): Promise<NodeInfo>;
   getNode(name: string): NodeInfo | undefined;
-  /** An EniAttacher for ipamd's warm pool on that node (CreateNetworkInterface + AttachNetworkInterface). */
+  /**
+   * An EniAttacher for ipamd's warm pool on that node (CreateNetworkInterface + AttachNetworkInterface).
+   * ipsPerEni = IPv4 addresses per ENI with the ENI's primary included, as EC2 publishes the limit
+   * (instanceLimits(t).ipv4PerEni, e.g. 10 on m5.large): each ENI gets 1 primary + ipsPerEni-1 secondaries.
+   */
   eniAttacher(nodeName: string, opts: { ipsPerEni: number }): EniAttacher;
 
   setProvisioningDelay(delay: ProvisioningDelay): ProvisioningDelay;
