@@ -23,10 +23,16 @@ async function snapshot(): Promise<HostSnapshot> {
   const links = await execa("ip", ["-o", "link", "show"], { reject: false });
   return {
     netns: ns.stdout.split("\n").map((l) => l.split(" ")[0] ?? "").filter((n) => n.startsWith("cni-")).sort(),
-    // Only links the demo could create: pod veths (eni*/vlan*) and branch links (vlan.eth.*).
-    links: links.stdout.split("\n").map((l) => (l.split(": ")[1] ?? "").split("@")[0] ?? "").filter((n) => /^(eni|vlan)/.test(n)).sort(),
+    // Only links the demo could create: pod veths (eni*/vlan*), branch links (vlan.eth.*), daemon host links (mh-*).
+    links: links.stdout.split("\n").map((l) => (l.split(": ")[1] ?? "").split("@")[0] ?? "").filter((n) => /^(eni|vlan|mh-)/.test(n)).sort(),
     tempDirs: readdirSync(tmpdir()).filter((d) => d.startsWith("vpc-cni-harness-demo-")).sort(),
   };
+}
+
+/** What appeared since `before` and is still there (others' tests may run meanwhile: only additions count). */
+function leftBehind(before: HostSnapshot, after: HostSnapshot): HostSnapshot {
+  const added = (a: string[], b: string[]): string[] => b.filter((x) => !a.includes(x));
+  return { netns: added(before.netns, after.netns), links: added(before.links, after.links), tempDirs: added(before.tempDirs, after.tempDirs) };
 }
 
 function daemonPid(out: string): number {
@@ -68,7 +74,7 @@ describe.skipIf(!root)("vpc-cni-harness demo (needs root: network namespaces)", 
     const pid = daemonPid(out);
     expect(pid).toBeGreaterThan(0);
     expect(alive(pid)).toBe(false);
-    expect(await snapshot()).toEqual(before);
+    expect(leftBehind(before, await snapshot())).toEqual({ netns: [], links: [], tempDirs: [] });
   });
 
   it("--json prints one JSON object per line, ending with the summary", async () => {
@@ -105,6 +111,6 @@ describe.skipIf(!root)("vpc-cni-harness demo (needs root: network namespaces)", 
     expect(r.exitCode, out + r.stderr).toBe(130);
     const pid = daemonPid(out);
     expect(alive(pid)).toBe(false);
-    expect(await snapshot()).toEqual(before);
+    expect(leftBehind(before, await snapshot())).toEqual({ netns: [], links: [], tempDirs: [] });
   });
 });
