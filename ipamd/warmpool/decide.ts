@@ -92,7 +92,9 @@ function surplus(input: PoolInput): PoolDecision | undefined {
     const perEni = secondaryIpsPerEni(limits);
     // shouldRemoveExtraENIs: the +1 keeps WARM_ENI_TARGET whole ENIs after the removal.
     if (available < (config.warmEniTarget + 1) * perEni) return undefined;
-    maxFreeable = available - config.warmEniTarget * perEni;
+    // What stays free after the removal must not make the pool "too low" again at once; with
+    // WARM_ENI_TARGET 0 ipamd would otherwise free and re-attach an ENI every minENILifeTime.
+    maxFreeable = config.warmEniTarget === 0 ? available - 1 : available - config.warmEniTarget * perEni;
     why = `available IPs ${available} >= (WARM_ENI_TARGET ${config.warmEniTarget} + 1) x ${perEni}`;
   }
   const eni = removableEni(input, maxFreeable);
