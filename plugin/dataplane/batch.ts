@@ -1,6 +1,5 @@
 // Runs `ip -batch -` (optionally inside a netns through nsenter) with a deadline, and parses which
 // batch lines failed: iproute2 prints the error, then "Command failed -:<line>" for each failure.
-import { execa } from "execa";
 
 export interface BatchOptions {
   /** Netns path to enter (nsenter --net=PATH); absent: the plugin's own (host) netns. */
@@ -59,9 +58,13 @@ export function argvFor(paths: ExecPaths, opts: BatchOptions): { file: string; a
   return { file: paths.nsenterPath, args: [`--net=${opts.netns}`, "--", paths.ipPath, ...ipArgs] };
 }
 
-/** The real runner: one process per batch, argument arrays only (no shell), killed on abort. */
+/**
+ * The runner under Node: execa, one process per batch, argument arrays only (no shell), killed on
+ * abort. Imported on first use so the compiled plugin (which uses Bun.spawn) never loads it.
+ */
 export function execaBatchRunner(paths: ExecPaths): BatchRunner {
   return async (lines, opts, signal) => {
+    const { execa } = await import("execa");
     const { file, args } = argvFor(paths, opts);
     const r = await execa(file, args, {
       input: lines.join("\n") + "\n",

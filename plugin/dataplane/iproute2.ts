@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { CniCode, CniError } from "../cni/errors.js";
 import { applyHostSteps, isAlreadyGone } from "./apply.js";
 import { execaBatchRunner, type BatchRunner } from "./batch.js";
+import { bunBatchRunner, bunRuntime } from "./bun-runner.js";
 import { containerMac, hostVethMac, normalizeMac } from "./mac.js";
 import { vlanLinkName } from "./names.js";
 import { buildSetupPlan, buildTeardownPlan, undoLines, type SetupContext } from "./plan.js";
@@ -42,12 +43,12 @@ function firstExisting(candidates: readonly string[], fallback: string): string 
 
 export function createIproute2Dataplane(opts: Iproute2Options = {}): Dataplane {
   const log = opts.log ?? silent;
-  const run =
-    opts.runner ??
-    execaBatchRunner({
-      ipPath: opts.ipPath ?? firstExisting(["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"], "ip"),
-      nsenterPath: opts.nsenterPath ?? firstExisting(["/usr/bin/nsenter", "/bin/nsenter"], "nsenter"),
-    });
+  const paths = {
+    ipPath: opts.ipPath ?? firstExisting(["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"], "ip"),
+    nsenterPath: opts.nsenterPath ?? firstExisting(["/usr/bin/nsenter", "/bin/nsenter"], "nsenter"),
+  };
+  const bun = bunRuntime();
+  const run = opts.runner ?? (bun === undefined ? execaBatchRunner(paths) : bunBatchRunner(bun, paths));
   const links = opts.links ?? sysfsLinks();
   const stateDir = opts.stateDir ?? "/run/mock-vpc-cni";
   const d: Deps = { log, run, links, stateDir, forcedKind: opts.branchLinkKind };
