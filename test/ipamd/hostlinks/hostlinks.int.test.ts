@@ -1,0 +1,103 @@
+// Host links for real (root): a veth per ENI with the ENI's MAC and MTU 9001, its ifindex, a
+// macvlan on the trunk link moved into a netns (the plugin's fallback for VLAN links), cleanup of
+// stale links from a crashed run, and removal on shutdown.
+
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHostLinks } from "../../../ipamd/hostlinks/index.js";
+import type { HostLinks } from "../../../ipamd/hostlinks/index.js";
+
+const PREFIX = "h3t-";
+const NETNS = `h3t-ns-${process.pid}`;
+
+interface Row {
+  ifindex: number;
+  ifname: string;
+  address: string;
+  mtu: number;
+  flags: string[];
+}
+
+async function links(): Promise<Row[]> {
+  return JSON.parse((await execa("ip", ["-j", "link", "show"])).stdout) as Row[];
+}
+
+async function ours(): Promise<string[]> {
+  return (await links()).map((r) => r.ifname).filter((n) => n.startsWith(PREFIX)).sort();
+}
+
+async function sweep(): Promise<void> {
+  for (const n of await ours()) await execa("ip", ["link", "del", n], { reject: false });
+  await execa("ip", ["netns", "del", NETNS], { reject: false });
+}
+
+describe.skipIf(process.getuid?.() !== 0)("host links (needs root: creates links on the host)", () => {
+  let hl: HostLinks;
+  beforeAll(async () => {
+    await sweep();
+    hl = createHostLinks({ mode: "on", prefix: PREFIX });
+  });
+  afterAll(async () => {
+    await hl.removeAll().catch(() => undefined);
+    await sweep();
+  });
+
+  it("cleans links left by a crashed run, and only those of its prefix", async () => {
+    await execa("ip", ["link", "add", `${PREFIX}eni5`, "type", "veth", "peer", "name", `${PREFIX}eni5p`]);
+    await execa("ip", ["link", "add", `${PREFIX}trunk6p`, "type", "veth", "peer", "name", "h3x-other"]);
+    try {
+      const removed = await hl.cleanStale();
+      expect(removed.sort()).toEqual([`${PREFIX}eni5`, `${PREFIX}trunk6p`]);
+      expect(await ours()).toEqual([]);
+    } finally {
+      await execa("ip", ["link", "del", "h3x-other"], { reject: false });
+    }
+  });
+
+  it("creates a link per ENI with the ENI's MAC, MTU 9001, up, and returns its ifindex", async () => {
+    const eni = await hl.ensure({ eniId: "eni-aaa", mac: "02:0A:00:00:00:01", deviceNumber: 1, isTrunk: false });
+    const trunk = await hl.ensure({ eniId: "eni-trunk", mac: "02:0a:00:00:00:02", deviceNumber: 2, isTrunk: true });
+    const rows = await links();
+    for (const l of [eni, trunk]) {
+      const row = rows.find((r) => r.ifname === l.name);
+      expect(row).toMatchObject({ ifindex: l.ifIndex, address: l.mac, mtu: 9001 });
+      expect(row?.flags).toContain("UP");
+      expect(rows.find((r) => r.ifname === l.peerName)?.flags).toContain("UP");
+    }
+    expect([eni.name, trunk.name]).toEqual([`${PREFIX}eni1`, `${PREFIX}trunk2`]);
+    expect(eni.mac).toBe("02:0a:00:00:00:01");
+  });
+
+  it("is idempotent for the same MAC and recreates the link for another one", async () => {
+    const before = hl.get("eni-aaa");
+    const same = await hl.ensure({ eniId: "eni-aaa", mac: "02:0a:00:00:00:01", deviceNumber: 1, isTrunk: false });
+    expect(same.ifIndex).toBe(before?.ifIndex);
+    const moved = await hl.ensure({ eniId: "eni-aaa", mac: "02:0a:00:00:00:09", deviceNumber: 1, isTrunk: false });
+    expect(moved.ifIndex).not.toBe(before?.ifIndex);
+    expect((await links()).find((r) => r.ifname === moved.name)?.address).toBe("02:0a:00:00:00:09");
+  });
+
+  it("carries a macvlan child (by ParentIfIndex) that works inside a network namespace", async () => {
+    const trunk = hl.get("eni-trunk");
+    expect(trunk).toBeDefined();
+    const parent = (await links()).find((r) => r.ifindex === trunk?.ifIndex)?.ifname;
+    expect(parent).toBe(`${PREFIX}trunk2`);
+    await execa("ip", ["netns", "add", NETNS]);
+    await execa("ip", ["link", "add", "link", parent as string, "name", "h3t-mv", "address", "02:0b:00:00:00:01", "type", "macvlan", "mode", "bridge"]);
+    await execa("ip", ["link", "set", "h3t-mv", "netns", NETNS]);
+    await execa("ip", ["-n", NETNS, "link", "set", "h3t-mv", "up"]);
+    const inside = JSON.parse((await execa("ip", ["-n", NETNS, "-j", "link", "show", "h3t-mv"])).stdout) as Row[];
+    expect(inside[0]?.flags).toEqual(expect.arrayContaining(["UP", "LOWER_UP"]));
+    expect(inside[0]?.address).toBe("02:0b:00:00:00:01");
+    await execa("ip", ["netns", "del", NETNS]);
+  });
+
+  it("removes one link, then all of them on shutdown, both veth ends", async () => {
+    await hl.remove("eni-aaa");
+    expect(await ours()).toEqual([`${PREFIX}trunk2`, `${PREFIX}trunk2p`]);
+    await hl.remove("eni-aaa"); // already gone: fine
+    await hl.removeAll();
+    expect(await ours()).toEqual([]);
+    expect(hl.list()).toEqual([]);
+  });
+});
