@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// mock-ipamd: parses flags and the config file once, starts the daemon, and turns SIGTERM/SIGINT
+// into a clean shutdown (checkpoint flushed, host links removed, exit 0).
+
+import { CommanderError } from "commander";
+import { errorMessage, isHarnessError } from "../common/errors.js";
+import { buildCommand, resolveConfig } from "../ipamd/config/index.js";
+import type { Flags, IpamdConfig } from "../ipamd/config/index.js";
+import { startDaemon } from "../ipamd/daemon.js";
+import { createLogger } from "../ipamd/log.js";
+
+function readConfig(argv: string[]): IpamdConfig {
+  const cmd = buildCommand().exitOverride();
+  try {
+    cmd.parse(argv, { from: "user" });
+  } catch (e) {
+    // --help and --version print and exit 0; bad flags have been printed by commander.
+    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+    throw e;
+  }
+  return resolveConfig(cmd.opts<Flags>());
+}
+
+async function main(): Promise<void> {
+  let config: IpamdConfig;
+  try {
+    config = readConfig(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`mock-ipamd: ${errorMessage(e)}\n`);
+    process.exit(2);
+  }
+  const log = createLogger(config.logLevel);
+  process.on("unhandledRejection", (e) => log.error({ err: e instanceof Error ? e.stack : String(e) }, "unhandled rejection"));
+  let daemon;
+  try {
+    daemon = await startDaemon({ config, log });
+  } catch (e) {
+    log.fatal({ err: errorMessage(e), details: isHarnessError(e) ? e.details : undefined }, "cannot start");
+    process.exit(1);
+  }
+  const stop = (signal: NodeJS.Signals): void => {
+    daemon
+      .shutdown(signal)
+      .then(() => process.exit(0))
+      .catch((e: unknown) => {
+        log.error({ err: errorMessage(e) }, "shutdown failed");
+        process.exit(1);
+      });
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+void main();

@@ -1,0 +1,20 @@
+// The daemon's structured log: pino JSON lines on stdout (synchronous, so the "ready" line and the
+// last lines before an exit or a kill are never lost in a buffer).
+
+import pino from "pino";
+import type { Logger } from "pino";
+import type { LogLevel } from "./config/index.js";
+
+export type { Logger };
+
+export function createLogger(level: LogLevel, dest: number = 1): Logger {
+  return pino(
+    {
+      level,
+      base: { name: "mock-ipamd" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    pino.destination({ dest, sync: true }),
+  );
+}
