@@ -34,18 +34,22 @@ const RETRYABLE = new Set(["RequestLimitExceeded", "InternalError", "Unavailable
 const MAX_RETRY_BACKOFF_MS = 20_000;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** EC2's record of an ENI: the public view plus the trunk a branch is associated with. */
+type EniRecord = Mutable<NetworkInterface> & { trunkEniId: string };
 
 export function createFakeEc2(deps: FakeEc2Deps, config: Ec2Config): FakeEc2 {
   const { clock, rng } = deps;
   const bucket = createTokenBucket(clock, config.qps, config.burst);
   const ids = createIdSource(rng);
   const subnets = { primary: createSubnetPool(config.primarySubnetCidr), branch: createSubnetPool(config.branchSubnetCidr) };
-  const enis = new Map<string, Mutable<NetworkInterface>>();
+  const enis = new Map<string, EniRecord>();
+  /** Trunk ENI id -> VLAN id -> associated branch ENI id. */
+  const vlans = new Map<string, Map<number, string>>();
   const devices = new Map<string, Set<number>>();
   const log: Ec2CallRecord[] = [];
   let faults: Ec2Faults = { throttleRate: 0, failureRate: 0, subnetExhausted: false };
 
-  const mustGet = (eniId: string): Mutable<NetworkInterface> => {
+  const mustGet = (eniId: string): EniRecord => {
     const eni = enis.get(eniId);
     if (eni === undefined || eni.state === "deleted") {
       throw new Ec2Error("InvalidNetworkInterfaceID.NotFound", `The networkInterface ID '${eniId}' does not exist`);
@@ -86,9 +90,12 @@ export function createFakeEc2(deps: FakeEc2Deps, config: Ec2Config): FakeEc2 {
     }
   }
 
-  const snapshot = (e: NetworkInterface): NetworkInterface => Object.freeze({ ...e, privateIps: [...e.privateIps], securityGroupIds: [...e.securityGroupIds] });
+  const snapshot = (e: NetworkInterface & { trunkEniId?: string }): NetworkInterface => {
+    const { trunkEniId: _internal, ...pub } = e;
+    return Object.freeze({ ...pub, privateIps: [...e.privateIps], securityGroupIds: [...e.securityGroupIds] });
+  };
 
-  const newEni = (kind: EniKind, subnet: "primary" | "branch", secondaryIpCount: number, securityGroupIds: readonly string[]): Mutable<NetworkInterface> => {
+  const newEni = (kind: EniKind, subnet: "primary" | "branch", secondaryIpCount: number, securityGroupIds: readonly string[]): EniRecord => {
     const pool = subnets[subnet];
     const wanted = 1 + secondaryIpCount;
     if (faults.subnetExhausted || pool.free() < wanted) {
@@ -96,7 +103,8 @@ export function createFakeEc2(deps: FakeEc2Deps, config: Ec2Config): FakeEc2 {
     }
     const ips: string[] = [];
     for (let i = 0; i < wanted; i++) ips.push(pool.allocate() as string);
-    const eni: Mutable<NetworkInterface> = {
+    const eni: EniRecord = {
+      trunkEniId: "",
       eniId: ids.eniId(),
       mac: ids.mac(),
       kind,
@@ -142,8 +150,12 @@ export function createFakeEc2(deps: FakeEc2Deps, config: Ec2Config): FakeEc2 {
         const trunk = mustGet(req.trunkEniId);
         const branch = mustGet(req.branchEniId);
         if (trunk.kind !== "trunk") throw new Ec2Error("InvalidParameterValue", `${req.trunkEniId} is not a trunk interface`);
-        const clash = [...enis.values()].find((e) => e.state !== "deleted" && e.kind === "branch" && e.nodeName === trunk.nodeName && e.vlanId === req.vlanId && e.associationId !== "");
-        if (clash !== undefined) throw new Ec2Error("InvalidParameterValue", `VLAN ${req.vlanId} is already in use on ${req.trunkEniId} by ${clash.eniId}`);
+        const onTrunk = vlans.get(trunk.eniId) ?? new Map<number, string>();
+        vlans.set(trunk.eniId, onTrunk);
+        const clash = onTrunk.get(req.vlanId);
+        if (clash !== undefined) throw new Ec2Error("InvalidParameterValue", `VLAN ${req.vlanId} is already in use on ${req.trunkEniId} by ${clash}`);
+        onTrunk.set(req.vlanId, branch.eniId);
+        branch.trunkEniId = trunk.eniId;
         branch.nodeName = trunk.nodeName;
         branch.vlanId = req.vlanId;
         branch.associationId = ids.associationId();
@@ -176,6 +188,7 @@ export function createFakeEc2(deps: FakeEc2Deps, config: Ec2Config): FakeEc2 {
       return call("DeleteNetworkInterface", eniId, signal, () => {
         const eni = mustGet(eniId);
         if (eni.kind !== "branch" && eni.nodeName !== "") throw new Ec2Error("InvalidNetworkInterface.InUse", `The interface ${eniId} is currently in use.`);
+        if (eni.trunkEniId !== "") vlans.get(eni.trunkEniId)?.delete(eni.vlanId);
         for (const ip of eni.privateIps) subnets[eni.kind === "branch" ? "branch" : "primary"].release(ip);
         eni.state = "deleted";
       });

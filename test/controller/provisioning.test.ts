@@ -107,4 +107,21 @@ describe("controller: provisioning", () => {
     expect((last?.endedAt ?? 0) - (last?.ec2DoneAt ?? 0)).toBe(500);
     expect(() => ctl.setProvisioningDelay({ kind: "fixed", fixedMs: -5 })).toThrow(/fixedMs/);
   });
+
+  it("stop() cancels in-flight work and leaves no timer behind", async () => {
+    const { clock, store, ctl } = await rig(FIXED_2S);
+    store.createPod({ namespace: "sgp", name: "a", nodeName: "node-1" });
+    store.createPod({ namespace: "sgp", name: "b", nodeName: "node-1" });
+    await clock.advance(1000);
+    store.deletePod("sgp", "b"); // nothing allocated yet: no delete queue entry
+    ctl.stop();
+    await clock.runUntilIdle();
+    expect(clock.pending()).toBe(0);
+    expect(annotationOf(store.getPod("sgp", "a"))).toBeUndefined();
+    expect(ctl.pendingWork()).toEqual({ queued: 0, running: 0, timers: 0 });
+    // After stop, new pods are ignored.
+    store.createPod({ namespace: "sgp", name: "c", nodeName: "node-1" });
+    await clock.runUntilIdle();
+    expect(ctl.provisioningRecords().map((r) => r.name)).toEqual(["a", "b"]);
+  });
 });
