@@ -1,0 +1,151 @@
+// Tier 3: the BUILT mock-vpc-cni binary exec'd with env + stdin (as libcni does) against a gRPC
+// rpc.CNIBackend on a temp Unix socket, `"dataplane": "none"` so nothing on the host changes.
+// Also measures start-up (VERSION) and ADD latency of the binary.
+import { execa } from "execa";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FAILURE_DETAILS_KEY, FAILURE_REASON_KEY } from "../../plugin/client/types.js";
+import { okAdd, REPO, startTestServer, type TestServer } from "./client/test-server.js";
+
+const BIN = join(REPO, "dist", "bin", "mock-vpc-cni");
+
+/** Newest mtime under the plugin's sources, to rebuild a stale binary. */
+function newestSource(): number {
+  const walk = (dir: string): number[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".ts") ? [statSync(join(dir, e.name)).mtimeMs] : [],
+    );
+  return Math.max(...walk(join(REPO, "plugin")), statSync(join(REPO, "cmd", "mock-vpc-cni.ts")).mtimeMs);
+}
+
+let server: TestServer;
+let stateDir: string;
+
+beforeAll(async () => {
+  if (!existsSync(BIN) || statSync(BIN).mtimeMs < newestSource()) {
+    await execa("npm", ["run", "build"], { cwd: REPO, env: { BUILD_ALLOW_TYPE_ERRORS: "1" }, stdio: "inherit" });
+  }
+  server = await startTestServer();
+  stateDir = mkdtempSync(join(tmpdir(), "h1-plugin-state-"));
+});
+
+afterAll(async () => {
+  await server?.stop();
+  if (stateDir !== undefined) rmSync(stateDir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: Record<string, unknown> | undefined;
+  ms: number;
+}
+
+function conf(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { cniVersion: "1.0.0", name: "aws-cni", type: "mock-vpc-cni", ipamdAddress: server.address, ipamdTimeout: "2s", dataplane: "none", stateDir, ...extra };
+}
+
+async function run(command: string, stdin: string, env: Record<string, string> = {}): Promise<Run> {
+  const t0 = performance.now();
+  const r = await execa(BIN, [], {
+    env: {
+      CNI_COMMAND: command,
+      CNI_CONTAINERID: "abc123",
+      CNI_NETNS: "/var/run/netns/h1-none",
+      CNI_IFNAME: "eth0",
+      CNI_ARGS: "IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=web-1;K8S_POD_INFRA_CONTAINER_ID=abc123",
+      CNI_PATH: "/opt/cni/bin",
+      ...env,
+    },
+    extendEnv: false,
+    input: stdin,
+    reject: false,
+    timeout: 20_000,
+  });
+  const ms = performance.now() - t0;
+  const out = String(r.stdout).trim();
+  return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr), json: out === "" ? undefined : (JSON.parse(out) as Record<string, unknown>), ms };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+describe("mock-vpc-cni binary", () => {
+  it("VERSION prints the supported versions and needs nothing else", async () => {
+    const r = await run("VERSION", "", { CNI_CONTAINERID: "", CNI_NETNS: "", CNI_IFNAME: "" });
+    expect(r.code).toBe(0);
+    expect(r.json).toEqual({ cniVersion: "1.1.0", supportedVersions: ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"] });
+  });
+
+  it("ADD succeeds against the daemon and answers in the config's version", async () => {
+    server.onAdd = () => okAdd("10.0.0.7");
+    const r = await run("ADD", JSON.stringify(conf({ cniVersion: "0.4.0" })));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ cniVersion: "0.4.0", ips: [{ version: "4", interface: 1, address: "10.0.0.7/32" }] });
+    expect(server.adds.at(-1)).toMatchObject({ K8S_POD_NAME: "web-1", ContainerID: "abc123", Netns: "/var/run/netns/h1-none" });
+  });
+
+  it("ADD refused (Success=false): the exact error JSON on stdout and exit 1", async () => {
+    server.onAdd = () => ({ Success: false, trailers: { [FAILURE_REASON_KEY]: "branch-eni-not-ready", [FAILURE_DETAILS_KEY]: "provisioning since 0.1s" } });
+    const r = await run("ADD", JSON.stringify(conf()));
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split("\n")).toHaveLength(1);
+    expect(r.json).toMatchObject({ cniVersion: "1.0.0", code: 999, msg: "add cmd: failed to assign an IP address to container" });
+    expect(String(r.json?.details)).toContain("branch-eni-not-ready");
+  });
+
+  it("daemon unreachable: code 11 with the address", async () => {
+    const r = await run("ADD", JSON.stringify(conf({ ipamdAddress: `unix://${stateDir}/nobody.sock` })));
+    expect(r.code).toBe(1);
+    expect(r.json?.code).toBe(11);
+    expect(String(r.json?.details)).toContain(`${stateDir}/nobody.sock`);
+  });
+
+  it("DEL of a pod the daemon does not know: exit 0, nothing on stdout", async () => {
+    server.onDel = () => ({ error: { code: 2, details: "datastore: unknown pod" } });
+    const r = await run("DEL", JSON.stringify(conf()), { CNI_NETNS: "" });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(server.dels.at(-1)).toMatchObject({ Reason: "PodDeleted", ContainerID: "abc123" });
+  });
+
+  it("STATUS: 0 when serving, code 50 when unreachable", async () => {
+    const ok = await run("STATUS", JSON.stringify(conf({ cniVersion: "1.1.0" })));
+    expect(ok.code, ok.stdout).toBe(0);
+    const down = await run("STATUS", JSON.stringify(conf({ cniVersion: "1.1.0", ipamdAddress: `unix://${stateDir}/nobody.sock` })));
+    expect(down.code).toBe(1);
+    expect(down.json?.code).toBe(50);
+  });
+
+  it("GC releases the attachments it recorded that are no longer valid", async () => {
+    server.onAdd = () => okAdd("10.0.0.8");
+    server.onDel = () => ({ Success: true });
+    expect((await run("ADD", JSON.stringify(conf({ cniVersion: "1.1.0" })), { CNI_CONTAINERID: "gc1" })).code).toBe(0);
+    const before = server.dels.length;
+    const r = await run("GC", JSON.stringify(conf({ cniVersion: "1.1.0", "cni.dev/valid-attachments": [{ containerID: "abc123", ifname: "eth0" }] })));
+    expect(r.code, r.stdout).toBe(0);
+    expect(server.dels.slice(before).map((d) => [d.ContainerID, d.Reason])).toEqual([["gc1", "GarbageCollected"]]);
+  });
+
+  it("huge stdin: code 6, not a crash", async () => {
+    const r = await run("ADD", JSON.stringify(conf({ pad: "x".repeat(3 << 20) })));
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ code: 6, msg: "network configuration too large" });
+  });
+
+  it("measures start-up (VERSION) and ADD latency", async () => {
+    server.onAdd = () => okAdd("10.0.0.9");
+    const version: number[] = [];
+    const add: number[] = [];
+    for (let i = 0; i < 15; i++) version.push((await run("VERSION", "")).ms);
+    for (let i = 0; i < 15; i++) {
+      const r = await run("ADD", JSON.stringify(conf()), { CNI_CONTAINERID: `lat${i}` });
+      expect(r.code).toBe(0);
+      add.push(r.ms);
+    }
+    console.log(`mock-vpc-cni: VERSION median ${median(version).toFixed(1)} ms, ADD (dataplane none) median ${median(add).toFixed(1)} ms (execa, n=15)`);
+    expect(median(version)).toBeLessThan(1000);
+  });
+});
