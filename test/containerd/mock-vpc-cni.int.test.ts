@@ -28,6 +28,11 @@ describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and
     await stack?.stop();
   });
 
+  const pluginLog = async (): Promise<Record<string, unknown>[]> =>
+    (await readFile(stack.pluginLog, "utf8"))
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   const leases = async (): Promise<{ container_id: string; ipv4: string; if_name: string }[]> =>
     (await stack.daemon.control.ListLeases({})).leases;
 
@@ -64,7 +69,11 @@ describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and
     expect(await stack.env.cri.listPodSandbox()).toEqual([]);
     expect(await readdir(stack.env.paths.netnsDir).catch(() => [])).toEqual([]);
     expect((await leases()).filter((l) => l.container_id === failedId)).toEqual([]);
-    expect(await stack.env.log()).not.toMatch(new RegExp(`(?i)failed to destroy network for sandbox[^\\n]*${failedId}`));
+    expect(await stack.env.log()).not.toMatch(new RegExp(`failed to destroy network for sandbox[^\\n]*${failedId}`, "i"));
+    // The DEL containerd sent after the failed ADD reached the plugin and succeeded.
+    const dels = (await pluginLog()).filter((l) => l["verb"] === "DEL" && l["containerId"] === failedId);
+    expect(dels.length).toBeGreaterThan(0);
+    expect(dels.filter((l) => l["level"] === "error")).toEqual([]);
 
     // kubelet retries when the pod object changes: here, when the controller's annotation lands.
     let annotation = "";
