@@ -3,7 +3,7 @@
 // one process. Reports median, p90 and the ratio ours/bridge. Needs root (network namespaces).
 // Usage: node bench/plugin.mjs [--iterations 40] [--json FILE]   (after npm run build)
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -31,11 +31,17 @@ const work = mkdtempSync(join(tmpdir(), "bench-plugin-"));
 const tag = String(process.pid % 10000);
 const bridgeName = `h2bench${tag}`;
 
-/** Execs a CNI plugin as a runtime does (env + stdin config); resolves { ms, code, stdout }. */
+// GNU time (when installed) adds the CPU time (user+sys, the plugin and every process it runs):
+// a figure this shared 2-core machine's load distorts far less than wall time.
+const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+const cpuFile = join(work, "cpu");
+
+/** Execs a CNI plugin as a runtime does (env + stdin config); resolves { ms, cpuMs, stdout }. */
 function execPlugin(file, env, config) {
   const t0 = process.hrtime.bigint();
+  const [cmd, args] = TIME ? [TIME, ["-f", "%U %S", "-o", cpuFile, file]] : [file, []];
   return new Promise((res, rej) => {
-    const child = spawn(file, [], { env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", CNI_PATH: `${dirname(OURS)}:${DEBIAN}`, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", CNI_PATH: `${dirname(OURS)}:${DEBIAN}`, ...env }, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
@@ -46,10 +52,15 @@ function execPlugin(file, env, config) {
       clearTimeout(timer);
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (code !== 0) rej(new Error(`${file} ${env.CNI_COMMAND} exit ${code}: ${stdout}${stderr}`));
-      else res({ ms, stdout });
+      else res({ ms, cpuMs: TIME ? readCpu() : NaN, stdout });
     });
     child.stdin.end(JSON.stringify(config));
   });
+}
+
+function readCpu() {
+  const [u, sy] = readFileSync(cpuFile, "utf8").trim().split(/\s+/).slice(-2).map(Number);
+  return (u + sy) * 1000;
 }
 
 async function startRealDaemon() {
@@ -81,7 +92,7 @@ async function addDel(file, conf, id, netns) {
   const env = (cmd) => ({ CNI_COMMAND: cmd, CNI_CONTAINERID: id, CNI_NETNS: netns, CNI_IFNAME: "eth0", CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=bench;K8S_POD_NAME=${id}` });
   const add = await execPlugin(file, env("ADD"), conf);
   const del = await execPlugin(file, env("DEL"), { ...conf, prevResult: JSON.parse(add.stdout) });
-  return { add: add.ms, del: del.ms };
+  return { add: add.ms, del: del.ms, addCpu: add.cpuMs, delCpu: del.cpuMs };
 }
 
 const stats = (xs) => {
@@ -91,7 +102,7 @@ const stats = (xs) => {
 };
 
 async function run(daemon) {
-  const samples = { ours: { add: [], del: [] }, bridge: { add: [], del: [] } };
+  const samples = { ours: { add: [], del: [], addCpu: [], delCpu: [] }, bridge: { add: [], del: [], addCpu: [], delCpu: [] } };
   for (let i = 0; i < WARMUP + ITER; i++) {
     const ns = `h2bench-${tag}-${i}`;
     execFileSync("ip", ["netns", "add", ns]);
@@ -100,7 +111,7 @@ async function run(daemon) {
       const order = i % 2 === 0 ? ["ours", "bridge"] : ["bridge", "ours"];
       for (const who of order) {
         const r = who === "ours" ? await addDel(OURS, oursConf(daemon.address), `bo${tag}x${i}`, path) : await addDel(join(DEBIAN, "bridge"), bridgeConf, `bb${tag}x${i}`, path);
-        if (i >= WARMUP) (samples[who].add.push(r.add), samples[who].del.push(r.del));
+        if (i >= WARMUP) for (const k of ["add", "del", "addCpu", "delCpu"]) samples[who][k].push(r[k]);
       }
     } finally {
       execFileSync("ip", ["netns", "del", ns]);
@@ -120,15 +131,18 @@ try {
 }
 const out = {
   iterations: ITER, daemon: daemon.kind,
-  ours: { add: stats(samples.ours.add), del: stats(samples.ours.del) },
-  bridge: { add: stats(samples.bridge.add), del: stats(samples.bridge.del) },
+  ours: Object.fromEntries(Object.entries(samples.ours).map(([k, v]) => [k, stats(v)])),
+  bridge: Object.fromEntries(Object.entries(samples.bridge).map(([k, v]) => [k, stats(v)])),
+  loadavg: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number),
 };
-out.ratio = { add: +(out.ours.add.median / out.bridge.add.median).toFixed(2), del: +(out.ours.del.median / out.bridge.del.median).toFixed(2) };
-console.log(`plugin ADD/DEL into a real netns, ${ITER} iterations alternating, daemon: ${daemon.kind}`);
-console.log("| plugin | ADD median ms | ADD p90 | DEL median ms | DEL p90 |");
-console.log("|---|---|---|---|---|");
-console.log(`| mock-vpc-cni | ${out.ours.add.median} | ${out.ours.add.p90} | ${out.ours.del.median} | ${out.ours.del.p90} |`);
-console.log(`| bridge+host-local | ${out.bridge.add.median} | ${out.bridge.add.p90} | ${out.bridge.del.median} | ${out.bridge.del.p90} |`);
-console.log(`| ratio ours/bridge (medians) | ${out.ratio.add} | | ${out.ratio.del} | |`);
+const ratio = (k) => +(out.ours[k].median / out.bridge[k].median).toFixed(2);
+out.ratio = { add: ratio("add"), del: ratio("del"), addCpu: ratio("addCpu"), delCpu: ratio("delCpu") };
+console.log(`plugin ADD/DEL into a real netns, ${ITER} iterations alternating, daemon: ${daemon.kind}, load average ${out.loadavg.join(" ")}`);
+console.log("| plugin | ADD median ms | ADD p90 | DEL median ms | DEL p90 | ADD CPU ms | DEL CPU ms |");
+console.log("|---|---|---|---|---|---|---|");
+const row = (name, o) => `| ${name} | ${o.add.median} | ${o.add.p90} | ${o.del.median} | ${o.del.p90} | ${o.addCpu.median} | ${o.delCpu.median} |`;
+console.log(row("mock-vpc-cni", out.ours));
+console.log(row("bridge+host-local", out.bridge));
+console.log(`| ratio ours/bridge (medians) | ${out.ratio.add} | | ${out.ratio.del} | | ${out.ratio.addCpu} | ${out.ratio.delCpu} |`);
 console.log(JSON.stringify(out));
 if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(out, null, 2));

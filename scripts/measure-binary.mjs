@@ -1,14 +1,16 @@
 // Compares ways to ship mock-vpc-cni as one executable: `bun build --compile` (with and without
 // --bytecode) and Node (a single-file bundle run by node, the start-up a Node SEA has; a real SEA
 // when postject is installed). Measures VERSION start-up and, when mock-ipamd is built, ADD and
-// DEL against it (dataplane "none", so only the binary and the gRPC call are timed).
+// DEL against it, else against a stub rpc.CNIBackend (dataplane "none", so only the binary and the
+// gRPC call are timed). Alternates candidates run by run; medians and p90 in ms.
 // Usage: node scripts/measure-binary.mjs [--runs 30] [--json FILE]   (after npm run build)
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
+import { startStubIpamd } from "../bench/helpers/stub-ipamd.mjs";
 
 const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
@@ -51,12 +53,22 @@ function buildSea() {
   return { name: "node SEA", argv: [exe], file: exe };
 }
 
+/** One exec, asynchronous so an in-process stub daemon can answer meanwhile; resolves ms. */
 function timeOnce(cand, env, input) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cand.argv[0], cand.argv.slice(1), { env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", ...env }, input, encoding: "utf8" });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${cand.name} ${env.CNI_COMMAND} exit ${r.status}: ${r.stdout}${r.stderr}`);
-  return ms;
+  return new Promise((res, rej) => {
+    const child = spawn(cand.argv[0], cand.argv.slice(1), { env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", ...env } });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("error", rej);
+    child.on("close", (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (code !== 0) rej(new Error(`${cand.name} ${env.CNI_COMMAND} exit ${code}: ${out}`));
+      else res(ms);
+    });
+    child.stdin.end(input);
+  });
 }
 
 const stats = (xs) => {
@@ -66,9 +78,9 @@ const stats = (xs) => {
 };
 
 /** Alternates candidates run by run so machine load hits them all alike. */
-function measure(cands, fn) {
+async function measure(cands, fn) {
   const samples = cands.map(() => []);
-  for (let i = 0; i < RUNS; i++) cands.forEach((c, j) => samples[j].push(fn(c, i)));
+  for (let i = 0; i < RUNS; i++) for (const [j, c] of cands.entries()) samples[j].push(await fn(c, i));
   return samples.map(stats);
 }
 
@@ -83,38 +95,36 @@ async function startDaemon() {
     child.once("exit", () => (clearTimeout(timer), res(false)));
   });
   if (!ready) { child.kill("SIGKILL"); return undefined; }
-  return { address: `unix://${dir}/ipamd.sock`, stop: () => child.kill("SIGTERM") };
+  return { address: `unix://${dir}/ipamd.sock`, kind: "mock-ipamd", stop: async () => void child.kill("SIGTERM") };
 }
 
 function addDel(daemon) {
   const conf = JSON.stringify({ cniVersion: "1.0.0", name: "measure", type: "mock-vpc-cni", ipamdAddress: daemon.address, dataplane: "none" });
   const env = (cmd, id) => ({ CNI_COMMAND: cmd, CNI_CONTAINERID: id, CNI_NETNS: "/var/run/netns/measure", CNI_IFNAME: "eth0", CNI_PATH: "/usr/lib/cni", CNI_ARGS: `K8S_POD_NAMESPACE=default;K8S_POD_NAME=measure-${id}` });
-  const del = [];
-  return (cand, i) => {
+  return async (cand, i) => {
     const id = `m${i}${cand.name.length}x${Date.now() % 100000}`;
-    const ms = timeOnce(cand, env("ADD", id), conf);
-    del.push(timeOnce(cand, env("DEL", id), conf));
+    const ms = await timeOnce(cand, env("ADD", id), conf);
+    await timeOnce(cand, env("DEL", id), conf);
     return ms;
   };
 }
 
 const cands = build();
-const version = measure(cands, (c) => timeOnce(c, { CNI_COMMAND: "VERSION" }, ""));
-const daemon = await startDaemon();
+const version = await measure(cands, (c) => timeOnce(c, { CNI_COMMAND: "VERSION" }, ""));
+const daemon = (await startDaemon()) ?? (await startStubIpamd(process.cwd(), join(work, "stub.sock")));
 let add;
-let addNote = "mock-ipamd not built (dist/cmd/mock-ipamd.js): ADD not measured";
-if (daemon) {
-  try {
-    add = measure(cands, addDel(daemon));
-    addNote = "ADD with dataplane none against mock-ipamd on a Unix socket";
-  } catch (e) {
-    addNote = `ADD not measured: ${String(e).slice(0, 300)}`;
-  } finally {
-    daemon.stop();
-  }
+let addNote;
+try {
+  add = await measure(cands, addDel(daemon));
+  addNote = `ADD with dataplane none against ${daemon.kind} on a Unix socket`;
+} catch (e) {
+  addNote = `ADD not measured: ${String(e).slice(0, 300)}`;
+} finally {
+  await daemon.stop();
 }
 const rows = cands.map((c, i) => ({ candidate: c.name, sizeMB: +(statSync(c.file).size / 1e6).toFixed(1), version: version[i], add: add?.[i] }));
-console.log(`runs per candidate: ${RUNS}; ${addNote}`);
+const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+console.log(`runs per candidate: ${RUNS}; ${addNote}; load average ${load}`);
 console.log("| candidate | size MB | VERSION median ms | VERSION p90 | ADD median ms | ADD p90 |");
 console.log("|---|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.candidate} | ${r.sizeMB} | ${r.version.median} | ${r.version.p90} | ${r.add?.median ?? "-"} | ${r.add?.p90 ?? "-"} |`);
