@@ -114,13 +114,31 @@ export class Datastore {
 
   /** Ends key's lease; its IP waits out the cooldown before reuse. */
   release(key: LeaseKey): Lease {
+    const lease = this.beginRelease(key);
+    this.commitRelease(lease);
+    return lease;
+  }
+
+  /**
+   * Ends key's lease in memory while its release is being made durable: the IP is not handed out
+   * again before commitRelease (then the cooldown, counted from now) or rollbackRelease.
+   */
+  beginRelease(key: LeaseKey): Lease {
     const id = leaseKeyString(key);
     const lease = this.#leases.get(id);
     if (lease === undefined) throw unknownPod(key);
     this.#leases.delete(id);
     const rec = lease.eniId === undefined ? undefined : this.#enis.get(lease.eniId);
-    rec?.ips.set(lease.ip, { kind: "cooldown", until: this.#clock.now() + this.#cooldownMs });
+    rec?.ips.set(lease.ip, { kind: "releasing", key: lease.key, since: this.#clock.now() });
     return lease;
+  }
+
+  /** The release is durable: the IP starts (or rather continues) its cooldown from beginRelease. */
+  commitRelease(lease: Lease): void {
+    const rec = lease.eniId === undefined ? undefined : this.#enis.get(lease.eniId);
+    const state = rec?.ips.get(lease.ip);
+    if (state?.kind !== "releasing" || leaseKeyString(state.key) !== leaseKeyString(lease.key)) return;
+    rec?.ips.set(lease.ip, { kind: "cooldown", until: state.since + this.#cooldownMs });
   }
 
   /** Undoes an assign that created a lease (its write failed): the IP is free at once, no cooldown. */
@@ -199,7 +217,7 @@ export class Datastore {
       for (const state of rec.ips.values()) {
         totalIps++;
         if (state.kind === "assigned") assignedIps++;
-        else if (state.kind === "cooldown" && state.until > now) cooldownIps++;
+        else if (state.kind === "releasing" || (state.kind === "cooldown" && state.until > now)) cooldownIps++;
       }
     }
     const unbackedLeases = [...this.#leases.values()].filter((l) => l.eniId === undefined).length;
@@ -236,11 +254,16 @@ export class Datastore {
   #exhaustionDetails(now: number): string {
     const s = this.stats();
     let soonest = Number.POSITIVE_INFINITY;
+    let releasing = 0;
     for (const rec of this.#enis.values()) {
-      for (const st of rec.ips.values()) if (st.kind === "cooldown" && st.until > now) soonest = Math.min(soonest, st.until);
+      for (const st of rec.ips.values()) {
+        if (st.kind === "cooldown" && st.until > now) soonest = Math.min(soonest, st.until);
+        if (st.kind === "releasing") releasing++;
+      }
     }
-    const cooling = s.cooldownIps > 0 ? `, ${s.cooldownIps} in cooldown (first free in ${soonest - now} ms)` : "";
-    return `${s.enis} ENIs, ${s.totalIps} IPs, ${s.assignedIps - s.unbackedLeases} assigned${cooling}`;
+    const cooling = Number.isFinite(soonest) ? `, ${s.cooldownIps - releasing} in cooldown (first free in ${soonest - now} ms)` : "";
+    const pending = releasing > 0 ? `, ${releasing} being released` : "";
+    return `${s.enis} ENIs, ${s.totalIps} IPs, ${s.assignedIps - s.unbackedLeases} assigned${cooling}${pending}`;
   }
 
   #info(rec: EniRecord): EniInfo {

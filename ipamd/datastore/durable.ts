@@ -57,8 +57,11 @@ export class DurableDatastore {
   /** Ends the key's lease, durably; an unknown key throws `datastore: unknown pod`. */
   release(key: LeaseKey): Promise<Lease> {
     return this.#serialize(key, async () => {
-      const lease = this.datastore.release(key);
+      // The IP stays out of use until the release is durable: were it reused and this write then
+      // failed, the rollback could not give it back to this key.
+      const lease = this.datastore.beginRelease(key);
       await this.#committer.commit(() => this.datastore.rollbackRelease(lease));
+      this.datastore.commitRelease(lease);
       return lease;
     });
   }

@@ -32,6 +32,8 @@ export interface EniSpec {
 export type IpState =
   | { readonly kind: "free" }
   | { readonly kind: "assigned"; readonly key: LeaseKey }
+  /** Released in memory, the release not yet durable: not assignable until the write is done. */
+  | { readonly kind: "releasing"; readonly key: LeaseKey; readonly since: number }
   | { readonly kind: "cooldown"; readonly until: number };
 
 /** A read-only view of one ENI. */
@@ -67,7 +69,7 @@ export interface DatastoreStats {
   /** Secondary IPs on non-trunk ENIs. */
   readonly totalIps: number;
   readonly assignedIps: number;
-  /** Released IPs still waiting out the cooldown (not assignable yet, counted as available by warm targets). */
+  /** Released IPs still waiting out the cooldown or their durable release (not assignable yet, counted as available by warm targets). */
   readonly cooldownIps: number;
   /** Leases restored from the checkpoint whose IP is on no attached ENI. */
   readonly unbackedLeases: number;

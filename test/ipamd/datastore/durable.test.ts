@@ -104,6 +104,25 @@ describe("DurableDatastore rollback", () => {
     await expect(durable.release(key("a"))).rejects.toThrow(UNKNOWN_POD_MSG);
   });
 
+  it("does not hand out an IP whose release is not durable yet, even with no cooldown", async () => {
+    const clock = new FakeClock();
+    const ds = new Datastore({ clock, cooldownMs: 0 });
+    ds.addEni(eni(0, 1));
+    const cp = new MemoryCheckpoint();
+    const durable = new DurableDatastore(ds, cp);
+    await durable.assign(key("a"), meta("a"));
+    cp.hold();
+    const released = durable.release(key("a"));
+    await expect(durable.assign(key("b"), meta("b"))).rejects.toThrow(NO_AVAILABLE_IP_MSG);
+    expect(ds.stats()).toMatchObject({ assignedIps: 0, cooldownIps: 1 });
+    cp.failNext(1);
+    cp.release();
+    await expect(released).rejects.toThrow(/injected/);
+    expect(ds.lookup(key("a"))?.ip).toBe("10.0.0.11"); // rolled back: still a's
+    await durable.release(key("a"));
+    expect((await durable.assign(key("b"), meta("b"))).lease.ip).toBe("10.0.0.11");
+  });
+
   it("a release waits for the key's pending assign", async () => {
     const { cp, durable } = setup(3);
     cp.hold();
