@@ -67,7 +67,7 @@ async function startRealDaemon() {
   const js = join(ROOT, "dist", "cmd", "mock-ipamd.js");
   if (!existsSync(js)) return undefined;
   const dir = join(work, "ipamd");
-  const args = [js, "--listen", `unix://${dir}/ipamd.sock`, "--state-dir", dir, "--instance-type", "m5.4xlarge", "--ip-cooldown", "0s", "--host-links", "off", "--introspection", "off", "--metrics", "off", "--log-level", "warn"];
+  const args = [js, "--listen", `unix://${dir}/ipamd.sock`, "--state-dir", dir, "--instance-type", "m5.4xlarge", "--ip-cooldown", "0s", "--host-links", "off", "--introspection", "off", "--metrics", "off"];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const ready = await new Promise((res) => {
     const timer = setTimeout(() => res(false), 20_000);
