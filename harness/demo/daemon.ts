@@ -20,6 +20,8 @@ export interface RunningDaemon {
   address: string;
   pid: number;
   logs: Record<string, unknown>[];
+  /** The "ready" log line: actual addresses (`grpc`, `introspection`, `metrics`). */
+  ready: Record<string, unknown>;
   stop(): Promise<number | null>;
 }
 
@@ -38,6 +40,7 @@ export async function startDaemon(spec: DaemonSpec): Promise<RunningDaemon> {
     clearTimeout(kill);
     return code;
   };
+  let ready: Record<string, unknown> = {};
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new HarnessError("deadline", `mock-ipamd not ready after ${spec.readyTimeoutMs} ms`, { details: stderr })), spec.readyTimeoutMs);
@@ -51,6 +54,7 @@ export async function startDaemon(spec: DaemonSpec): Promise<RunningDaemon> {
         logs.push(rec);
         spec.onLog?.(rec);
         if (rec.msg === "ready") {
+          ready = rec;
           clearTimeout(timer);
           resolve();
         }
@@ -64,5 +68,5 @@ export async function startDaemon(spec: DaemonSpec): Promise<RunningDaemon> {
     await stop();
     throw e;
   }
-  return { address: `unix://${socket}`, pid: child.pid ?? 0, logs, stop };
+  return { address: `unix://${socket}`, pid: child.pid ?? 0, logs, ready, stop };
 }

@@ -42,7 +42,7 @@ export function parseDemoOptions(raw: RawDemoOptions): Readonly<DemoOptions> {
   const namespace = raw.namespace ?? "sgp-demo";
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) throw new HarnessError("invalid-config", `--namespace: "${namespace}" is not a valid namespace name`);
   return Object.freeze({
-    provisioningDelayMs: parseDuration(raw.provisioningDelay ?? "2s", "--provisioning-delay"),
+    provisioningDelayMs: parseDuration(raw.provisioningDelay ?? "3s", "--provisioning-delay"),
     instanceType: raw.instanceType ?? "m5.large",
     sgpPods,
     waitForBranchEniMs: parseDuration(raw.waitForBranchEni ?? "0", "--wait-for-branch-eni"),
@@ -62,7 +62,8 @@ export function daemonArgs(o: DemoOptions, opts: { hostLinks: "on" | "off" }): s
     "--wait-for-branch-eni", `${o.waitForBranchEniMs}ms`,
     "--host-links", opts.hostLinks,
     "--introspection", "off",
-    "--metrics", "off",
+    // Port 0: any free port; the demo reads the fake EC2's call counts from it.
+    "--metrics", "127.0.0.1:0",
     "--log-level", "info",
   ];
 }

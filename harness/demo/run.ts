@@ -17,7 +17,7 @@ import type { Kubelet, KubeletObservation } from "../../runtime/kubelet/index.js
 import { createCniRuntime, loadConfDir, loopbackList } from "../../runtime/libcni/index.js";
 import { fakeNetns, isRoot, realNetns, showAddress } from "../../runtime/netns.js";
 import { choosePrinter } from "../output/index.js";
-import type { Printer, Sink } from "../output/index.js";
+import type { OutputRecord, Printer, Sink } from "../output/index.js";
 import { AttemptLog, buildTimeline, writeTimeline } from "../timeline/index.js";
 import { startDaemon } from "./daemon.js";
 import { controlEventRecorder, controlPodSource, eventFromWire, podFromWire, watchEvents } from "./cluster-client.js";
@@ -27,7 +27,7 @@ import type { NetworkSetup } from "./network.js";
 import type { DemoOptions } from "./options.js";
 import { daemonArgs } from "./options.js";
 import { artefacts } from "./paths.js";
-import { branchEniRecords, cniRecord, ec2CallOf } from "./watch.js";
+import { branchEniRecords, cniRecord, ec2CallOf, ec2Tracker } from "./watch.js";
 
 export interface DemoIo {
   stdout: Sink & { isTTY?: boolean; columns?: number };
@@ -84,8 +84,11 @@ async function play(ctx: Ctx): Promise<number> {
   ctx.cleanups.push(async () => control.close());
   const node = await control.GetNode({}, { timeoutMs: 5_000 });
   ctx.info(`mock-ipamd ready on ${daemon.address} (pid ${daemon.pid}); node ${node.name} ${node.instance_type}, trunk ENI ${node.trunk_eni_id || "(none)"} ifindex ${node.trunk_ifindex}, capacity ${POD_ENI_RESOURCE}=${node.capacity[POD_ENI_RESOURCE] ?? "0"}`);
-  const events: ClusterEvent[] = [];
-  const unwatch = watchEvents(control, (e) => onEvent(ctx, control, events, e), (t) => ctx.info(t));
+  const metrics = typeof daemon.ready.metrics === "string" && daemon.ready.metrics !== "off" ? `http://${daemon.ready.metrics}/metrics` : undefined;
+  const ec2 = ec2Tracker(metrics, now);
+  // The node's trunk ENI took EC2 calls too: show them first, so later scrapes are the branch ENIs'.
+  for (const r of await ec2()) printer.record(r);
+  const unwatch = watchEvents(control, (e) => onEvent(ctx, control, ec2, e), (t) => ctx.info(t));
   ctx.cleanups.push(async () => unwatch());
   const net = await writeNetworkSetup(dir, art.pluginBinary, daemon.address, ctx.root);
   ctx.info(`conflist ${net.confDir}/10-aws.conflist: mock-vpc-cni (dataplane ${net.dataplane})${net.portmap ? " + portmap" : ""}; loopback ${net.loopback ? "on" : "off"}`);
@@ -110,11 +113,13 @@ async function play(ctx: Ctx): Promise<number> {
   return summary.ok ? 0 : 1;
 }
 
-function onEvent(ctx: Ctx, control: ControlClient, events: ClusterEvent[], e: ClusterEvent): void {
-  events.push(e);
+function onEvent(ctx: Ctx, control: ControlClient, ec2: () => Promise<OutputRecord[]>, e: ClusterEvent): void {
   ctx.printer.record({ kind: "event", at: e.lastTimestamp, event: e });
   if (e.reason === "ResourceAllocated" && e.count === 1) {
-    void branchEniRecords(control, e, now).then((recs) => recs.forEach((r) => ctx.printer.record(r)));
+    void (async () => {
+      for (const r of await ec2()) ctx.printer.record(r);
+      for (const r of await branchEniRecords(control, e, now)) ctx.printer.record(r);
+    })();
   }
 }
 

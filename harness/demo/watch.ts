@@ -42,3 +42,45 @@ export async function branchEniRecords(control: ControlClient, e: ClusterEvent, 
     return [{ kind: "info", at: now(), text: `(ListENIs failed: ${errorMessage(err)})` }];
   }
 }
+
+/** Per EC2 API: calls and summed latency, from mock-ipamd's awscni_aws_api_latency_ms summary. */
+export function parseEc2Metrics(text: string): Map<string, { count: number; sumMs: number; errors: number }> {
+  const out = new Map<string, { count: number; sumMs: number; errors: number }>();
+  const re = /^awscni_aws_api_latency_ms_(count|sum)\{([^}]*)\} ([0-9.eE+-]+)$/gm;
+  for (const m of text.matchAll(re)) {
+    const labels = Object.fromEntries([...(m[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    const api = labels.api ?? "";
+    const cur = out.get(api) ?? { count: 0, sumMs: 0, errors: 0 };
+    const v = Number(m[3]);
+    if (m[1] === "count") {
+      cur.count += v;
+      if (labels.error === "true") cur.errors += v;
+    } else cur.sumMs += v;
+    out.set(api, cur);
+  }
+  return out;
+}
+
+/** The EC2 calls made since the previous scrape, as output records (one per API). */
+export function ec2Tracker(metricsUrl: string | undefined, now: () => number): () => Promise<OutputRecord[]> {
+  let seen = new Map<string, { count: number; sumMs: number; errors: number }>();
+  return async () => {
+    if (metricsUrl === undefined) return [];
+    try {
+      const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) });
+      const current = parseEc2Metrics(await res.text());
+      const recs: OutputRecord[] = [];
+      for (const [api, c] of current) {
+        const before = seen.get(api) ?? { count: 0, sumMs: 0, errors: 0 };
+        const n = c.count - before.count;
+        if (n <= 0) continue;
+        const errs = c.errors - before.errors;
+        recs.push({ kind: "ec2", at: now(), call: api, detail: `${n} call(s), ${Math.round((c.sumMs - before.sumMs) / n)} ms each on average${errs > 0 ? `, ${errs} failed` : ""} (fake EC2, 12 QPS / burst 18)` });
+      }
+      seen = current;
+      return recs;
+    } catch (e) {
+      return [{ kind: "info", at: now(), text: `(metrics scrape failed: ${errorMessage(e)})` }];
+    }
+  };
+}

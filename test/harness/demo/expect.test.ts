@@ -57,7 +57,7 @@ describe("demo verdict", () => {
 
 describe("demo options", () => {
   it("validates once, with defaults", () => {
-    expect(parseDemoOptions({})).toMatchObject({ provisioningDelayMs: 2_000, instanceType: "m5.large", sgpPods: 1, waitForBranchEniMs: 0, json: false, keep: false, namespace: "sgp-demo" });
+    expect(parseDemoOptions({})).toMatchObject({ provisioningDelayMs: 3_000, instanceType: "m5.large", sgpPods: 1, waitForBranchEniMs: 0, json: false, keep: false, namespace: "sgp-demo" });
     expect(parseDemoOptions({ provisioningDelay: "1.5s", pods: "3", waitForBranchEni: "20s", timeline: "t.html" })).toMatchObject({ provisioningDelayMs: 1_500, sgpPods: 3, waitForBranchEniMs: 20_000, timelineFile: "t.html" });
     expect(() => parseDemoOptions({ pods: "0" })).toThrow(/--pods/);
     expect(() => parseDemoOptions({ timeline: "x.png" })).toThrow(/\.svg or \.html/);
