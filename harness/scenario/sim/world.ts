@@ -3,7 +3,7 @@
 
 import { createClusterStore } from "../../../cluster/index.js";
 import type { ClusterStore, PodObject } from "../../../cluster/types.js";
-import { FakeClock } from "../../../common/clock.js";
+import { SimClock } from "./clock.js";
 import { createController, createSeededRng } from "../../../controller/index.js";
 import type { ControllerOptions, VpcResourceController } from "../../../controller/types.js";
 import { instanceLimits, maxPods, secondaryIpsPerEni } from "../../../ipamd/limits.js";
@@ -27,7 +27,7 @@ export interface SimNode {
 }
 
 export interface SimWorld {
-  clock: FakeClock;
+  clock: SimClock;
   store: ClusterStore;
   controller: VpcResourceController;
   scheduler: SimScheduler;
@@ -64,7 +64,7 @@ function backoff(s: Scenario): Partial<BackoffConfig> {
 const podKey = (p: { namespace: string; name: string; uid: string }): string => `${p.namespace}/${p.name}/${p.uid}`;
 
 export function createSimWorld(s: Scenario, observe?: (o: KubeletObservation) => void): SimWorld {
-  const clock = new FakeClock(0);
+  const clock = new SimClock(0);
   let uids = 0;
   const store = createClusterStore({ clock, newUid: () => `00000000-0000-4000-8000-${String(++uids).padStart(12, "0")}` });
   const controller = createController({ clock, store, rng: createSeededRng(s.seed) }, controllerOptions(s));
