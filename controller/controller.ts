@@ -86,7 +86,9 @@ export function createController(deps: ControllerDeps, options: ControllerOption
       return node.info;
     },
     getNode: (name) => ctx.nodes.get(name)?.info,
-    eniAttacher: (nodeName, opts) => createEniAttacher(ec2, nodeName, opts),
+    // ipamd calls EC2 with its own client (the node's credentials), not through the controller's
+    // 12 QPS bucket; server-side faults and the call log are shared.
+    eniAttacher: (nodeName, opts) => createEniAttacher(ec2.client(`aws-node/${nodeName}`), nodeName, opts),
     setProvisioningDelay(delay) {
       ctx.delay = validateDelay(delay);
       return ctx.delay;

@@ -95,6 +95,8 @@ export type Ec2Action =
 
 /** One HTTP attempt of an EC2 call (retries appear as separate records with attempt > 1). */
 export interface Ec2CallRecord {
+  /** Which client made it: "vpc-resource-controller", or "aws-node/<node>" for ipamd's calls. */
+  client: string;
   action: Ec2Action;
   attempt: number;
   /** When the call was asked for, when it got its rate-limit token, when it answered. */
@@ -217,9 +219,16 @@ export interface FakeEc2 {
   describe(eniId: string): NetworkInterface | undefined;
   list(filter?: { nodeName?: string; kind?: EniKind }): NetworkInterface[];
   tagPod(eniId: string, pod: { namespace: string; name: string; uid: string }, state: EniState): void;
+  /** Every attempt of every client, in request order. */
   callLog(): readonly Ec2CallRecord[];
+  /** Server-side faults, shared by all clients. */
   setFaults(faults: Partial<Ec2Faults>): Ec2Faults;
   getFaults(): Ec2Faults;
+  /**
+   * Another client of the same EC2 (same ENIs, faults and log) with its own client-side limit,
+   * or none when `limit` is omitted. ipamd on each node uses its own client, not the controller's.
+   */
+  client(name: string, limit?: { qps: number; burst: number }): FakeEc2;
 }
 
 /** Adapter target for ipamd's warm pool (H3's EniAttacher). */

@@ -13,7 +13,10 @@ describe("EniAttacher for ipamd's warm pool", () => {
     expect(eni.ips).toHaveLength(10);
     expect(eni.subnetCidr).toBe(ctl.config.ec2.primarySubnetCidr);
     expect(eni.mac).toMatch(/^02(:[0-9a-f]{2}){5}$/);
-    expect(ctl.ec2CallLog().slice(2).map((c) => c.action)).toEqual(["CreateNetworkInterface", "AttachNetworkInterface"]);
+    expect(ctl.ec2CallLog().slice(2).map((c) => [c.client, c.action])).toEqual([
+      ["aws-node/node-1", "CreateNetworkInterface"],
+      ["aws-node/node-1", "AttachNetworkInterface"],
+    ]);
     const d = attacher.detachEni(eni.eniId);
     await clock.runUntilIdle();
     await d;

@@ -125,4 +125,25 @@ describe("fake EC2", () => {
     ac.abort(new Error("deadline"));
     await expect(settle(clock, p)).rejects.toThrow("deadline");
   });
+
+  it("clients share ENIs, faults and the log but each has its own rate limit", async () => {
+    const { clock, ec2 } = setup();
+    const ipamd = ec2.client("aws-node/n1");
+    const limited = ec2.client("other", { qps: 1, burst: 1 });
+    for (let i = 0; i < 18; i++) void ec2.createNetworkInterface({ kind: "secondary", subnet: "primary" });
+    const mine = Array.from({ length: 5 }, () => ipamd.createNetworkInterface({ kind: "secondary", subnet: "primary" }));
+    const slow = [limited.createNetworkInterface({ kind: "secondary", subnet: "primary" }), limited.createNetworkInterface({ kind: "secondary", subnet: "primary" })];
+    await clock.runUntilIdle();
+    const made = await Promise.all(mine);
+    await Promise.all(slow);
+    // The controller's burst is spent, yet ipamd's calls are not delayed by it.
+    expect(ec2.callLog().filter((r) => r.client === "aws-node/n1").every((r) => r.startedAt === 0)).toBe(true);
+    expect(ec2.callLog().filter((r) => r.client === "other").map((r) => r.startedAt)).toEqual([0, 1000]);
+    expect(ec2.callLog().filter((r) => r.client === "vpc-resource-controller")).toHaveLength(18);
+    expect(ec2.describe(made[0]?.eniId ?? "")?.kind).toBe("secondary");
+    ec2.setFaults({ failureRate: 1 });
+    expect(ipamd.getFaults().failureRate).toBe(1);
+    expect(ec2.list()).toHaveLength(25);
+  });
 });
+
