@@ -70,6 +70,9 @@ export class Iproute2HostLinks implements HostLinks {
       if (row === undefined) throw new HarnessError("internal", `host link ${name} vanished right after creation`);
     }
     const link: HostLink = Object.freeze({ ...req, mac, name, peerName, ifIndex: row.ifindex });
+    // A device number is reused after a detach: the name now belongs to this ENI only, so that a
+    // late remove() of the old ENI cannot delete the new ENI's link.
+    for (const [id, l] of this.#links) if (l.name === name && id !== req.eniId) this.#links.delete(id);
     this.#links.set(req.eniId, link);
     return link;
   }

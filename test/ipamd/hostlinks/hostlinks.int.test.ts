@@ -77,6 +77,15 @@ describe.skipIf(process.getuid?.() !== 0)("host links (needs root: creates links
     expect((await links()).find((r) => r.ifname === moved.name)?.address).toBe("02:0a:00:00:00:09");
   });
 
+  it("gives a reused device number's link to the new ENI only", async () => {
+    await hl.ensure({ eniId: "eni-old", mac: "02:0a:00:00:00:31", deviceNumber: 3, isTrunk: false });
+    const fresh = await hl.ensure({ eniId: "eni-new", mac: "02:0a:00:00:00:32", deviceNumber: 3, isTrunk: false });
+    await hl.remove("eni-old"); // late detach hook of the old ENI: must not touch the new link
+    expect((await links()).find((r) => r.ifname === fresh.name)?.address).toBe("02:0a:00:00:00:32");
+    await hl.remove("eni-new");
+    expect(await ours()).not.toContain(fresh.name);
+  });
+
   it("carries a macvlan child (by ParentIfIndex) that works inside a network namespace", async () => {
     const trunk = hl.get("eni-trunk");
     expect(trunk).toBeDefined();
