@@ -21,6 +21,7 @@ import type { RunningHttp } from "./http/index.js";
 import { createMetrics, introspectionHandler, metricsHandler, startHttp } from "./http/index.js";
 import { instanceLimits, maxPods } from "./limits.js";
 import type { Logger } from "./log.js";
+import { announce } from "./log.js";
 import { createInspector } from "./server/inspect.js";
 import type { Inspector } from "./server/inspect.js";
 import type { RunningGrpcServer } from "./server/index.js";
@@ -138,7 +139,7 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
   const http = await startHttpEndpoints(config, log, inspector, cluster, metrics.render, metrics.registry.contentType, settingsOf(config));
   for (const h of http.all) cleanups.push({ what: "HTTP listener", run: () => h.close() });
 
-  log.info({ grpc: grpc.address, introspection: http.introspection, metrics: http.metrics, node: joined.name, stateDir: config.stateDir }, "ready");
+  announce(log, { grpc: grpc.address, introspection: http.introspection, metrics: http.metrics, node: joined.name, stateDir: config.stateDir }, "ready");
   return daemonHandle(grpc, http, cluster, controller, backend, cleanups, log);
 }
 
@@ -210,7 +211,7 @@ function daemonHandle(
       stopping ??= (async () => {
         log.info({ reason }, "shutting down");
         await runCleanups(cleanups, log);
-        log.info({ reason }, "stopped");
+        announce(log, { reason }, "stopped");
       })();
       return stopping;
     },

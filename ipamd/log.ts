@@ -18,3 +18,9 @@ export function createLogger(level: LogLevel, dest: number = 1): Logger {
     pino.destination({ dest, sync: true }),
   );
 }
+
+/** Lifecycle lines ("ready", "stopped") that callers wait for: written whatever --log-level says. */
+export function announce(log: Logger, obj: object, msg: string): void {
+  const l = log.levelVal > 30 ? log.child({}, { level: "info" }) : log;
+  l.info(obj, msg);
+}
