@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { CriClient } from "../../cri/index.js";
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, buildOciArchive } from "../fixtures/pause/image.js";
@@ -24,9 +24,23 @@ export interface ContainerdEnvOptions {
   handlerConflists?: Record<string, Conflist>;
   /** Executables copied into the CNI bin dir (e.g. dist/bin/mock-vpc-cni), by file name. */
   plugins?: string[];
+  /**
+   * Put a recording wrapper in front of each of `plugins`: every exec's CNI_COMMAND, CNI_CONTAINERID,
+   * CNI_NETNS and CNI_IFNAME land in a log (what containerd really sends; see cniCalls()).
+   */
+  recordCalls?: boolean;
   /** Links the conflists create that the run must delete afterwards (e.g. a bridge). */
   cleanupLinks?: string[];
   startTimeoutMs?: number;
+}
+
+export interface CniCall {
+  plugin: string;
+  command: string;
+  containerId: string;
+  /** "" when containerd sent an empty CNI_NETNS (the DEL of RemovePodSandbox). */
+  netns: string;
+  ifname: string;
 }
 
 export type Conflist = object | ((dir: string) => object);
@@ -39,6 +53,8 @@ export interface ContainerdEnv {
   busyboxImage: string;
   cri: CriClient;
   ctr(args: string[], timeoutMs?: number): Promise<string>;
+  /** The plugin execs recorded so far (recordCalls), oldest first. */
+  cniCalls(): Promise<CniCall[]>;
   /** containerd's log so far (for failure messages). */
   log(): Promise<string>;
   /** Removes every sandbox, stops containerd, and cleans the host. Safe to call twice. */
@@ -52,11 +68,35 @@ async function writeConflist(dir: string, confDir: string, c: Conflist): Promise
   await writeFile(join(confDir, `10-${name}.conflist`), JSON.stringify(conflist, null, 2));
 }
 
-async function prepareBinDir(binDir: string, plugins: readonly string[]): Promise<void> {
+async function prepareBinDir(dir: string, binDir: string, plugins: readonly string[], record: boolean): Promise<void> {
   await mkdir(binDir, { recursive: true });
   for (const p of DEBIAN_PLUGINS) await symlink(join(DEBIAN_CNI_DIR, p), join(binDir, p));
-  // A copy, not a link: a rebuild of dist/ during the run must not swap the binary under containerd.
-  for (const p of plugins) await copyFile(p, join(binDir, p.slice(p.lastIndexOf("/") + 1)));
+  const realDir = join(dir, "cni-real");
+  await mkdir(realDir, { recursive: true });
+  for (const p of plugins) {
+    const name = basename(p);
+    // A copy, not a link: a rebuild of dist/ during the run must not swap the binary under containerd.
+    await copyFile(p, join(record ? realDir : binDir, name));
+    if (record) await writeFile(join(binDir, name), recorderScript(name, join(realDir, name), join(dir, CALLS_LOG)), { mode: 0o755 });
+  }
+}
+
+const CALLS_LOG = "cni-calls.log";
+
+/** One short line per exec (an O_APPEND write, atomic), then exec: stdin, stdout, exit code pass through. */
+function recorderScript(name: string, real: string, log: string): string {
+  return `#!/bin/sh\nprintf '%s\\t%s\\t%s\\t%s\\t%s\\n' "${name}" "$CNI_COMMAND" "$CNI_CONTAINERID" "$CNI_NETNS" "$CNI_IFNAME" >> '${log}'\nexec '${real}' "$@"\n`;
+}
+
+async function readCalls(dir: string): Promise<CniCall[]> {
+  const text = await readFile(join(dir, CALLS_LOG), "utf8").catch(() => "");
+  return text
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => {
+      const [plugin = "", command = "", containerId = "", netns = "", ifname = ""] = l.split("\t");
+      return { plugin, command, containerId, netns, ifname };
+    });
 }
 
 async function spawnContainerd(dir: string, configFile: string): Promise<ChildProcess> {
@@ -95,7 +135,7 @@ export async function startContainerd(opts: ContainerdEnvOptions): Promise<Conta
   };
 
   try {
-    await prepareBinDir(cniBinDir, opts.plugins ?? []);
+    await prepareBinDir(dir, cniBinDir, opts.plugins ?? [], opts.recordCalls === true);
     await writeConflist(dir, join(dir, "net.d"), opts.conflist);
     for (const [name, conflist] of Object.entries(opts.handlerConflists ?? {})) {
       handlers[name] = join(dir, `net.d-${name}`);
@@ -127,6 +167,7 @@ export async function startContainerd(opts: ContainerdEnvOptions): Promise<Conta
     busyboxImage: BUSYBOX_IMAGE,
     cri,
     ctr,
+    cniCalls: () => readCalls(dir),
     log: () => readFile(join(dir, "containerd.log"), "utf8").catch(() => ""),
     stop,
   };

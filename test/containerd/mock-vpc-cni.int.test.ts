@@ -22,7 +22,7 @@ describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and
   beforeAll(async () => {
     linksBefore.push(...(await linkNames()));
     chainsBefore.push(...(await natChains()));
-    stack = await startStack({ daemonArgs: ["--sgp-namespace", SGP_NS, "--provisioning-delay", "2s", "--instance-type", "m5.xlarge"] });
+    stack = await startStack({ recordCalls: true, daemonArgs: ["--sgp-namespace", SGP_NS, "--provisioning-delay", "2s", "--instance-type", "m5.xlarge"] });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -49,9 +49,18 @@ describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and
     expect(await inNetns(netns, ["-4", "-o", "addr", "show", "dev", "eth0"])).toContain(`inet ${ip}/32`);
     expect(await inNetns(netns, ["route", "show", "default"])).toContain("default via 169.254.1.1 dev eth0");
 
+    // StopPodSandbox: DEL with the netns still there, which frees the lease.
     await stack.env.cri.stopPodSandbox(id);
-    await stack.env.cri.removePodSandbox(id);
     expect((await leases()).filter((l) => l.container_id === id)).toEqual([]);
+    // RemovePodSandbox: containerd's second DEL, with an empty CNI_NETNS (FACTS.md section 5).
+    await stack.env.cri.removePodSandbox(id);
+    const calls = (await stack.env.cniCalls()).filter((c) => c.containerId === id).map((c) => [c.command, c.netns, c.ifname]);
+    expect(calls).toEqual([
+      ["ADD", netns, "eth0"],
+      ["DEL", netns, "eth0"],
+      ["DEL", "", "eth0"],
+    ]);
+    expect(await stack.env.cri.listPodSandbox()).toEqual([]);
   });
 
   it("fails an SGP pod's first sandbox with containerd's error, then a new sandbox gets the VLAN", async () => {
@@ -70,7 +79,9 @@ describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and
     expect(await readdir(stack.env.paths.netnsDir).catch(() => [])).toEqual([]);
     expect((await leases()).filter((l) => l.container_id === failedId)).toEqual([]);
     expect(await stack.env.log()).not.toMatch(new RegExp(`failed to destroy network for sandbox[^\\n]*${failedId}`, "i"));
-    // The DEL containerd sent after the failed ADD reached the plugin and succeeded.
+    // containerd sent DEL right after the failed ADD, and the plugin treated it as success.
+    const calls = (await stack.env.cniCalls()).filter((c) => c.containerId === failedId).map((c) => c.command);
+    expect(calls.slice(0, 2)).toEqual(["ADD", "DEL"]);
     const dels = (await pluginLog()).filter((l) => l["verb"] === "DEL" && l["containerId"] === failedId);
     expect(dels.length).toBeGreaterThan(0);
     expect(dels.filter((l) => l["level"] === "error")).toEqual([]);

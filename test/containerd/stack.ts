@@ -15,6 +15,8 @@ export const BRIDGE_HANDLER = "bridge";
 export interface StackOptions {
   /** Extra mock-ipamd flags, e.g. ["--sgp-namespace", "sgp", "--provisioning-delay", "2s"]. */
   daemonArgs?: string[];
+  /** Record every plugin exec (ContainerdEnv.cniCalls); tests only, it adds a shell per exec. */
+  recordCalls?: boolean;
   /** Add the "bridge" runtime handler (bridge + host-local), for comparisons. */
   withBridge?: boolean;
 }
@@ -51,6 +53,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         ? { handlerConflists: { [BRIDGE_HANDLER]: (dir: string) => bridgeConflist({ bridge: bridgeName, subnet: "10.251.0.0/24", dataDir: join(dir, "host-local") }) } }
         : {}),
       plugins: [PLUGIN_BIN],
+      recordCalls: o.recordCalls === true,
       cleanupLinks: [bridgeName],
     });
   } catch (e) {
