@@ -44,9 +44,15 @@ export class DurableDatastore {
     );
   }
 
-  /** The key's lease, durable when this resolves; exhaustion throws the real error text. */
-  assign(key: LeaseKey, metadata: PodMetadata): Promise<Assignment> {
-    return this.#serialize(key, async () => {
+  /**
+   * The key's lease, durable when this resolves; exhaustion throws the real error text.
+   * signal (the RPC's deadline): aborted before the assign ran, nothing is assigned; aborted while
+   * the write is pending, the caller gets the abort reason at once and the lease stays (made
+   * durable, or rolled back if the write fails), as a real ipamd's lease outlives a timed-out
+   * client until its DEL.
+   */
+  assign(key: LeaseKey, metadata: PodMetadata, signal?: AbortSignal): Promise<Assignment> {
+    return this.#serialize(key, signal, async () => {
       const assignment = this.datastore.assign(key, metadata);
       if (!assignment.created) return assignment;
       await this.#committer.commit(() => this.datastore.rollbackAssign(assignment.lease));
@@ -54,9 +60,9 @@ export class DurableDatastore {
     });
   }
 
-  /** Ends the key's lease, durably; an unknown key throws `datastore: unknown pod`. */
-  release(key: LeaseKey): Promise<Lease> {
-    return this.#serialize(key, async () => {
+  /** Ends the key's lease, durably; an unknown key throws `datastore: unknown pod`. signal: as assign. */
+  release(key: LeaseKey, signal?: AbortSignal): Promise<Lease> {
+    return this.#serialize(key, signal, async () => {
       // The IP stays out of use until the release is durable: were it reused and this write then
       // failed, the rollback could not give it back to this key.
       const lease = this.datastore.beginRelease(key);
@@ -76,18 +82,36 @@ export class DurableDatastore {
     return this.#committer.stats;
   }
 
-  #serialize<T>(key: LeaseKey, op: () => Promise<T>): Promise<T> {
+  #serialize<T>(key: LeaseKey, signal: AbortSignal | undefined, op: () => Promise<T>): Promise<T> {
     const id = leaseKeyString(key);
     const before = this.#tails.get(id);
+    const guarded = async (): Promise<T> => {
+      signal?.throwIfAborted();
+      return op();
+    };
     // Synchronous fast path when the key is idle: assign happens in this very turn, in call order.
-    const run = before === undefined ? op() : before.then(op, op);
+    const run = before === undefined ? guarded() : before.then(guarded, guarded);
+    // The tail is the operation itself, not the caller's race below: the next operation on this
+    // key must wait for the write even if this caller gave up.
     this.#tails.set(id, run);
     const clear = (): void => {
       if (this.#tails.get(id) === run) this.#tails.delete(id);
     };
     run.then(clear, clear);
-    return run;
+    return signal === undefined ? run : raceAbort(run, signal);
   }
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.race([p, Promise.reject(signal.reason as unknown)]);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
+      (e: unknown) => (signal.removeEventListener("abort", onAbort), reject(e)),
+    );
+  });
 }
 
 /** The datastore's leases in the checkpoint's shape, oldest first. */

@@ -169,3 +169,35 @@ describe("DurableDatastore restore", () => {
     expect(durable.commitStats.writes).toBe(1);
   });
 });
+
+describe("DurableDatastore deadlines", () => {
+  it("an already aborted call assigns nothing", async () => {
+    const { ds, cp, durable } = setup(3);
+    const ac = new AbortController();
+    ac.abort(new Error("deadline exceeded"));
+    await expect(durable.assign(key("a"), meta("a"), ac.signal)).rejects.toThrow("deadline exceeded");
+    expect(ds.leases()).toEqual([]);
+    expect(cp.saves).toBe(0);
+  });
+
+  it("aborting during the write answers the caller at once; the lease stays and becomes durable", async () => {
+    const { ds, cp, durable } = setup(3);
+    cp.hold();
+    const ac = new AbortController();
+    const call = durable.assign(key("a"), meta("a"), ac.signal);
+    const again = durable.assign(key("a"), meta("a")); // a retry of the same ADD, without deadline
+    await flushMicrotasks();
+    ac.abort(new Error("deadline exceeded"));
+    await expect(call).rejects.toThrow("deadline exceeded");
+    let retried = false;
+    void again.then(() => (retried = true));
+    await flushMicrotasks();
+    expect(retried).toBe(false); // still serialized behind the pending write
+    cp.release();
+    const a = await again;
+    expect(a.created).toBe(false);
+    expect(ds.lookup(key("a"))?.ip).toBe(a.lease.ip);
+    expect(savedIps(cp)).toEqual([a.lease.ip]);
+  });
+});
+
