@@ -1,6 +1,6 @@
 // The ipamd client over @grpc/grpc-js: unary calls with hand-written serializers (wire.ts, no .proto
 // parsing at start-up), a deadline on every call and cancellation through an AbortSignal.
-import { Client, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
+import { Client, credentials, Metadata, type ServiceError, type StatusObject } from "@grpc/grpc-js";
 import {
   ADD_NETWORK_PATH,
   DEL_NETWORK_PATH,
@@ -19,16 +19,16 @@ import {
   HealthCheckResponseSpec,
   SERVING,
 } from "./schema.js";
-import { GrpcStatus, IpamdError, type IpamdClient } from "./types.js";
+import {
+  FAILURE_DETAILS_KEY,
+  FAILURE_REASON_KEY,
+  GrpcStatus,
+  IpamdError,
+  type AddNetworkOutcome,
+  type IpamdClient,
+  type IpamdClientOptions,
+} from "./types.js";
 import { decodeMessage, encodeMessage, type MessageSpec } from "./wire.js";
-
-export interface IpamdClientOptions {
-  /** `unix:///path` or `host:port` (grpc-js target syntax). */
-  address: string;
-  /** Deadline of each call, from netconf ipamdTimeout. */
-  timeoutMs: number;
-  now?: () => number;
-}
 
 export function createIpamdClient(opts: IpamdClientOptions): IpamdClient {
   const client = new Client(opts.address, credentials.createInsecure(), {
@@ -38,12 +38,18 @@ export function createIpamdClient(opts: IpamdClientOptions): IpamdClient {
   });
   const now = opts.now ?? Date.now;
 
-  function unary<Req extends object, Res>(path: string, reqSpec: MessageSpec, resSpec: MessageSpec, req: Req, signal?: AbortSignal): Promise<Res> {
-    return new Promise<Res>((resolve, reject) => {
+  interface Answer<Res> {
+    res: Res;
+    trailers: Metadata;
+  }
+
+  function unary<Req extends object, Res>(path: string, reqSpec: MessageSpec, resSpec: MessageSpec, req: Req, signal?: AbortSignal): Promise<Answer<Res>> {
+    return new Promise<Answer<Res>>((resolve, reject) => {
       if (signal?.aborted) {
         reject(new IpamdError(path, opts.address, GrpcStatus.CANCELLED, "aborted before the call", signal.reason));
         return;
       }
+      let got: Res | undefined;
       const call = client.makeUnaryRequest<Req, Res>(
         path,
         (v) => Buffer.from(encodeMessage(reqSpec, v as Record<string, unknown>)),
@@ -55,22 +61,38 @@ export function createIpamdClient(opts: IpamdClientOptions): IpamdClient {
           signal?.removeEventListener("abort", onAbort);
           if (err !== null) reject(new IpamdError(path, opts.address, err.code, err.details, err));
           else if (res === undefined) reject(new IpamdError(path, opts.address, GrpcStatus.INTERNAL, "empty response"));
-          else resolve(res);
+          else got = res;
         },
       );
+      // grpc-js emits "status" (with the trailers) right after the callback: resolve there.
+      call.on("status", (st: StatusObject) => {
+        if (got !== undefined) resolve({ res: got, trailers: st.metadata });
+      });
       const onAbort = (): void => call.cancel();
       signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 
+  async function addNetwork(req: AddNetworkRequest, signal?: AbortSignal): Promise<AddNetworkOutcome> {
+    const { res, trailers } = await unary<AddNetworkRequest, AddNetworkReply>(
+      ADD_NETWORK_PATH,
+      AddNetworkRequestSpec,
+      AddNetworkReplySpec,
+      req,
+      signal,
+    );
+    const reason = trailers.get(FAILURE_REASON_KEY)[0];
+    if (res.Success || reason === undefined) return res;
+    return { ...res, note: { reason: String(reason), details: String(trailers.get(FAILURE_DETAILS_KEY)[0] ?? "") } };
+  }
+
   return {
     address: opts.address,
-    addNetwork: (req: AddNetworkRequest, signal?: AbortSignal) =>
-      unary<AddNetworkRequest, AddNetworkReply>(ADD_NETWORK_PATH, AddNetworkRequestSpec, AddNetworkReplySpec, req, signal),
-    delNetwork: (req: DelNetworkRequest, signal?: AbortSignal) =>
-      unary<DelNetworkRequest, DelNetworkReply>(DEL_NETWORK_PATH, DelNetworkRequestSpec, DelNetworkReplySpec, req, signal),
+    addNetwork,
+    delNetwork: async (req: DelNetworkRequest, signal?: AbortSignal) =>
+      (await unary<DelNetworkRequest, DelNetworkReply>(DEL_NETWORK_PATH, DelNetworkRequestSpec, DelNetworkReplySpec, req, signal)).res,
     async isServing(service: string, signal?: AbortSignal) {
-      const res = await unary<{ service: string }, { status: number }>(
+      const { res } = await unary<{ service: string }, { status: number }>(
         HEALTH_CHECK_PATH,
         HealthCheckRequestSpec,
         HealthCheckResponseSpec,

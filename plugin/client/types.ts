@@ -2,10 +2,31 @@
 // hand-written fake and the verbs never import grpc-js.
 import type { AddNetworkReply, AddNetworkRequest, DelNetworkReply, DelNetworkRequest } from "../../proto/rpc.js";
 
+/**
+ * Why ipamd answered Success=false, when the daemon says so: mock-ipamd may send the trailing
+ * metadata keys below (the real ipamd sends nothing; its reply has no reason field).
+ */
+export interface FailureNote {
+  reason: string;
+  details: string;
+}
+export const FAILURE_REASON_KEY = "harness-add-failure-reason";
+export const FAILURE_DETAILS_KEY = "harness-add-failure-details";
+
+export interface IpamdClientOptions {
+  /** `unix:///path` or `host:port` (grpc-js target syntax). */
+  address: string;
+  /** Deadline of each call, from netconf ipamdTimeout. */
+  timeoutMs: number;
+  now?: () => number;
+}
+
+export type AddNetworkOutcome = AddNetworkReply & { note?: FailureNote };
+
 export interface IpamdClient {
   /** The address it dials, for error details. */
   readonly address: string;
-  addNetwork(req: AddNetworkRequest, signal?: AbortSignal): Promise<AddNetworkReply>;
+  addNetwork(req: AddNetworkRequest, signal?: AbortSignal): Promise<AddNetworkOutcome>;
   delNetwork(req: DelNetworkRequest, signal?: AbortSignal): Promise<DelNetworkReply>;
   /** grpc.health.v1 Check; true when the service answers SERVING. */
   isServing(service: string, signal?: AbortSignal): Promise<boolean>;

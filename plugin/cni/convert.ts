@@ -20,8 +20,14 @@ function route100(r: Route110): Route100 {
   return r.gw === undefined ? { dst: r.dst } : { dst: r.dst, gw: r.gw };
 }
 
-function withCommon<T extends { interfaces?: unknown; routes?: unknown; dns?: Dns }>(r: Result110, out: T): T {
+/** Fields in the spec's order (interfaces, ips, routes, dns), ips converted by `ip`. */
+function convertFields<E, T extends { interfaces?: Interface100[]; ips?: E[]; routes?: Route100[]; dns?: Dns }>(
+  r: Result110,
+  out: T,
+  ip: (i: IPConfig110) => E,
+): T {
   if (r.interfaces !== undefined) out.interfaces = r.interfaces.map(iface100);
+  if (r.ips !== undefined) out.ips = r.ips.map(ip);
   if (r.routes !== undefined) out.routes = r.routes.map(route100);
   if (r.dns !== undefined) out.dns = r.dns;
   return out;
@@ -32,17 +38,11 @@ function ipVersion(address: string): "4" | "6" {
 }
 
 function to040(r: Result110, cniVersion: Result040["cniVersion"]): Result040 {
-  const out = withCommon<Result040>(r, { cniVersion });
-  if (r.ips !== undefined) {
-    out.ips = r.ips.map((ip): IPConfig040 => ({ version: ipVersion(ip.address), ...ip }));
-  }
-  return out;
+  return convertFields<IPConfig040, Result040>(r, { cniVersion }, (ip) => ({ version: ipVersion(ip.address), ...ip }));
 }
 
 function to100(r: Result110): Result100 {
-  const out = withCommon<Result100>(r, { cniVersion: "1.0.0" });
-  if (r.ips !== undefined) out.ips = r.ips.map((ip) => ({ ...ip }));
-  return out;
+  return convertFields<IPConfig110, Result100>(r, { cniVersion: "1.0.0" }, (ip) => ({ ...ip }));
 }
 
 const FROM_LATEST: Record<CniVersion, (r: Result110) => AnyResult> = {

@@ -8,6 +8,7 @@ import { requireSupported, type CniVersion } from "./version.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type DataplaneKind = "iproute2" | "none";
+export type IpamdTransport = "grpc-js" | "http2";
 
 export interface Attachment {
   containerId: string;
@@ -25,6 +26,8 @@ export interface NetConf {
   pluginLogLevel: LogLevel;
   ipamdAddress: string;
   ipamdTimeoutMs: number;
+  /** Which client speaks gRPC to ipamd: @grpc/grpc-js (default) or the lean node:http2 one. */
+  ipamdTransport: IpamdTransport;
   dataplane: DataplaneKind;
   /** Where the plugin records its attachments per network, for GC. */
   stateDir: string;
@@ -153,6 +156,7 @@ export function parseNetConf(stdin: Uint8Array | string): NetConf {
     pluginLogLevel: level as LogLevel,
     ipamdAddress: ipamdAddress(o),
     ipamdTimeoutMs: timeoutMs(o),
+    ipamdTransport: oneOf(o, "ipamdTransport", ["grpc-js", "http2"], "grpc-js"),
     dataplane: oneOf(o, "dataplane", ["iproute2", "none"], "iproute2"),
     stateDir: str(o, "stateDir", DEFAULT_STATE_DIR),
     runtimeConfig: Object.freeze(lowerKeys(o.runtimeConfig, "runtimeConfig")),

@@ -87,6 +87,14 @@ describe("mock-vpc-cni binary", () => {
     expect(server.adds.at(-1)).toMatchObject({ K8S_POD_NAME: "web-1", ContainerID: "abc123", Netns: "/var/run/netns/h1-none" });
   });
 
+  it("ADD over the lean http2 transport gives the same answer", async () => {
+    server.onAdd = () => okAdd("10.0.0.17");
+    const r = await run("ADD", JSON.stringify(conf({ ipamdTransport: "http2" })), { CNI_CONTAINERID: "h2pod" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ cniVersion: "1.0.0", ips: [{ interface: 1, address: "10.0.0.17/32" }] });
+    expect(server.adds.at(-1)).toMatchObject({ ContainerID: "h2pod", ClientVersion: "v1.20.0-harness" });
+  });
+
   it("ADD refused (Success=false): the exact error JSON on stdout and exit 1", async () => {
     server.onAdd = () => ({ Success: false, trailers: { [FAILURE_REASON_KEY]: "branch-eni-not-ready", [FAILURE_DETAILS_KEY]: "provisioning since 0.1s" } });
     const r = await run("ADD", JSON.stringify(conf()));
@@ -139,13 +147,17 @@ describe("mock-vpc-cni binary", () => {
     server.onAdd = () => okAdd("10.0.0.9");
     const version: number[] = [];
     const add: number[] = [];
+    const addH2: number[] = [];
     for (let i = 0; i < 15; i++) version.push((await run("VERSION", "")).ms);
     for (let i = 0; i < 15; i++) {
       const r = await run("ADD", JSON.stringify(conf()), { CNI_CONTAINERID: `lat${i}` });
-      expect(r.code).toBe(0);
+      const h = await run("ADD", JSON.stringify(conf({ ipamdTransport: "http2" })), { CNI_CONTAINERID: `lath${i}` });
+      expect([r.code, h.code]).toEqual([0, 0]);
       add.push(r.ms);
+      addH2.push(h.ms);
     }
-    console.log(`mock-vpc-cni: VERSION median ${median(version).toFixed(1)} ms, ADD (dataplane none) median ${median(add).toFixed(1)} ms (execa, n=15)`);
+    const f = (xs: number[]): string => `${median(xs).toFixed(1)} ms`;
+    console.log(`mock-vpc-cni (execa, n=15, medians): VERSION ${f(version)}; ADD, dataplane none: grpc-js ${f(add)}, http2 ${f(addH2)}`);
     expect(median(version)).toBeLessThan(1000);
   });
 });

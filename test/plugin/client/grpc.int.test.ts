@@ -3,7 +3,15 @@
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIpamdClient } from "../../../plugin/client/grpc.js";
-import { FAILURE_DETAILS_KEY, FAILURE_REASON_KEY, GrpcStatus, IpamdError, type IpamdClient } from "../../../plugin/client/types.js";
+import { createH2IpamdClient } from "../../../plugin/client/h2.js";
+import {
+  FAILURE_DETAILS_KEY,
+  FAILURE_REASON_KEY,
+  GrpcStatus,
+  IpamdError,
+  type IpamdClient,
+  type IpamdClientOptions,
+} from "../../../plugin/client/types.js";
 import { CLIENT_VERSION, HEALTH_SERVICE } from "../../../proto/rpc.js";
 import { startTestServer, type TestServer } from "./test-server.js";
 
@@ -30,17 +38,10 @@ const delReq = {
   K8S_POD_UID: "uid-1",
 };
 
-let server: TestServer;
-let client: IpamdClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  client = createIpamdClient({ address: server.address, timeoutMs: 2000 });
-});
-afterAll(async () => {
-  client.close();
-  await server.stop();
-});
+const TRANSPORTS: [string, (o: IpamdClientOptions) => IpamdClient][] = [
+  ["grpc-js", createIpamdClient],
+  ["http2", createH2IpamdClient],
+];
 
 async function rejection(p: Promise<unknown>): Promise<IpamdError> {
   try {
@@ -52,7 +53,19 @@ async function rejection(p: Promise<unknown>): Promise<IpamdError> {
   throw new Error("expected a rejection");
 }
 
-describe("ipamd gRPC client", () => {
+describe.each(TRANSPORTS)("ipamd client over %s", (_name, createClient) => {
+  let server: TestServer;
+  let client: IpamdClient;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    client = createClient({ address: server.address, timeoutMs: 2000 });
+  });
+  afterAll(async () => {
+    client.close();
+    await server.stop();
+  });
+
   it("AddNetwork round trip: the server decodes exactly what we sent", async () => {
     server.onAdd = () => ({
       Success: true,
@@ -85,7 +98,7 @@ describe("ipamd gRPC client", () => {
 
   it("a deadline bounds a daemon that never answers", async () => {
     server.onAdd = () => ({ hang: true });
-    const quick = createIpamdClient({ address: server.address, timeoutMs: 200 });
+    const quick = createClient({ address: server.address, timeoutMs: 200 });
     const t0 = Date.now();
     const e = await rejection(quick.addNetwork(req));
     quick.close();
@@ -103,7 +116,7 @@ describe("ipamd gRPC client", () => {
   });
 
   it("no daemon on the socket: UNAVAILABLE, fast, naming the address", async () => {
-    const gone = createIpamdClient({ address: "unix:///tmp/h1-no-such-dir/ipamd.sock", timeoutMs: 5000 });
+    const gone = createClient({ address: "unix:///tmp/h1-no-such-dir/ipamd.sock", timeoutMs: 5000 });
     const t0 = Date.now();
     const e = await rejection(gone.addNetwork(req));
     gone.close();

@@ -16,6 +16,7 @@ describe("parseNetConf", () => {
       ipamdAddress: DEFAULT_IPAMD_ADDRESS,
       ipamdTimeoutMs: 10_000,
       dataplane: "iproute2",
+      ipamdTransport: "grpc-js",
       stateDir: "/var/lib/cni/mock-vpc-cni",
     });
     expect(Object.isFrozen(c)).toBe(true);
@@ -31,6 +32,11 @@ describe("parseNetConf", () => {
     ["", 9001],
   ])("mtu %j -> %d (outside 576..9001 falls back to 9001)", (mtu, want) => {
     expect(parse({ mtu }).mtu).toBe(want);
+  });
+
+  it("selects the lean http2 transport on request", () => {
+    expect(parse({ ipamdTransport: "http2" }).ipamdTransport).toBe("http2");
+    expect(() => parse({ ipamdTransport: "quic" })).toThrow(/ipamdTransport/);
   });
 
   it("accepts both address forms and Go durations", () => {
