@@ -1,5 +1,5 @@
 // The `vpc-cni-harness scenario` command group (run / list / validate), registered by the CLI.
-// Exit codes: 0 passed / valid, 1 expectations differed / invalid file, 2 could not run.
+// Exit codes: 0 passed / valid, 1 expectations differed / invalid file, 2 could not run, 130 interrupted.
 
 import { Command } from "commander";
 import { errorMessage, isHarnessError } from "../../common/errors.js";
@@ -32,19 +32,25 @@ export function chooseMode(s: Scenario, flags: RunFlags): { mode: "real" | "simu
   return { mode, note: mode === "simulated" && !s.modes.includes("real") ? `scenario ${s.name} runs in simulated time only (too large for real time)` : undefined };
 }
 
-function hooksFor(s: Scenario, flags: RunFlags, printer: Printer, mode: "real" | "simulated"): RunHooks {
+/** Prints events and progress; the printer is made once the run knows its time origin. */
+function hooksFor(s: Scenario, flags: RunFlags, mode: "real" | "simulated"): RunHooks & { close(): void } {
   const pods = s.pods.reduce((n, p) => n + p.count, 0);
   const live = flags.json === true || flags.events === true || pods <= LIVE_EVENT_PODS;
   const tty = process.stdout.isTTY === true && flags.json !== true;
+  let printer: Printer | undefined;
   let lastPlain = 0;
   return {
-    ...(live ? { onEvent: (e) => printer.record({ kind: "event", at: e.lastTimestamp, event: e }) } : {}),
+    onRunStart: (runStart) => {
+      printer = choosePrinter({ json: flags.json === true, stream: process.stdout }, runStart);
+    },
+    ...(live ? { onEvent: (e) => printer?.record({ kind: "event", at: e.lastTimestamp, event: e }) } : {}),
     onProgress: (p) => {
       if (flags.json === true) return;
       if (!tty && Date.now() - lastPlain < PLAIN_PROGRESS_EVERY_MS) return;
       lastPlain = Date.now();
-      printer.status(progressText(p, mode));
+      printer?.status(progressText(p, mode));
     },
+    close: () => printer?.close(),
   };
 }
 
@@ -58,22 +64,31 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   }
   const { mode, note } = chooseMode(scenario, flags);
   if (note !== undefined && flags.json !== true) process.stdout.write(`note: ${note}\n`);
-  const printer = choosePrinter({ json: flags.json === true, stream: process.stdout }, 0);
+  const hooks = hooksFor(scenario, flags, mode);
+  // Ctrl-C / SIGTERM stop waiting; the run then cleans up (daemon, netns, temp dirs) and reports.
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort(new Error("interrupted"));
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   let result: RunResult;
   try {
-    result = await runScenario(scenario, mode, hooksFor(scenario, flags, printer, mode));
+    result = await runScenario(scenario, mode, { ...hooks, signal: abort.signal });
   } catch (e) {
-    printer.close();
+    hooks.close();
     process.stderr.write(`scenario ${scenario.name} (${mode}): ${errorMessage(e)}${isHarnessError(e) && e.details !== undefined ? `\n${e.details}` : ""}\n`);
     return 2;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
-  printer.close();
+  hooks.close();
   if (flags.json === true) process.stdout.write(`${JSON.stringify(jsonResult(result))}\n`);
   else process.stdout.write(`${formatResult(result)}\n`);
   if (flags.timeline !== undefined) {
     await writeTimeline(flags.timeline, result.timeline);
     if (flags.json !== true) process.stdout.write(`timeline written to ${flags.timeline}\n`);
   }
+  if (abort.signal.aborted) return 130;
   return result.differences.length === 0 ? 0 : 1;
 }
 

@@ -14,6 +14,8 @@ export interface RunProgress {
 }
 
 export interface RunHooks {
+  /** The origin of the run's time axis (0 in simulated time, the wall clock in real time). */
+  onRunStart?: (runStart: number) => void;
   onProgress?: (p: RunProgress) => void;
   /** Every event as the cluster store records it (for --json). */
   onEvent?: (e: ClusterEvent) => void;
