@@ -1,6 +1,7 @@
 // The fake VPC resource controller: watches pods, runs branch-ENI jobs on 30 workers, joins nodes,
 // returns branch ENIs of deleted pods through the cooldown queue, and exposes its knobs and records.
 
+import { setMaxListeners } from "node:events";
 import type { PodObject, WatchType } from "../cluster/types.js";
 import { errorMessage } from "../common/errors.js";
 import { createEniAttacher } from "./attacher.js";
@@ -25,6 +26,8 @@ export function createController(deps: ControllerDeps, options: ControllerOption
     nodes: new Map(), records: [], abort: new AbortController(),
     log: deps.log ?? (() => undefined),
   };
+  // Every in-flight job (30 workers, the delete passes) listens on this one signal.
+  setMaxListeners(0, ctx.abort.signal);
   ec2.setFaults({ throttleRate: ctx.faults.ec2ThrottleRate, failureRate: ctx.faults.ec2FailureRate, subnetExhausted: ctx.faults.subnetExhausted });
   const attempts = new Map<string, number>();
   const queue = createWorkQueue<PodJob>({
