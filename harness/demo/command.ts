@@ -9,7 +9,7 @@ import { runDemo } from "./run.js";
 export function demoCommand(): Command {
   return new Command("demo")
     .description("play the EKS Security-Groups-for-Pods sequence: an SGP pod fails its first sandbox (branch ENI not ready), is retried and runs; an ordinary pod runs at once")
-    .option("--provisioning-delay <duration>", "how long the fake VPC resource controller takes per branch ENI after its EC2 calls", "3s")
+    .option("--provisioning-delay <duration>", "how long the fake VPC resource controller takes per branch ENI after its EC2 calls", "5s")
     .option("--instance-type <type>", "node instance type (branch-ENI limit: m5.large 9, m5.xlarge 18, ...)", "m5.large")
     .option("--pods <n>", "number of pods matching the SecurityGroupPolicy (one ordinary pod is added)", "1")
     .option("--wait-for-branch-eni <duration>", "ipamd waits up to this long for the branch ENI instead of failing the first ADD (0: like the real ipamd)", "0")

@@ -42,7 +42,9 @@ function checkPod(p: PodOutcome, events: readonly ClusterEvent[], o: Pick<DemoOp
   const want = expectedFailures(o);
   if (want === "none" && n > 0) problems.push(`${id}: ipamd waited for the branch ENI, yet ${n} FailedCreatePodSandBox`);
   if (want === "one" && n !== 1) problems.push(`${id}: expected exactly one FailedCreatePodSandBox (branch ENI not ready), saw ${n}`);
-  if (want !== "none" && n === 0 && o.waitForBranchEniMs === 0) problems.push(`${id}: expected the first ADD to fail (branch ENI not ready), it did not`);
+  if (want !== "none" && n === 0 && o.waitForBranchEniMs === 0) {
+    problems.push(`${id}: expected the first ADD to fail (branch ENI not ready), it did not: its ADD reached ipamd after the branch ENI was ready (a busy machine?); try a longer --provisioning-delay`);
+  }
   return problems;
 }
 

@@ -42,7 +42,7 @@ export function parseDemoOptions(raw: RawDemoOptions): Readonly<DemoOptions> {
   const namespace = raw.namespace ?? "sgp-demo";
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) throw new HarnessError("invalid-config", `--namespace: "${namespace}" is not a valid namespace name`);
   return Object.freeze({
-    provisioningDelayMs: parseDuration(raw.provisioningDelay ?? "3s", "--provisioning-delay"),
+    provisioningDelayMs: parseDuration(raw.provisioningDelay ?? "5s", "--provisioning-delay"),
     instanceType: raw.instanceType ?? "m5.large",
     sgpPods,
     waitForBranchEniMs: parseDuration(raw.waitForBranchEni ?? "0", "--wait-for-branch-eni"),

@@ -57,7 +57,7 @@ describe.skipIf(!root)("vpc-cni-harness demo (needs root: network namespaces)", 
 
   it("plays the fail-then-retry sequence, exits 0 and leaves nothing behind", async () => {
     const before = await snapshot();
-    const r = await execa(process.execPath, [CLI, "demo", "--provisioning-delay", "3s"], { reject: false, timeout: 110_000 });
+    const r = await execa(process.execPath, [CLI, "demo"], { reject: false, timeout: 110_000 });
     expect(r.stderr).toBe("");
     expect(r.exitCode, r.stdout).toBe(0);
     const out = r.stdout;
@@ -78,7 +78,7 @@ describe.skipIf(!root)("vpc-cni-harness demo (needs root: network namespaces)", 
   });
 
   it("--json prints one JSON object per line, ending with the summary", async () => {
-    const r = await execa(process.execPath, [CLI, "demo", "--json", "--provisioning-delay", "3s"], { reject: false, timeout: 110_000 });
+    const r = await execa(process.execPath, [CLI, "demo", "--json"], { reject: false, timeout: 110_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { kind: string; ok?: boolean; event?: { reason: string; classification: string } });
     expect(lines.at(-1)).toMatchObject({ kind: "summary", ok: true, warnings: expect.any(Number) });

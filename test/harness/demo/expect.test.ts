@@ -38,7 +38,7 @@ describe("demo verdict", () => {
     const real = good.map((x) => (x.reason === "FailedCreatePodSandBox" ? { ...x, classification: "real" as const } : x));
     expect(judge(outcomes, real, defaults, 1).problems).toContain("sgp-demo/sgp-pod-1: 1 FailedCreatePodSandBox not labelled transient-expected");
     const none = good.filter((x) => x.reason !== "FailedCreatePodSandBox");
-    expect(judge(outcomes, none, defaults, 1).problems).toEqual(["sgp-demo/sgp-pod-1: expected exactly one FailedCreatePodSandBox (branch ENI not ready), saw 0", "sgp-demo/sgp-pod-1: expected the first ADD to fail (branch ENI not ready), it did not"]);
+    expect(judge(outcomes, none, defaults, 1).problems).toEqual(["sgp-demo/sgp-pod-1: expected exactly one FailedCreatePodSandBox (branch ENI not ready), saw 0", "sgp-demo/sgp-pod-1: expected the first ADD to fail (branch ENI not ready), it did not: its ADD reached ipamd after the branch ENI was ready (a busy machine?); try a longer --provisioning-delay"]);
     const twice = good.map((x) => (x.reason === "FailedCreatePodSandBox" ? { ...x, count: 2 } : x));
     expect(judge(outcomes, twice, defaults, 1).problems).toEqual(["sgp-demo/sgp-pod-1: expected exactly one FailedCreatePodSandBox (branch ENI not ready), saw 2"]);
     const plainFail = [...good, e(plain, "FailedCreatePodSandBox")];
@@ -57,7 +57,7 @@ describe("demo verdict", () => {
 
 describe("demo options", () => {
   it("validates once, with defaults", () => {
-    expect(parseDemoOptions({})).toMatchObject({ provisioningDelayMs: 3_000, instanceType: "m5.large", sgpPods: 1, waitForBranchEniMs: 0, json: false, keep: false, namespace: "sgp-demo" });
+    expect(parseDemoOptions({})).toMatchObject({ provisioningDelayMs: 5_000, instanceType: "m5.large", sgpPods: 1, waitForBranchEniMs: 0, json: false, keep: false, namespace: "sgp-demo" });
     expect(parseDemoOptions({ provisioningDelay: "1.5s", pods: "3", waitForBranchEni: "20s", timeline: "t.html" })).toMatchObject({ provisioningDelayMs: 1_500, sgpPods: 3, waitForBranchEniMs: 20_000, timelineFile: "t.html" });
     expect(() => parseDemoOptions({ pods: "0" })).toThrow(/--pods/);
     expect(() => parseDemoOptions({ timeline: "x.png" })).toThrow(/\.svg or \.html/);
