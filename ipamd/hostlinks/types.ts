@@ -25,13 +25,18 @@ export interface HostLinks {
   readonly enabled: boolean;
   /** Why it is disabled, or what it does. */
   readonly description: string;
-  /** Creates the ENI's link (or returns the existing one when its MAC matches). */
+  /** Creates the ENI's link, or adopts an existing one of the same name and MAC (e.g. from the previous run). */
   ensure(req: HostLinkRequest, signal?: AbortSignal): Promise<HostLink>;
   /** Removes the ENI's link; no error when it is already gone. */
   remove(eniId: string, signal?: AbortSignal): Promise<void>;
   /** Removes every link this instance created (shutdown). */
   removeAll(signal?: AbortSignal): Promise<void>;
-  /** Removes links of this prefix left by a crashed earlier run (start-up); returns their names. */
+  /**
+   * Removes links of this prefix that this instance has not ensured (left by an earlier run);
+   * returns their names. Call it at start-up AFTER ensuring the links of the ENIs known then (the
+   * trunk's above all): ensure adopts an existing link with the same name and MAC, so its ifindex
+   * (ParentIfIndex) and the branch pods' links on it survive a daemon restart, like a real NIC.
+   */
   cleanStale(signal?: AbortSignal): Promise<string[]>;
   get(eniId: string): HostLink | undefined;
   list(): HostLink[];

@@ -101,8 +101,28 @@ describe.skipIf(process.getuid?.() !== 0)("host links (needs root: creates links
     await execa("ip", ["netns", "del", NETNS]);
   });
 
-  it("removes one link, then all of them on shutdown, both veth ends", async () => {
+  it("after a restart adopts the trunk link (same ifindex, children kept) and sweeps the rest", async () => {
+    const trunk = hl.get("eni-trunk");
+    await execa("ip", ["link", "add", "link", trunk?.name as string, "name", "h3t-child", "type", "macvlan", "mode", "bridge"]);
+    await hl.ensure({ eniId: "eni-gone", mac: "02:0a:00:00:00:41", deviceNumber: 4, isTrunk: false });
+    // A new daemon process: a fresh instance, the same trunk ENI (same MAC) comes back first.
+    const next = createHostLinks({ mode: "on", prefix: PREFIX });
+    try {
+      const adopted = await next.ensure({ eniId: "eni-trunk", mac: trunk?.mac as string, deviceNumber: 2, isTrunk: true });
+      expect(adopted.ifIndex).toBe(trunk?.ifIndex);
+      expect(await next.cleanStale()).toEqual(expect.arrayContaining([`${PREFIX}eni1`, `${PREFIX}eni4`]));
+      const names = (await links()).map((r) => r.ifname);
+      expect(names).toContain("h3t-child");
+      expect(names).not.toContain(`${PREFIX}eni4`);
+    } finally {
+      await execa("ip", ["link", "del", "h3t-child"], { reject: false });
+    }
+    // The old instance still believes it owns them; its removals must tolerate their absence.
+    await hl.remove("eni-gone");
     await hl.remove("eni-aaa");
+  });
+
+  it("removes all of them on shutdown, both veth ends", async () => {
     expect(await ours()).toEqual([`${PREFIX}trunk2`, `${PREFIX}trunk2p`]);
     await hl.remove("eni-aaa"); // already gone: fine
     await hl.removeAll();
