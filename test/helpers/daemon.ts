@@ -28,6 +28,8 @@ export interface StartDaemonOptions {
   readyTimeoutMs?: number;
   /** Default "off" so tests never touch the host's links; pass "auto" or "on" to get them. */
   hostLinks?: "auto" | "on" | "off";
+  /** Flags for node itself, e.g. ["--cpu-prof"]. */
+  nodeArgs?: string[];
 }
 
 export interface StartedDaemon {
@@ -50,6 +52,7 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Starte
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "mock-ipamd-"));
   const socketPath = join(stateDir, "ipamd.sock");
   const args = [
+    ...(opts.nodeArgs ?? []),
     DAEMON_JS, "--listen", `unix://${socketPath}`, "--state-dir", stateDir,
     "--introspection", "127.0.0.1:0", "--metrics", "127.0.0.1:0",
     "--host-links", opts.hostLinks ?? "off", ...(opts.args ?? []),
