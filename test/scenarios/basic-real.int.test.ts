@@ -1,0 +1,51 @@
+// The basic scenario in real time: the real mock-ipamd (dist/cmd/mock-ipamd.js) and the built
+// plugin binary (dist/bin/mock-vpc-cni) exec'd through the libcni-like runtime into real network
+// namespaces; the same expectations as in simulated time, and nothing left behind.
+
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadScenario } from "../../harness/scenario/parse.js";
+import { runRealTime } from "../../harness/scenario/real/run.js";
+import { listShipped } from "../../harness/scenario/shipped.js";
+import { packageRoot } from "../../harness/demo/paths.js";
+
+const root = packageRoot();
+const built = existsSync(join(root, "dist", "cmd", "mock-ipamd.js")) && existsSync(join(root, "dist", "bin", "mock-vpc-cni"));
+const isRoot = process.getuid?.() === 0;
+
+const netnsList = (): string[] => execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0] ?? "").filter((n) => n !== "");
+const scenarioDirs = (): string[] => readdirSync(tmpdir()).filter((d) => d.startsWith("vpc-cni-harness-scenario-basic-"));
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe.skipIf(!built || !isRoot)("scenario basic in real time (needs root: network namespaces; needs `npm run build`: daemon and plugin binary)", () => {
+  it("fails the SGP pod's first sandbox (transient-expected), retries, runs both pods, and cleans up", async () => {
+    const s = await loadScenario(listShipped().find((x) => x.name === "basic")!.file);
+    const netnsBefore = netnsList();
+    const dirsBefore = scenarioDirs();
+
+    const r = await runRealTime(s);
+
+    expect(r.differences).toEqual([]);
+    expect(r.mode).toBe("real");
+    const sgp = r.timeline.pods.find((p) => p.name === "sgp-pod")!;
+    expect(sgp.attempts.map((a) => a.outcome)).toEqual(["failed", "ok"]);
+    expect(sgp.attempts[0]!.message).toMatch(/^failed to setup network for sandbox "[0-9a-f]{64}": plugin type="mock-vpc-cni" name="aws-cni" failed \(add\): add cmd: failed to assign an IP address to container/);
+    expect(sgp.provisioning).toMatchObject({ outcome: "ok", vlanId: 1 });
+    expect(r.notes.join(" ")).toMatch(/exec'd through the libcni-like runtime/);
+
+    const pid = Number(/pid (\d+)/.exec(r.notes.join(" "))?.[1]);
+    expect(alive(pid)).toBe(false);
+    expect(netnsList().filter((n) => !netnsBefore.includes(n))).toEqual([]);
+    expect(scenarioDirs().filter((d) => !dirsBefore.includes(d))).toEqual([]);
+  });
+});
