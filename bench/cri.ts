@@ -1,7 +1,7 @@
 // CRI load test: N pods created and removed through containerd, concurrently, with our plugin
 // (mock-vpc-cni + mock-ipamd) and with Debian's bridge + host-local side by side in one run;
 // reports pods/s and RunPodSandbox p50/p99, and checks nothing leaked (leases, netns, links).
-// Run alone: npx tsx bench/cri.ts [--pods 30] [--concurrency 6] [--rounds 2]   (root; after npm run build)
+// Run alone: npx tsx bench/cri.ts [--pods 24] [--concurrency 6] [--rounds 2]   (root; after npm run build)
 import { execFileSync } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -14,7 +14,7 @@ import type { Stack } from "../test/containerd/stack.js";
 
 const { values } = parseArgs({
   options: {
-    pods: { type: "string", default: "30" },
+    pods: { type: "string", default: "24" },
     concurrency: { type: "string", default: "6" },
     rounds: { type: "string", default: "2" },
   },
