@@ -17,4 +17,4 @@ export type {
 } from "./types.js";
 export { DEFAULT_BACKOFF } from "./types.js";
 export { createKubelet } from "./kubelet.js";
-export { classifyFailure, failedCreatePodSandboxMessage, retryDelayMs, newSandboxId } from "./policy.js";
+export { classifyFailure, failedCreatePodSandboxMessage, newSandboxId, podsDifferSemantically, retryDelayMs } from "./policy.js";

@@ -41,3 +41,25 @@ export function newSandboxId(rng: () => number): string {
   for (let i = 0; i < 64; i++) s += Math.floor(rng() * 16).toString(16);
   return s;
 }
+
+function sameMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+/**
+ * kubelet's config source (pkg/kubelet/config/config.go checkAndUpdatePod) forwards an update to
+ * the pod worker only when the pod differs semantically: spec, labels, annotations, deletion.
+ * Status or resourceVersion-only changes do not wake a pod in back-off.
+ */
+export function podsDifferSemantically(a: PodObject, b: PodObject): boolean {
+  return (
+    !sameMap(a.annotations, b.annotations) ||
+    !sameMap(a.labels, b.labels) ||
+    !sameMap(a.limits, b.limits) ||
+    !sameMap(a.requests, b.requests) ||
+    a.nodeName !== b.nodeName ||
+    a.serviceAccount !== b.serviceAccount ||
+    a.deletedAt !== b.deletedAt
+  );
+}

@@ -4,7 +4,7 @@
 import type { PodObject } from "../../cluster/types.js";
 import type { TimerHandle } from "../../common/clock.js";
 import { errorMessage } from "../../common/errors.js";
-import { classifyFailure, failedCreatePodSandboxMessage, newSandboxId, retryDelayMs } from "./policy.js";
+import { classifyFailure, failedCreatePodSandboxMessage, newSandboxId, podsDifferSemantically, retryDelayMs } from "./policy.js";
 import type { BackoffConfig, KubeletDeps, PodKey, PodPhase, PodRuntimeState, SandboxInfo, SandboxOutcome } from "./types.js";
 
 const IMAGE = "public.ecr.aws/docker/library/busybox:stable";
@@ -21,14 +21,15 @@ export class PodWorker {
   #timer: TimerHandle | undefined;
   #inFlight: Promise<void> | undefined;
   #abort = new AbortController();
-  /** resourceVersion of the pod object the current/last attempt started from. */
-  #attemptVersion = -1;
+  /** The pod object the current/last attempt started from. */
+  #attemptPod: PodObject;
   #halted = false;
   readonly #firstSeenAt: number;
   #runningAt: number | undefined;
 
   constructor(pod: PodObject, deps: KubeletDeps, cfg: BackoffConfig) {
     this.#pod = pod;
+    this.#attemptPod = pod;
     this.#deps = deps;
     this.#cfg = cfg;
     this.#key = { namespace: pod.namespace, name: pod.name, uid: pod.uid };
@@ -39,11 +40,12 @@ export class PodWorker {
     this.#startAttempt();
   }
 
-  /** A newer pod object: in back-off, a change (such as the annotation PATCH) retries at once. */
+  /** A newer pod object: in back-off, a semantic change (such as the annotation PATCH) retries at once. */
   update(pod: PodObject): void {
     if (pod.resourceVersion <= this.#pod.resourceVersion) return;
+    const changed = podsDifferSemantically(this.#pod, pod);
     this.#pod = pod;
-    if (this.#phase === "backoff") {
+    if (changed && this.#phase === "backoff") {
       this.#timer?.cancel();
       this.#timer = undefined;
       this.#observeRetryNow("pod-changed");
@@ -106,7 +108,7 @@ export class PodWorker {
     const attempt = this.#attempts;
     const sandboxId = newSandboxId(this.#deps.rng);
     const pod = this.#pod;
-    this.#attemptVersion = pod.resourceVersion;
+    this.#attemptPod = pod;
     this.#deps.observe?.({ kind: "attempt-start", at: this.#deps.clock.now(), pod: this.#key, sandboxId, attempt });
     const run = this.#deps.runtime
       .runPodSandbox(pod, { sandboxId, attempt }, this.#abort.signal)
@@ -156,7 +158,7 @@ export class PodWorker {
       return;
     }
     this.#phase = "backoff";
-    if (this.#pod.resourceVersion !== this.#attemptVersion) {
+    if (podsDifferSemantically(this.#attemptPod, this.#pod)) {
       // The pod changed while the attempt ran (e.g. the annotation arrived): sync again at once.
       this.#observeRetryNow("pod-changed");
       this.#startAttempt();

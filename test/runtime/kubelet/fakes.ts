@@ -37,6 +37,13 @@ export class FakePods implements PodSource {
     return pod;
   }
 
+  /** A change that is not semantic for kubelet (like a status update): only resourceVersion moves. */
+  touch(name: string): PodObject {
+    const pod = { ...this.#get(name), resourceVersion: ++this.#rv };
+    this.#put("MODIFIED", pod);
+    return pod;
+  }
+
   delete(name: string): void {
     const pod = { ...this.#get(name), deletedAt: 1, resourceVersion: ++this.#rv };
     this.pods.delete(name);

@@ -101,6 +101,23 @@ describe("kubelet pod loop", () => {
     expect(t.runtime.calls).toHaveLength(2);
   });
 
+  it("a change that is not semantic (status/resourceVersion only) does not wake a pod in back-off", async () => {
+    const t = setup(5, 50);
+    t.runtime.script("sgp", BRANCH_FAIL);
+    t.kubelet.start();
+    t.pods.add("sgp", { sgp: true });
+    await t.clock.advance(20);
+    t.pods.touch("sgp");
+    await t.clock.advance(100);
+    t.pods.touch("sgp");
+    await t.clock.advance(100);
+    expect(t.runtime.calls).toHaveLength(1);
+    await t.clock.runUntilIdle();
+    const runs = t.runtime.calls.filter((c) => c.verb === "run");
+    expect(runs).toHaveLength(2);
+    expect(runs[1]?.at).toBeGreaterThanOrEqual(10_050);
+  });
+
   it("retries at once after the attempt when the pod changed while it ran", async () => {
     const t = setup(3, 50);
     t.runtime.script("sgp", BRANCH_FAIL);
