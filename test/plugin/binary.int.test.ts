@@ -132,7 +132,11 @@ describe("mock-vpc-cni binary", () => {
     server.onDel = () => ({ Success: true });
     expect((await run("ADD", JSON.stringify(conf({ cniVersion: "1.1.0" })), { CNI_CONTAINERID: "gc1" })).code).toBe(0);
     const before = server.dels.length;
-    const r = await run("GC", JSON.stringify(conf({ cniVersion: "1.1.0", "cni.dev/valid-attachments": [{ containerID: "abc123", ifname: "eth0" }] })));
+    const valid = [
+      { containerID: "abc123", ifname: "eth0" },
+      { containerID: "h2pod", ifname: "eth0" },
+    ];
+    const r = await run("GC", JSON.stringify(conf({ cniVersion: "1.1.0", "cni.dev/valid-attachments": valid })));
     expect(r.code, r.stdout).toBe(0);
     expect(server.dels.slice(before).map((d) => [d.ContainerID, d.Reason])).toEqual([["gc1", "GarbageCollected"]]);
   });
