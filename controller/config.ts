@@ -13,6 +13,7 @@ export const DEFAULT_EC2_CONFIG: Readonly<Ec2Config> = Object.freeze({
   // main.go: --instance-client-qps 12, --instance-client-burst 18.
   qps: 12,
   burst: 18,
+  clientModel: "single",
   callLatencyMs: 50,
   // wrapper.go: MaxRetries = 3 attempts with the SDK's standard retryer.
   maxAttempts: 3,
@@ -88,5 +89,8 @@ export function resolveControllerConfig(options: ControllerOptions = {}): Contro
   positive("ec2.burst", ec2.burst);
   positive("ec2.callLatencyMs", ec2.callLatencyMs, 0);
   positive("ec2.maxAttempts", ec2.maxAttempts);
+  if (ec2.clientModel !== "single" && ec2.clientModel !== "split") {
+    throw new HarnessError("invalid-config", `ec2.clientModel must be "single" or "split", got "${String(ec2.clientModel)}"`);
+  }
   return Object.freeze(cfg);
 }

@@ -38,7 +38,10 @@ export interface NodeState {
 export interface ControllerContext {
   clock: Clock;
   store: ClusterStore;
+  /** The controller's EC2 client (the "user" client in the split model). */
   ec2: FakeEc2;
+  /** The client AssociateTrunkInterface goes through: the same one, or the instance client ("split"). */
+  instanceEc2: FakeEc2;
   rng: Rng;
   config: ControllerConfig;
   delay: ProvisioningDelay;

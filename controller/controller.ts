@@ -9,7 +9,7 @@ import { resolveControllerConfig, validateFaults } from "./config.js";
 import type { ControllerContext } from "./context.js";
 import { validateDelay } from "./delay.js";
 import { pushToCooldown } from "./deletes.js";
-import { createFakeEc2 } from "./ec2.js";
+import { createFakeEc2, INSTANCE_CLIENT } from "./ec2.js";
 import { addNode } from "./nodes.js";
 import { needsBranch, processPod } from "./provision.js";
 import type { PodJob } from "./provision.js";
@@ -22,6 +22,7 @@ export function createController(deps: ControllerDeps, options: ControllerOption
   const ec2 = createFakeEc2({ clock: deps.clock, rng: deps.rng }, config.ec2);
   const ctx: ControllerContext = {
     clock: deps.clock, store: deps.store, ec2, rng: deps.rng, config,
+    instanceEc2: config.ec2.clientModel === "split" ? ec2.client(INSTANCE_CLIENT, { qps: config.ec2.qps, burst: config.ec2.burst }) : ec2,
     delay: config.provisioningDelay, faults: config.faults,
     nodes: new Map(), records: [], abort: new AbortController(),
     log: deps.log ?? (() => undefined),

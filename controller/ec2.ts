@@ -20,6 +20,8 @@ export interface FakeEc2Deps {
 
 /** The controller's client name in the call log (its Kubernetes component name). */
 export const CONTROLLER_CLIENT = "vpc-resource-controller";
+/** The controller's second client in the "split" model (AssociateTrunkInterface). */
+export const INSTANCE_CLIENT = "vpc-resource-controller/instance";
 
 /** Codes the SDK's standard retryer retries: throttling and server errors. */
 const RETRYABLE = new Set(["RequestLimitExceeded", "InternalError", "Unavailable"]);

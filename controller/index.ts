@@ -9,7 +9,7 @@
 
 export * from "./types.js";
 export { createController } from "./controller.js";
-export { CONTROLLER_CLIENT, createFakeEc2, Ec2Error, isEc2Error, type FakeEc2Deps } from "./ec2.js";
+export { CONTROLLER_CLIENT, INSTANCE_CLIENT, createFakeEc2, Ec2Error, isEc2Error, type FakeEc2Deps } from "./ec2.js";
 export {
   DEFAULT_CONTROLLER_CONFIG,
   DEFAULT_COOLDOWN_MS,

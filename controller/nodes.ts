@@ -27,6 +27,8 @@ export async function addNode(ctx: ControllerContext, spec: AddNodeSpec, signal?
   let trunk = { eniId: "", mac: "", deviceNumber: -1 };
   if (limit > 0) {
     const eni = await ctx.ec2.createNetworkInterface({ kind: "trunk", subnet: "primary", description: "trunk-eni" }, signal);
+    // helper.go: a trunk gets an instance-attach permission right after its creation.
+    if (ctx.config.ec2.clientModel === "split") await ctx.ec2.createNetworkInterfacePermission(eni.eniId, signal);
     const deviceNumber = await ctx.ec2.attachNetworkInterface({ eniId: eni.eniId, nodeName: spec.name }, signal);
     trunk = { eniId: eni.eniId, mac: eni.mac, deviceNumber };
   }

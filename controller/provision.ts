@@ -107,14 +107,16 @@ async function createBranch(ctx: ControllerContext, node: NodeState, pod: PodObj
     associationId: "", pod: { namespace: pod.namespace, name: pod.name, uid: pod.uid }, deletionAt: undefined, deleteRetries: 0,
   };
   ctx.ec2.tagPod(eni.eniId, alloc.pod, "available");
-  try {
-    await ctx.ec2.createNetworkInterfacePermission(eni.eniId, signal);
-  } catch (e) {
-    pushToFront(ctx, node, [alloc]);
-    throw new StepError(`creating network interface permission, ${errorMessage(e)}`);
+  if (ctx.config.ec2.clientModel === "single") {
+    try {
+      await ctx.ec2.createNetworkInterfacePermission(eni.eniId, signal);
+    } catch (e) {
+      pushToFront(ctx, node, [alloc]);
+      throw new StepError(`creating network interface permission, ${errorMessage(e)}`);
+    }
   }
   try {
-    alloc.associationId = await ctx.ec2.associateTrunkInterface({ trunkEniId: node.info.trunkEniId, branchEniId: eni.eniId, vlanId }, signal);
+    alloc.associationId = await ctx.instanceEc2.associateTrunkInterface({ trunkEniId: node.info.trunkEniId, branchEniId: eni.eniId, vlanId }, signal);
   } catch (e) {
     pushToFront(ctx, node, [alloc]);
     throw new StepError(`associating branch to trunk, ${errorMessage(e)}`);

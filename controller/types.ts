@@ -48,10 +48,21 @@ export interface ControllerFaults {
   subnetExhausted: boolean;
 }
 
+/**
+ * How the controller's EC2 calls map onto rate-limited clients.
+ * - "single" (FACTS.md section 1): one client, 12 QPS burst 18, three calls per branch ENI
+ *   (CreateNetworkInterface, CreateNetworkInterfacePermission, AssociateTrunkInterface).
+ * - "split" (the controller's current sources, ec2/api/wrapper.go + helper.go): a user client and an
+ *   instance client, each 12 QPS burst 18; a branch ENI takes CreateNetworkInterface (user) and
+ *   AssociateTrunkInterface (instance); CreateNetworkInterfacePermission is made for trunks only.
+ */
+export type Ec2ClientModel = "single" | "split";
+
 export interface Ec2Config {
   /** Client-side token bucket, as the real controller's EC2 client: 12 QPS, burst 18. */
   qps: number;
   burst: number;
+  clientModel: Ec2ClientModel;
   /** Latency of each call once it has its token. */
   callLatencyMs: number;
   /** SDK standard retryer: max attempts for throttled/5xx calls (the controller uses 3). */

@@ -36,4 +36,30 @@ describe("controller: 1000 SGP pods against the EC2 rate limit", () => {
     const node0 = anns.filter((x) => x.node === "node-0").map((x) => x.a?.vlanId ?? 0).sort((a, b) => a - b);
     expect(node0).toEqual(Array.from({ length: node0.length }, (_, i) => i + 1));
   });
+
+  it("split client model (current controller sources): 1 call per client per branch ENI, two 12 QPS buckets", async () => {
+    const nodes = Array.from({ length: 19 }, (_, i): [string, string] => [`node-${i}`, "m5.4xlarge"]);
+    const { clock, store, ctl } = await rig({ provisioningDelay: { kind: "fixed", fixedMs: 2000 }, ec2: { clientModel: "split", callLatencyMs: 0 } }, nodes);
+    // Trunks: CreateNetworkInterface + CreateNetworkInterfacePermission + AttachNetworkInterface.
+    expect(ctl.ec2CallLog().filter((c) => c.action === "CreateNetworkInterfacePermission")).toHaveLength(19);
+    await clock.advance(60_000);
+    const t0 = clock.now();
+    const before = ctl.ec2CallLog().length;
+    for (let i = 0; i < 1000; i++) store.createPod({ namespace: "sgp", name: `p${i}`, nodeName: `node-${i % 19}` });
+    await clock.runUntilIdle();
+    const calls = ctl.ec2CallLog().slice(before);
+    const by = (client: string, action: string) => calls.filter((c) => c.client === client && c.action === action);
+    expect(by("vpc-resource-controller", "CreateNetworkInterface")).toHaveLength(1000);
+    expect(by("vpc-resource-controller/instance", "AssociateTrunkInterface")).toHaveLength(1000);
+    expect(calls).toHaveLength(2000);
+    // Each bucket: 18 at once, then 12/s -> its 1000th call at (1000 - 18) / 12 s.
+    const lastCreate = Math.max(...by("vpc-resource-controller", "CreateNetworkInterface").map((c) => c.startedAt));
+    expect(lastCreate - t0).toBeCloseTo(((1000 - 18) / 12) * 1000, 3);
+    const recs = ctl.provisioningRecords();
+    expect(recs.every((r) => r.outcome === "allocated")).toBe(true);
+    const last = Math.max(...recs.map((r) => r.endedAt ?? Infinity)) - t0;
+    expect(last).toBeGreaterThanOrEqual(((1000 - 18) / 12) * 1000 + 2000);
+    expect(last).toBeLessThan(((1000 - 18) / 12) * 1000 + 2000 + 1000 / 12 + 1);
+  });
 });
+
