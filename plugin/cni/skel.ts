@@ -73,9 +73,10 @@ export async function runPlugin(io: PluginIO, verbs: VerbTable): Promise<number>
       io.stdout(`${JSON.stringify(versionInfo())}\n`);
       return 0;
     }
-    const env = parseEnv(io.env);
+    // stdin first, so even an env error answers in the caller's cniVersion.
     const stdin = await io.readStdin();
     errVersion = guessVersion(stdin) ?? LATEST_VERSION;
+    const env = parseEnv(io.env);
     const conf = parseNetConf(stdin);
     gate(command, conf);
     const k8s = parseCniArgs(env.args);

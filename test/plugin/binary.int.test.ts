@@ -2,7 +2,7 @@
 // rpc.CNIBackend on a temp Unix socket, `"dataplane": "none"` so nothing on the host changes.
 // Also measures start-up (VERSION) and ADD latency of the binary.
 import { execa } from "execa";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -135,10 +135,22 @@ describe("mock-vpc-cni binary", () => {
     const valid = [
       { containerID: "abc123", ifname: "eth0" },
       { containerID: "h2pod", ifname: "eth0" },
+      { containerID: "logpod", ifname: "eth0" },
     ];
     const r = await run("GC", JSON.stringify(conf({ cniVersion: "1.1.0", "cni.dev/valid-attachments": valid })));
     expect(r.code, r.stdout).toBe(0);
     expect(server.dels.slice(before).map((d) => [d.ContainerID, d.Reason])).toEqual([["gc1", "GarbageCollected"]]);
+  });
+
+  it("logs go to pluginLogFile when set, never to stdout", async () => {
+    server.onAdd = () => okAdd("10.0.0.30");
+    const logFile = join(stateDir, "plugin.log");
+    const r = await run("ADD", JSON.stringify(conf({ pluginLogFile: logFile, pluginLogLevel: "debug" })), { CNI_CONTAINERID: "logpod" });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    const lines = readFileSync(logFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.some((l) => l.containerId === "logpod" && l.verb === "ADD")).toBe(true);
+    expect(r.stdout.trim().split("\n")).toHaveLength(1);
   });
 
   it("huge stdin: code 6, not a crash", async () => {

@@ -45,6 +45,12 @@ describe("runPlugin", () => {
     expect(JSON.parse(s.out[0] as string)).toMatchObject({ cniVersion: "1.1.0", code: 1 });
   });
 
+  it("answers an env error in the config's version", async () => {
+    const s = io({ CNI_COMMAND: "ADD" }, conf);
+    expect(await runPlugin(s, verbs(async () => ({ cniVersion: "1.1.0" })))).toBe(1);
+    expect(JSON.parse(s.out[0] as string)).toMatchObject({ cniVersion: "0.3.1", code: 4 });
+  });
+
   it("VERSION never reads stdin", async () => {
     const s = io({ CNI_COMMAND: "VERSION" }, "");
     expect(await runPlugin(s, verbs(async () => ({ cniVersion: "1.1.0" })))).toBe(0);
