@@ -73,7 +73,7 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
   cleanups.push({ what: "controller", run: () => controller.stop() });
   for (const p of config.policies) cluster.applyPolicy(p);
 
-  const hostLinks = createHostLinks({ mode: config.hostLinks });
+  const hostLinks = createHostLinks({ mode: config.hostLinks, prefix: config.hostLinkPrefix });
   const stale = await hostLinks.cleanStale();
   if (stale.length > 0) log.warn({ links: stale }, "removed host links left by an earlier run");
   log.info({ enabled: hostLinks.enabled }, `host links: ${hostLinks.description}`);

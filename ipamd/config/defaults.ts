@@ -33,6 +33,7 @@ export const DEFAULT_CONFIG: IpamdConfig = Object.freeze({
   ipCooldownMs: 30_000,
   waitForBranchEniMs: 0,
   hostLinks: "auto",
+  hostLinkPrefix: "mh-",
   // The real ipamd: introspection 127.0.0.1:61679, metrics :61678 (we bind loopback by default).
   introspection: "127.0.0.1:61679",
   metrics: "127.0.0.1:61678",

@@ -14,6 +14,7 @@ export interface Flags {
   waitForBranchEni?: string;
   ipCooldown?: string;
   hostLinks?: "auto" | "on" | "off";
+  hostLinkPrefix?: string;
   introspection?: string;
   metrics?: string;
   logLevel?: string;
@@ -38,6 +39,7 @@ export function buildCommand(): Command {
     .option("--wait-for-branch-eni <duration>", "wait up to this long for the branch ENI instead of failing the first ADD (default 0s: fail like ipamd)")
     .option("--ip-cooldown <duration>", "IP_COOLDOWN_PERIOD: how long a released IP waits before reuse (default 30s)")
     .addOption(new Option("--host-links <mode>", "as root, make a host link per attached ENI (auto: when root)").choices(["auto", "on", "off"]))
+    .option("--host-link-prefix <prefix>", "name prefix of the host links, unique per daemon on one host (default mh-)")
     .option("--introspection <address>", 'introspection HTTP host:port, port 0 = any free port, or "off" (default 127.0.0.1:61679)')
     .option("--metrics <address>", 'Prometheus metrics host:port, or "off" (default 127.0.0.1:61678)')
     .addOption(new Option("--log-level <level>", "log level (default info)").choices(["trace", "debug", "info", "warn", "error", "fatal", "silent"]))

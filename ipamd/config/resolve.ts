@@ -8,6 +8,7 @@ import { parseDuration } from "../../common/duration.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
 import { validateDelay } from "../../controller/delay.js";
 import type { ProvisioningDelay } from "../../controller/types.js";
+import { validatePrefix } from "../hostlinks/index.js";
 import { instanceLimits } from "../limits.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
 import type { Flags } from "./flags.js";
@@ -107,6 +108,7 @@ export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFile
     ipCooldownMs: flagDuration(flags.ipCooldown, "--ip-cooldown") ?? ipamd.ipCooldown ?? d.ipCooldownMs,
     waitForBranchEniMs: flagDuration(flags.waitForBranchEni, "--wait-for-branch-eni") ?? ipamd.waitForBranchEni ?? d.waitForBranchEniMs,
     hostLinks: flags.hostLinks ?? ipamd.hostLinks ?? d.hostLinks,
+    hostLinkPrefix: validatePrefix(flags.hostLinkPrefix ?? ipamd.hostLinkPrefix ?? d.hostLinkPrefix),
     introspection: checkAddress(flags.introspection ?? ipamd.introspection ?? d.introspection, "--introspection / ipamd.introspection", true),
     metrics: checkAddress(flags.metrics ?? ipamd.metrics ?? d.metrics, "--metrics / ipamd.metrics", true),
     logLevel: (flags.logLevel ?? ipamd.logLevel ?? d.logLevel) as LogLevel,

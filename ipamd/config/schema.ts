@@ -81,6 +81,7 @@ export const fileSchema = z.strictObject({
       ipCooldown: duration,
       waitForBranchEni: duration,
       hostLinks: z.enum(["auto", "on", "off"]),
+      hostLinkPrefix: z.string().min(1),
       introspection: z.string().min(1),
       metrics: z.string().min(1),
       logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]),

@@ -46,6 +46,8 @@ export interface IpamdConfig {
   /** 0 = fail at once like the real ipamd. */
   waitForBranchEniMs: number;
   hostLinks: HostLinksMode;
+  /** Name prefix of host links (distinct per daemon when several run on one host). */
+  hostLinkPrefix: string;
   /** host:port, or "off". */
   introspection: string;
   metrics: string;

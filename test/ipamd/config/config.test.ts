@@ -70,6 +70,8 @@ describe("ipamd config", () => {
     expect(() => resolveConfig(parseFlags(["--metrics", "nope"]))).toThrow(/--metrics/);
     expect(() => parseFlags(["--host-links", "maybe"])).toThrow(/maybe/);
     expect(() => resolveConfig(parseFlags(["--config", "missing.yaml"]), files({}))).toThrow(/--config missing.yaml: cannot read/);
+    expect(() => resolveConfig(parseFlags(["--host-link-prefix", "a very long prefix"]))).toThrow(/host link prefix/);
+    expect(resolveConfig(parseFlags(["--host-link-prefix", "t1-"])).hostLinkPrefix).toBe("t1-");
   });
 
   it("accepts TCP listeners and 'off' for the HTTP endpoints", () => {
