@@ -1,21 +1,22 @@
 // The printers: plain lines (pipes, CI logs), a terminal with an updating status line, and JSON
 // lines (one object per record, for other tools). They only write to the stream given.
 
-import { formatRecord, formatSummary } from "./format.js";
+import { formatOffset, formatRecord, formatSummary } from "./format.js";
 import type { OutputRecord, Printer, RunSummary } from "./types.js";
 
 export interface Sink {
   write(text: string): unknown;
 }
 
-export function plainPrinter(out: Sink, runStart: number): Printer {
+/** `now` gives progress lines their offset (same clock as the records). */
+export function plainPrinter(out: Sink, runStart: number, now: () => number = Date.now): Printer {
   let last = "";
   return {
     record: (r) => void out.write(`${formatRecord(r, runStart)}\n`),
     status(text) {
       if (text === last) return;
       last = text;
-      out.write(`... ${text}\n`);
+      out.write(`${formatOffset(now() - runStart)}  ... ${text}\n`);
     },
     summary: (s) => void out.write(`${formatSummary(s)}\n`),
     close: () => undefined,

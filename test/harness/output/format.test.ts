@@ -62,12 +62,14 @@ describe("record lines", () => {
 describe("printers", () => {
   it("plain prints status only when it changes", () => {
     const b = new Buf();
-    const p = plainPrinter(b, 0);
+    let t = 0;
+    const p = plainPrinter(b, 0, () => t);
     p.status("a");
+    t = 250;
     p.status("a");
     p.status("b");
     p.record({ kind: "info", at: 1_000, text: "hello" });
-    expect(b.text).toBe("... a\n... b\n+1.000s  hello\n");
+    expect(b.text).toBe("+0.000s  ... a\n+0.250s  ... b\n+1.000s  hello\n");
   });
   it("terminal redraws one status line under the records, truncated to the width", () => {
     const b = new Buf();
