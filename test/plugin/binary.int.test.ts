@@ -164,8 +164,8 @@ describe("mock-vpc-cni binary", () => {
     const version: number[] = [];
     const add: number[] = [];
     const addH2: number[] = [];
-    for (let i = 0; i < 15; i++) version.push((await run("VERSION", "")).ms);
-    for (let i = 0; i < 15; i++) {
+    for (let i = 0; i < 10; i++) version.push((await run("VERSION", "")).ms);
+    for (let i = 0; i < 10; i++) {
       const r = await run("ADD", JSON.stringify(conf()), { CNI_CONTAINERID: `lat${i}` });
       const h = await run("ADD", JSON.stringify(conf({ ipamdTransport: "http2" })), { CNI_CONTAINERID: `lath${i}` });
       expect([r.code, h.code]).toEqual([0, 0]);
@@ -173,7 +173,7 @@ describe("mock-vpc-cni binary", () => {
       addH2.push(h.ms);
     }
     const f = (xs: number[]): string => `${median(xs).toFixed(1)} ms`;
-    console.log(`mock-vpc-cni (execa, n=15, medians): VERSION ${f(version)}; ADD, dataplane none: grpc-js ${f(add)}, http2 ${f(addH2)}`);
+    console.log(`mock-vpc-cni (execa, n=10, medians): VERSION ${f(version)}; ADD, dataplane none: grpc-js ${f(add)}, http2 ${f(addH2)}`);
     expect(median(version)).toBeLessThan(1000);
   });
 });
