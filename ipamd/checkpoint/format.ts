@@ -65,6 +65,9 @@ function decodeAllocation(entry: unknown, where: string): CheckpointAllocation {
   if (ts !== undefined && (typeof ts !== "number" || !Number.isFinite(ts))) {
     throw refused(where, `"allocationTimestamp" must be a number (Unix nanoseconds)`);
   }
+  if (entry["ipv4"] === undefined && typeof entry["ipv6"] === "string") {
+    throw refused(where, "an IPv6 allocation; this harness's datastore is IPv4 only");
+  }
   const ipv4 = str("ipv4", true);
   if (!/^(\d{1,3})(\.\d{1,3}){3}$/.test(ipv4)) throw refused(where, `"ipv4" ${JSON.stringify(ipv4)} is not an IPv4 address`);
   return {

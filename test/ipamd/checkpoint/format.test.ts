@@ -90,5 +90,7 @@ describe("decodeCheckpoint", () => {
     expect(refusal(doc({ ...base, allocationTimestamp: "yesterday" }))).toContain('"allocationTimestamp" must be a number');
     expect(refusal(doc({ ...base, metadata: { interfacesCount: "one" } }))).toContain('"metadata.interfacesCount"');
     expect(refusal(JSON.stringify({ version: "vpc-cni-ipam/1", allocations: {} }))).toContain('"allocations" is not an array');
+    const { ipv4: _dropped, ...v6 } = { ...base, ipv6: "2001:db8::5" };
+    expect(refusal(doc(v6))).toContain("allocations[1]: an IPv6 allocation");
   });
 });
