@@ -170,9 +170,11 @@ export interface ProvisioningRecord {
   name: string;
   uid: string;
   nodeName: string;
+  /** Run of the pod's job (1 = first); capacity waits count as runs but leave no record. */
   attempt: number;
-  /** When the pod's job was picked by a worker / when it was first queued. */
+  /** When the pod's job was first queued (it keeps this time across retries and capacity waits). */
   queuedAt: number;
+  /** When this run started (a worker picked the job and the capacity check passed). */
   startedAt: number;
   /** After the three EC2 calls; undefined until then. */
   ec2DoneAt: number | undefined;

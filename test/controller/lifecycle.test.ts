@@ -106,6 +106,16 @@ describe("controller: failures", () => {
     expect(annotationOf(store.getPod("sgp", "a"))?.vlanId).toBe(1);
   });
 
+  it("failed EC2 calls (InternalError) after the SDK's retries -> BranchAllocationFailed naming the call", async () => {
+    const { clock, store, ctl } = await rig({ ...FIXED_2S, maxRetries: 0 });
+    ctl.setFaults({ ec2FailureRate: 1 });
+    store.createPod({ namespace: "sgp", name: "a", nodeName: "node-1" });
+    await clock.runUntilIdle();
+    const ev = store.listEvents({ name: "a" }).find((e) => e.reason === "BranchAllocationFailed");
+    expect(ev?.message).toBe("failed to allocate branch ENI to pod: creating network interface, api error InternalError: An internal error has occurred.");
+    expect(ctl.ec2CallLog().filter((c) => c.errorCode === "InternalError")).toHaveLength(3);
+  });
+
   it("subnet exhausted -> BranchAllocationFailed with InsufficientFreeAddressesInSubnet; the VLAN is freed", async () => {
     const { clock, store, ctl } = await rig({ ...FIXED_2S, maxRetries: 0 });
     ctl.setFaults({ subnetExhausted: true });
