@@ -49,7 +49,7 @@ export const DEFAULT_POOL_INTERVAL_MS = 5_000;
 
 export class WarmPoolReconciler {
   readonly #d: WarmPoolDeps;
-  readonly #stop = new AbortController();
+  #stop = new AbortController();
   #timer: TimerHandle | undefined;
   #nextRunAt: number | undefined;
   #running: Promise<ReconcileOutcome> | undefined;
@@ -70,6 +70,7 @@ export class WarmPoolReconciler {
   /** Starts the loop (first pass at once). */
   start(): void {
     if (this.#started) return;
+    if (this.#stop.signal.aborted) this.#stop = new AbortController(); // started again after stop()
     this.#started = true;
     this.#schedule(0);
   }

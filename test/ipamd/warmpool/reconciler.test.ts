@@ -138,6 +138,10 @@ describe("WarmPoolReconciler", () => {
     expect(attacher.calls).toHaveLength(1);
     expect(ds.stats().enis).toBe(1);
     expect(clock.pending()).toBe(0);
+    pool.start(); // and it can be started again
+    await clock.advance(10_000);
+    expect(ds.stats().enis).toBe(2);
+    await pool.stop();
   });
 
   it("nudge runs a pass at once instead of waiting for the interval", async () => {
