@@ -24,6 +24,7 @@ export { UNKNOWN_POD_TEXT } from "./del.js";
 export { parseBranchAnnotation, subnetGateway } from "./annotation.js";
 export type { BranchEni } from "./annotation.js";
 export { classify } from "./context.js";
+export { durableIpDatastore } from "./durable-port.js";
 
 export function createBackend(deps: BackendDeps): Backend {
   const ctx = resolveDeps(deps);
