@@ -107,14 +107,9 @@ async function setup(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promis
   const trunk = await branchContext(d, spec, signal);
   const hostMac = hostVethMac(spec.hostVethName);
   const cMac = containerMac(spec.containerId, spec.ifName);
-  const branchSpec = spec.branch === undefined ? spec : { ...spec, branch: { ...spec.branch, eniMac: normalizeMac(spec.branch.eniMac) ?? "" } };
-  // Links an earlier sandbox of this pod left behind are removed first, as aws-cni does.
-  const stale = [spec.hostVethName, ...(spec.branch ? [vlanLinkName(spec.branch.vlanId)] : [])].filter((n) =>
-    d.links.exists(n),
-  );
-  if (stale.length > 0) d.log.info("removing stale host links", { links: stale });
+  const stale = staleLinks(d, spec);
   const ctx: SetupContext = { hostMac, containerMac: cMac, staleHostLinks: stale, ...(trunk ? { trunk } : {}) };
-  const plan = buildSetupPlan(branchSpec, ctx);
+  const plan = buildSetupPlan(withNormalizedMac(spec), ctx);
   const host = await applyHostSteps(plan.host, d.run, signal);
   if (host.failure !== undefined) {
     await undo(d, host.done, signal);
@@ -127,6 +122,20 @@ async function setup(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promis
     throw setupError(spec, "pod", plan.pod[(f?.line ?? 1) - 1] ?? "", f?.message ?? `exit ${pod.exitCode}`);
   }
   return interfaces(spec, hostMac, cMac, trunk?.kind);
+}
+
+/** Links an earlier sandbox of this pod left behind; removed first, as aws-cni does. */
+function staleLinks(d: Deps, spec: PodNetworkSpec): string[] {
+  const names = [spec.hostVethName, ...(spec.branch ? [vlanLinkName(spec.branch.vlanId)] : [])];
+  const stale = names.filter((n) => d.links.exists(n));
+  if (stale.length > 0) d.log.info("removing stale host links", { links: stale });
+  return stale;
+}
+
+/** PodENIMAC as iproute2 and the result report it (lower case; validated in branchContext). */
+function withNormalizedMac(spec: PodNetworkSpec): PodNetworkSpec {
+  if (spec.branch === undefined) return spec;
+  return { ...spec, branch: { ...spec.branch, eniMac: normalizeMac(spec.branch.eniMac) ?? spec.branch.eniMac } };
 }
 
 function interfaces(spec: PodNetworkSpec, hostMac: string, cMac: string, kind: "vlan" | "macvlan" | undefined): PodInterfaces {
