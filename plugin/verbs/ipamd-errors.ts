@@ -22,7 +22,11 @@ const EXPLAIN: Record<string, string> = {
 
 /** AddNetwork answered Success=false: code 999 with aws-cni's exact message. */
 export function addRefused(a: VerbArgs, address: string, note: FailureNote | undefined): CniError {
-  const why = note === undefined ? "ipamd gave no reason" : `${note.reason}: ${EXPLAIN[note.reason] ?? note.details}`;
+  const why =
+    note === undefined
+      ? "ipamd gave no reason (the real ipamd never does; for a Security Groups for Pods pod this is the expected " +
+        "first-ADD failure while its branch ENI is provisioned, and kubelet's retry succeeds once it is)"
+      : `${note.reason}: ${EXPLAIN[note.reason] ?? note.details}`;
   const extra = note !== undefined && EXPLAIN[note.reason] !== undefined && note.details !== "" ? ` (${note.details})` : "";
   return new CniError(CniCode.Generic, "add cmd: failed to assign an IP address to container", {
     details: `${podLabel(a)}: ipamd at ${address} answered Success=false; ${why}${extra}`,

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { CniError } from "../../../plugin/cni/errors.js";
 import { CLIENT_VERSION } from "../../../proto/rpc.js";
-import { FakeIpamd, invoke, netconf, newWorld } from "./fakes.js";
+import { addReply, FakeIpamd, invoke, netconf, newWorld } from "./fakes.js";
 
 const HASH = createHash("sha1").update("default.web-1").digest("hex").slice(0, 11);
 
@@ -79,6 +79,14 @@ describe("ADD", () => {
     expect(String(out.json?.details)).toContain("has not provisioned it yet");
     expect(String(out.json?.details)).toContain(w.ipamd.address);
     expect(w.dataplane.calls).toEqual([]);
+  });
+
+  it("Success=false without a reason from the daemon still explains the likely cause", async () => {
+    const w = newWorld();
+    w.ipamd.addNetwork = async () => addReply({ Success: false });
+    const out = await invoke(w, { command: "ADD", conf: netconf("1.0.0") });
+    expect(out.json).toMatchObject({ code: 999, msg: "add cmd: failed to assign an IP address to container" });
+    expect(String(out.json?.details)).toContain("ipamd gave no reason");
   });
 
   it("unreachable daemon: code 11 with the address in details", async () => {

@@ -17,7 +17,8 @@ export interface BranchEni {
   parentIfIndex: number;
 }
 
-function addReply(fields: Partial<AddNetworkReply>): AddNetworkReply {
+/** An AddNetworkReply with proto3 defaults, as the real daemon's Go struct. */
+export function addReply(fields: Partial<AddNetworkReply>): AddNetworkReply {
   return {
     Success: false,
     IPAllocationMetadata: [],
