@@ -43,7 +43,8 @@ export async function processPod(ctx: ControllerContext, job: PodJob, attempt: n
   const node = ctx.nodes.get(pod.nodeName);
   // Unknown node: picked up again by addNode (the real controller has no trunk for it either).
   if (node === undefined) return { kind: "done" };
-  if (node.info.branchLimit === 0 && effectiveLimit(ctx, node) === 0) {
+  // No trunk (the type does not support trunking): provider.go's "trunk not found" error.
+  if (node.info.trunkEniId === "") {
     podEvent(ctx, pod, "Warning", "BranchAllocationFailed", `failed to allocate branch ENI to pod: trunk not found for node ${pod.nodeName}`, { node: pod.nodeName }, "real");
     return { kind: "done" };
   }
