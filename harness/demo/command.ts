@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { errorMessage } from "../../common/errors.js";
 import { parseDemoOptions } from "./options.js";
 import type { RawDemoOptions } from "./options.js";
+import { runComparison } from "./compare.js";
 import { runDemo } from "./run.js";
 
 export function demoCommand(): Command {
@@ -16,6 +17,7 @@ export function demoCommand(): Command {
     .option("--timeline <file>", "also draw the run as a picture (.svg or .html)")
     .option("--json", "machine-readable output: one JSON object per line (events, CNI calls, ENIs, summary)")
     .option("--keep", "do not clean up (leaves the temp dir with conflist, logs and state, and the pods' netns)")
+    .option("--compare", "run twice, ipamd failing the first ADD and ipamd waiting (--wait-for-branch-eni, default 30s), and compare SGP pod start times and warnings")
     .option("--namespace <ns>", "namespace of the SecurityGroupPolicy and its pods", "sgp-demo")
     .option("--timeout <duration>", "give up when the pods are not running after this long", "90s")
     .addHelpText("after", "\nAs root, pods get real network namespaces (see `ip netns`); otherwise nothing on the host changes.\nExit status: 0 when the sequence happened as expected, 1 otherwise, 130 when interrupted.")
@@ -33,7 +35,8 @@ export function demoCommand(): Command {
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
       try {
-        process.exitCode = await runDemo(options, { stdout: process.stdout, stderr: process.stderr, signal: abort.signal });
+        const io = { stdout: process.stdout, stderr: process.stderr, signal: abort.signal };
+        process.exitCode = options.compare ? await runComparison(options, io, runDemo) : (await runDemo(options, io)).code;
       } finally {
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);

@@ -13,6 +13,8 @@ export interface DemoOptions {
   timelineFile: string | undefined;
   json: boolean;
   keep: boolean;
+  /** Run without and with the branch-ENI wait and compare. */
+  compare: boolean;
   /** Give up waiting for the pods after this long. */
   timeoutMs: number;
   namespace: string;
@@ -26,6 +28,7 @@ export interface RawDemoOptions {
   timeline?: string;
   json?: boolean;
   keep?: boolean;
+  compare?: boolean;
   timeout?: string;
   namespace?: string;
 }
@@ -49,6 +52,7 @@ export function parseDemoOptions(raw: RawDemoOptions): Readonly<DemoOptions> {
     timelineFile: timeline,
     json: raw.json === true,
     keep: raw.keep === true,
+    compare: raw.compare === true,
     timeoutMs: parseDuration(raw.timeout ?? "90s", "--timeout"),
     namespace,
   });

@@ -17,7 +17,7 @@ import type { Kubelet, KubeletObservation } from "../../runtime/kubelet/index.js
 import { createCniRuntime, loadConfDir, loopbackList } from "../../runtime/libcni/index.js";
 import { fakeNetns, isRoot, realNetns, showAddress } from "../../runtime/netns.js";
 import { choosePrinter } from "../output/index.js";
-import type { OutputRecord, Printer, Sink } from "../output/index.js";
+import type { OutputRecord, Printer, RunSummary, Sink } from "../output/index.js";
 import { AttemptLog, buildTimeline, writeTimeline } from "../timeline/index.js";
 import { startDaemon } from "./daemon.js";
 import { controlEventRecorder, controlPodSource, eventFromWire, podFromWire, watchEvents } from "./cluster-client.js";
@@ -48,7 +48,14 @@ interface Ctx {
 
 const now = (): number => systemClock.now();
 
-export async function runDemo(o: DemoOptions, io: DemoIo): Promise<number> {
+export interface DemoResult {
+  /** 0: as expected; 1: not as expected or failed; 130: interrupted. */
+  code: number;
+  /** undefined when the run failed before it could judge. */
+  summary: RunSummary | undefined;
+}
+
+export async function runDemo(o: DemoOptions, io: DemoIo): Promise<DemoResult> {
   const runStart = now();
   const printer = choosePrinter({ json: o.json, stream: io.stdout }, runStart);
   const ctx: Ctx = { o, io, printer, runStart, root: isRoot(), cleanups: [], info: (text) => printer.record({ kind: "info", at: now(), text }) };
@@ -57,7 +64,7 @@ export async function runDemo(o: DemoOptions, io: DemoIo): Promise<number> {
   } catch (e) {
     printer.close();
     io.stderr.write(`demo failed: ${errorMessage(e)}\n`);
-    return 1;
+    return { code: io.signal.aborted ? 130 : 1, summary: undefined };
   } finally {
     printer.status("cleaning up");
     for (const fn of ctx.cleanups.reverse()) await fn().catch((e: unknown) => io.stderr.write(`cleanup: ${errorMessage(e)}\n`));
@@ -65,7 +72,7 @@ export async function runDemo(o: DemoOptions, io: DemoIo): Promise<number> {
   }
 }
 
-async function play(ctx: Ctx): Promise<number> {
+async function play(ctx: Ctx): Promise<DemoResult> {
   const { o, printer } = ctx;
   ctx.info(ctx.root ? "running as root: real network namespaces, the plugin configures them with iproute2" : "not running as root: fake netns paths and the plugin's `dataplane: none` (nothing on this host's network changes)");
   const dir = await mkdtemp(join(tmpdir(), "vpc-cni-harness-demo-"));
@@ -109,8 +116,7 @@ async function play(ctx: Ctx): Promise<number> {
     ctx.info(`timeline written to ${o.timelineFile}`);
   }
   printer.summary(summary);
-  if (ctx.io.signal.aborted) return 130;
-  return summary.ok ? 0 : 1;
+  return { code: ctx.io.signal.aborted ? 130 : summary.ok ? 0 : 1, summary };
 }
 
 function onEvent(ctx: Ctx, control: ControlClient, ec2: () => Promise<OutputRecord[]>, e: ClusterEvent): void {

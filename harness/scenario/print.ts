@@ -10,12 +10,17 @@ export function progressText(p: RunProgress, mode: "real" | "simulated"): string
   return `${clock} +${d(p.at)}: ${p.created}/${p.planned} pods created, ${p.running} running, ${p.failures} failed sandboxes`;
 }
 
+function sinceFirst(s: RunResult["summary"]): string {
+  if (s.lastRunningAt === undefined || s.firstCreatedAt === undefined || s.firstCreatedAt === 0) return "";
+  return `, ${d(s.lastRunningAt - s.firstCreatedAt)} after the first pod was created`;
+}
+
 export function formatResult(r: RunResult): string {
   const s = r.summary;
   const lines = [
     `scenario ${r.scenario} (${r.mode === "simulated" ? "simulated time" : "real time"})`,
     ...r.notes.map((n) => `  note: ${n}`),
-    `  pods running: ${s.running}/${s.pods}; last running at +${d(s.lastRunningAt)} (run length ${d(s.durationMs)})`,
+    `  pods running: ${s.running}/${s.pods}; last running at +${d(s.lastRunningAt)}${sinceFirst(s)} (run length ${d(s.durationMs)})`,
     `  time to running: p50 ${d(s.timeToRunning.p50)}, p90 ${d(s.timeToRunning.p90)}, p99 ${d(s.timeToRunning.p99)}, max ${d(s.timeToRunning.max)}`,
     `  failed sandboxes: ${s.transientFailures} transient-expected (branch ENI not ready yet), ${s.realFailures} real`,
     `  events: ${Object.entries(s.events).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`,

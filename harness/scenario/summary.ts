@@ -10,6 +10,8 @@ export interface RunSummary {
   running: number;
   /** Run-relative time the last pod ran (undefined when none ran). */
   lastRunningAt: number | undefined;
+  /** Run-relative time the first pod was created (undefined without pods). */
+  firstCreatedAt: number | undefined;
   /** Failed sandbox attempts, by classification. */
   transientFailures: number;
   realFailures: number;
@@ -39,6 +41,7 @@ export function summarize(t: TimelineData): RunSummary {
     pods: t.pods.length,
     running: t.pods.filter((p) => p.runningAt !== undefined && p.runningAt >= 0).length,
     lastRunningAt: last,
+    firstCreatedAt: t.pods.length === 0 ? undefined : Math.min(...t.pods.map((p) => p.createdAt - t.runStart)),
     transientFailures: transient,
     realFailures: real,
     events,

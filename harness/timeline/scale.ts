@@ -34,10 +34,12 @@ export function niceStep(spanMs: number, maxTicks: number): number {
   return Math.ceil(raw / 3_600_000) * 3_600_000;
 }
 
+/** Short axis labels: 0, 500ms, 1.5s, 2m, 2m30s. */
 export function tickLabel(ms: number): string {
   if (ms === 0) return "0";
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000}s`;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(3))}s`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   return formatDuration(ms);
 }
 

@@ -14,7 +14,7 @@ import { createSimWorld, SIM_ADD_MS, SIM_DEL_MS } from "./world.js";
 import type { SimWorld } from "./world.js";
 
 export const SIM_NOTES = [
-  "simulated time: one FakeClock drives the real cluster store, fake VPC resource controller + EC2, ipamd backend + datastore and kubelet loop, in-process",
+  "simulated time: one fake clock drives the real cluster store, fake VPC resource controller + EC2, ipamd backend + datastore and kubelet loop, in-process",
   `sandboxes run in-process: RunPodSandbox calls ipamd's AddNetwork/DelNetwork directly (each taking ${SIM_ADD_MS}/${SIM_DEL_MS} ms of simulated time) instead of exec'ing the plugin; no network namespaces, no gRPC`,
 ];
 
