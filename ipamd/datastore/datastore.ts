@@ -11,6 +11,8 @@ import { HarnessError } from "../../common/errors.js";
 import { DEFAULT_IP_COOLDOWN_MS, noAvailableIp, routeTableFor, unknownPod } from "./errors.js";
 import type { Assignment, DatastoreStats, EniInfo, EniSpec, IpState, Lease, LeaseKey, PodMetadata } from "./types.js";
 import { leaseKeyString } from "./types.js";
+import type { EniRecord } from "./records.js";
+import { FREE, freezeKey, freezeSpec, isAssignable } from "./records.js";
 
 export interface DatastoreOptions {
   readonly clock: Clock;
@@ -31,14 +33,6 @@ export interface RestoreReport {
   /** Leases whose IP is on no attached ENI yet: kept (their IP is claimed when its ENI comes back). */
   readonly unbacked: readonly Lease[];
 }
-
-interface EniRecord {
-  readonly spec: EniSpec;
-  readonly attachedAt: number;
-  readonly ips: Map<string, IpState>;
-}
-
-const FREE: IpState = Object.freeze({ kind: "free" });
 
 export class Datastore {
   readonly #clock: Clock;
@@ -163,22 +157,27 @@ export class Datastore {
     this.#leases.set(id, lease);
   }
 
-  /** Puts checkpointed leases back (at start, after the ENIs known so far were added). */
+  /**
+   * Puts checkpointed leases back (at start, after the ENIs known so far were added). All or
+   * nothing: a key or IP leased twice (or already leased here) throws before anything changes.
+   */
   restore(leases: readonly RestoredLease[]): RestoreReport {
-    const unbacked: Lease[] = [];
+    const keys = new Set(this.#leases.keys());
+    const ips = new Set([...this.#leases.values()].map((l) => l.ip));
     for (const r of leases) {
       const id = leaseKeyString(r.key);
-      if (this.#leases.has(id)) throw new HarnessError("conflict", `datastore: restore: ${id} leased twice`);
+      if (keys.has(id)) throw new HarnessError("conflict", `datastore: restore: ${id} leased twice`);
+      if (ips.has(r.ip)) throw new HarnessError("conflict", `datastore: restore: ${r.ip} leased twice`);
+      keys.add(id);
+      ips.add(r.ip);
+    }
+    const unbacked: Lease[] = [];
+    for (const r of leases) {
       const eniId = this.#ipOwner.get(r.ip);
       const rec = eniId === undefined ? undefined : this.#enis.get(eniId);
-      const state = rec?.ips.get(r.ip);
-      if (state?.kind === "assigned") throw new HarnessError("conflict", `datastore: restore: ${r.ip} leased twice`);
-      if (rec === undefined && [...this.#leases.values()].some((l) => l.ip === r.ip)) {
-        throw new HarnessError("conflict", `datastore: restore: ${r.ip} leased twice`);
-      }
       rec?.ips.set(r.ip, { kind: "assigned", key: freezeKey(r.key) });
       const lease = this.#makeLease(r.key, r.ip, rec, r.allocatedAt, r.metadata);
-      this.#leases.set(id, lease);
+      this.#leases.set(leaseKeyString(r.key), lease);
       if (rec === undefined) unbacked.push(lease);
     }
     return { restored: leases.length, unbacked };
@@ -277,16 +276,4 @@ export class Datastore {
       ips: [...rec.ips].map(([ip, state]) => Object.freeze({ ip, state })),
     });
   }
-}
-
-function isAssignable(state: IpState, now: number): boolean {
-  return state.kind === "free" || (state.kind === "cooldown" && state.until <= now);
-}
-
-function freezeKey(key: LeaseKey): LeaseKey {
-  return Object.freeze({ networkName: key.networkName, containerID: key.containerID, ifName: key.ifName });
-}
-
-function freezeSpec(spec: EniSpec): EniSpec {
-  return Object.freeze({ ...spec, secondaryIps: Object.freeze([...spec.secondaryIps]) });
 }

@@ -220,6 +220,10 @@ describe("Datastore restore", () => {
         { key: key("a"), ip: "10.0.0.11", allocatedAt: 1, metadata: meta("a") },
         { key: key("b"), ip: "10.0.0.11", allocatedAt: 2, metadata: meta("b") },
       ]),
-    ).toThrow(/leased twice/);
+    ).toThrow(/10\.0\.0\.11 leased twice/);
+    expect(ds.leases()).toEqual([]); // all or nothing
+    expect(() => ds.restore([{ key: key("a"), ip: "10.0.0.12", allocatedAt: 1, metadata: meta("a") }, { key: key("a"), ip: "10.0.0.13", allocatedAt: 1, metadata: meta("a") }])).toThrow(
+      "aws-cni/a/eth0 leased twice",
+    );
   });
 });
