@@ -159,6 +159,18 @@ describe("mock-vpc-cni binary", () => {
     expect(r.json).toMatchObject({ code: 6, msg: "network configuration too large" });
   });
 
+  it("parallel ADDs for different containers are safe (each its own IP and record)", async () => {
+    server.onAdd = (req) => okAdd(`10.0.2.${Number(req.ContainerID.slice(3))}`);
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => run("ADD", JSON.stringify(conf({ ipamdTransport: "http2" })), { CNI_CONTAINERID: `par${i}`, CNI_ARGS: `K8S_POD_NAMESPACE=p;K8S_POD_NAME=pod${i}` })),
+    );
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0]);
+    const ips = runs.map((r) => (r.json as { ips: { address: string }[] }).ips[0]?.address);
+    expect(new Set(ips).size).toBe(6);
+    const records = readdirSync(join(stateDir, "aws-cni")).filter((f) => f.startsWith("par"));
+    expect(records).toHaveLength(6);
+  });
+
   it("measures start-up (VERSION) and ADD latency", async () => {
     server.onAdd = () => okAdd("10.0.0.9");
     const version: number[] = [];
