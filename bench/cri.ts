@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { linkNames } from "../test/containerd/host.js";
+import { isRunLink, linkNames } from "../test/containerd/host.js";
 import { percentile, runLoad } from "../test/containerd/load.js";
 import type { LoadResult } from "../test/containerd/load.js";
 import { BRIDGE_HANDLER, stackUnavailable, startStack } from "../test/containerd/stack.js";
@@ -75,7 +75,7 @@ async function main(): Promise<number> {
   } finally {
     await stack.stop();
   }
-  const leaked: Leaks | undefined = inside && { ...inside, newLinks: (await linkNames()).filter((l) => !linksBefore.includes(l)) };
+  const leaked: Leaks | undefined = inside && { ...inside, newLinks: (await linkNames()).filter((l) => isRunLink(l, [stack.bridgeName]) && !linksBefore.includes(l)) };
   const header = ["plugin", "pods", "pods/s", "run p50 ms", "run p99 ms", "stop+remove p50 ms", "failures"];
   const rows = [header, ...Object.entries(results).map(([k, v]) => row(k, v))];
   console.log(`CRI load: ${PODS} pods x ${ROUNDS} rounds, concurrency ${CONCURRENCY}, containerd ${execFileSync("containerd", ["--version"]).toString().split(" ")[2]}`);

@@ -10,7 +10,7 @@ import { CriClient } from "../../cri/index.js";
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, buildOciArchive } from "../fixtures/pause/image.js";
 import { containerdPaths, renderContainerdConfig } from "./config.js";
 import type { ContainerdPaths } from "./config.js";
-import { deleteLink, mountsUnder, natChains, pidsMentioning, removeNewCniChains, unmountAll } from "./host.js";
+import { deleteLink, deleteRuncContainers, k8sCgroupDirs, mountsUnder, natChains, pidsMentioning, removeCgroupDirs, removeNewCniChains, unmountAll } from "./host.js";
 import { teardownSandboxes, waitFor } from "./lifecycle.js";
 
 const run = promisify(execFile);
@@ -112,6 +112,7 @@ export async function startContainerd(opts: ContainerdEnvOptions): Promise<Conta
   const dir = await mkdtemp("/tmp/vch-ctrd-");
   const paths = containerdPaths(dir);
   const chainsBefore = await natChains();
+  const cgroupsBefore = await k8sCgroupDirs();
   const cniBinDir = join(dir, "cni-bin");
   const handlers: Record<string, string> = {};
   let child: ChildProcess | undefined;
@@ -128,6 +129,9 @@ export async function startContainerd(opts: ContainerdEnvOptions): Promise<Conta
     await stopProcess(child);
     // Shims (and anything else) still pointing at our socket are ours: stop them by pid.
     for (const pid of await pidsMentioning(paths.socket)) killQuietly(pid, "SIGKILL");
+    // Containers whose shim is gone (containerd crashed or was killed) still run: runc removes them.
+    await deleteRuncContainers(paths.runcRoot);
+    await removeCgroupDirs((await k8sCgroupDirs()).filter((d) => !cgroupsBefore.includes(d)));
     await unmountAll(dir);
     await removeNewCniChains(chainsBefore);
     for (const l of opts.cleanupLinks ?? []) await deleteLink(l);

@@ -1,7 +1,7 @@
 // Reads and cleans the host state a containerd run can leave behind: processes, mounts,
 // network namespaces, links and iptables chains (portmap's CNI-HOSTPORT-*, CNI-DN-*).
 import { execFile } from "node:child_process";
-import { readFile, readdir } from "node:fs/promises";
+import { readFile, readdir, rmdir } from "node:fs/promises";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -100,4 +100,53 @@ export async function linkNameOf(ifindex: number): Promise<string | undefined> {
   const { stdout } = await run("ip", ["-o", "link", "show"], { timeout: DEADLINE_MS });
   const line = stdout.split("\n").find((l) => l.startsWith(`${ifindex}: `));
   return line === undefined ? undefined : /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
+}
+
+/**
+ * Force-deletes every runc container under runcRoot (one subdir per containerd namespace): after a
+ * containerd or shim crash the containers' processes would otherwise outlive the run.
+ */
+export async function deleteRuncContainers(runcRoot: string): Promise<string[]> {
+  const deleted: string[] = [];
+  for (const ns of await readdir(runcRoot).catch(() => [] as string[])) {
+    const root = `${runcRoot}/${ns}`;
+    const { stdout } = await run("runc", ["--root", root, "list", "-q"], { timeout: DEADLINE_MS }).catch(() => ({ stdout: "" }));
+    for (const id of stdout.split("\n").filter((l) => l !== "")) {
+      await run("runc", ["--root", root, "delete", "--force", id], { timeout: DEADLINE_MS }).catch(() => undefined);
+      deleted.push(id);
+    }
+  }
+  return deleted;
+}
+
+/** containerd's cgroup parent "k8s.io" in each mounted hierarchy (v1: per controller; v2: one). */
+export async function k8sCgroupDirs(): Promise<string[]> {
+  const base = "/sys/fs/cgroup";
+  const candidates = [`${base}/k8s.io`, ...(await readdir(base).catch(() => [] as string[])).map((c) => `${base}/${c}/k8s.io`)];
+  const found: string[] = [];
+  for (const c of candidates) if (await readdir(c).then(() => true, () => false)) found.push(c);
+  return found;
+}
+
+/** Container cgroups (64-hex ids) left under the k8s.io parents. */
+export async function leftoverCgroups(): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of await k8sCgroupDirs()) {
+    for (const e of await readdir(d).catch(() => [] as string[])) if (/^[0-9a-f]{64}$/.test(e)) out.push(`${d}/${e}`);
+  }
+  return out;
+}
+
+/** Removes the k8s.io cgroup parents a run created (rmdir: only succeeds when empty). */
+export async function removeCgroupDirs(dirs: readonly string[]): Promise<void> {
+  for (const d of dirs) await rmdir(d).catch(() => undefined);
+}
+
+/**
+ * Links a containerd run with these plugins can create: bridge's host veths (veth*), mock-vpc-cni's
+ * (eni*, vlan*, vlan.eth.*), mock-ipamd's host links (mh-*), plus the named bridges. Leak checks
+ * look only at these, because the machine is shared and other runs add links meanwhile.
+ */
+export function isRunLink(name: string, bridges: readonly string[] = []): boolean {
+  return bridges.includes(name) || /^(veth|eni|vlan|mh-)/.test(name);
 }

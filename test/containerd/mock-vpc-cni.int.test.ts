@@ -4,7 +4,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podSandboxConfig } from "../../cri/index.js";
-import { linkDetails, linkNameOf, linkNames, natChains } from "./host.js";
+import { linkDetails, linkNameOf, isRunLink, linkNames, natChains } from "./host.js";
 import { waitFor } from "./lifecycle.js";
 import { HOST_PORT_ADDRESS, echoServerCommand, inNetns, sandboxNetns, startContainer, tcpExchange } from "./pods.js";
 import { stackUnavailable, startStack } from "./stack.js";
@@ -141,7 +141,7 @@ describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and
     expect(await readdir(netnsDir).catch(() => [])).toEqual([]);
     expect(await readFile(stack.pluginLog, "utf8").catch(() => "")).not.toBe("");
     await stack.stop();
-    expect((await linkNames()).filter((l) => !linksBefore.includes(l))).toEqual([]);
+    expect((await linkNames()).filter((l) => isRunLink(l, [stack.bridgeName]) && !linksBefore.includes(l))).toEqual([]);
     expect((await natChains()).filter((c) => !chainsBefore.includes(c))).toEqual([]);
   });
 });
