@@ -136,7 +136,8 @@ describe.skipIf(!IS_ROOT || !canBuildLibcniClient())("mock-vpc-cni via libcni in
     // This kernel has no 802.1Q (FACTS.md section 6): the macvlan fallback, and the log says so.
     if (link.linkinfo?.info_kind === "macvlan") expect(readFileSync(logFile, "utf8")).toMatch(/no 802\.1Q/);
     expect(hostJson(["route", "show", "table", "105"]).map((r) => r.dst).sort()).toEqual(["10.212.8.1", branchIp, "default"].sort());
-    expect(hostJson(["rule", "show"]).filter((r) => r.priority === 10).map((r) => r.iif).sort()).toEqual([hostVeth, "vlan.eth.5"].sort());
+    const rules = hostJson(["rule", "show"]).filter((r) => r.priority === 10 && r.table === "105");
+    expect(rules.map((r) => r.iif).sort()).toEqual([hostVeth, "vlan.eth.5"].sort());
     expect(await call("check", ns, "branch-b")).toMatchObject({ ok: true });
     expect(await call("del", ns, "branch-b")).toMatchObject({ ok: true });
     expect(hostLeftovers(["vlan.eth.5", hostVeth, branchIp, "lookup 105"])).toEqual([]);

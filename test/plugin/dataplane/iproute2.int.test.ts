@@ -1,5 +1,6 @@
 // The iproute2 dataplane against real network namespaces (root): ordinary and branch pods set up,
 // checked, torn down with nothing left; failures undone; the 802.1Q probe on this kernel.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,7 @@ describe.skipIf(!IS_ROOT)("iproute2 dataplane in real netns (needs root: network
   const dp = createIproute2Dataplane({ stateDir });
   let ns: TestNetns;
   let trunk: TestTrunk;
+  const branchVeth = `vlanh2t${process.pid % 10000}`;
   const spec = (): PodNetworkSpec => ({
     containerId: `int${process.pid}`,
     netns: ns.path,
@@ -36,7 +38,10 @@ describe.skipIf(!IS_ROOT)("iproute2 dataplane in real netns (needs root: network
     rmSync(stateDir, { recursive: true, force: true });
   });
   afterEach(async () => {
-    await dp.teardown({ ...spec(), vlanId: 5 }, signal()).catch(() => {});
+    // Both host veth names this file uses, so a failed assertion leaves no rule behind either.
+    for (const hostVethName of [spec().hostVethName, branchVeth]) {
+      await dp.teardown({ ...spec(), hostVethName, vlanId: 5 }, signal()).catch(() => {});
+    }
     ns.remove();
   });
   const fresh = (): void => {
@@ -97,7 +102,7 @@ describe.skipIf(!IS_ROOT)("iproute2 dataplane in real netns (needs root: network
     fresh();
     const s: PodNetworkSpec = {
       ...spec(),
-      hostVethName: `vlanh2t${process.pid % 10000}`,
+      hostVethName: branchVeth,
       branch: { vlanId: 5, eniMac: "0a:58:00:00:05:05", subnetGateway: "10.211.8.1", parentIfIndex: trunk.ifindex, mode: "strict" },
     };
     const out = await dp.setup(s, signal());
@@ -109,11 +114,37 @@ describe.skipIf(!IS_ROOT)("iproute2 dataplane in real netns (needs root: network
     expect(link.link).toBe(trunk.name);
     expect(link.linkinfo?.info_kind).toBe(kind);
     expect(hostJson(["route", "show", "table", "105"]).map((r) => r.dst)).toEqual(["default", "10.211.0.5", "10.211.8.1"]);
-    const iif = hostJson(["rule", "show"]).filter((r) => r.priority === 10).map((r) => r.iif);
+    // Only table 105's rules: other tests on this shared host may hold rules at priority 10 too.
+    const iif = hostJson(["rule", "show"]).filter((r) => r.priority === 10 && r.table === "105").map((r) => r.iif);
     expect(iif.sort()).toEqual([s.hostVethName, "vlan.eth.5"].sort());
     await dp.check(s, signal());
     await dp.teardown({ containerId: s.containerId, netns: s.netns, ifName: "eth0", hostVethName: s.hostVethName, vlanId: 5, mode: "strict" }, signal());
     expect(hostLeftovers(["vlan.eth.5", s.hostVethName, "10.211.0.5", "lookup 105"])).toEqual([]);
+  });
+
+  it("branch pod (standard): IP rules 512/1536 to table 105 and no iif rules; DEL cleans", async () => {
+    fresh();
+    const s: PodNetworkSpec = {
+      ...spec(),
+      branch: { vlanId: 5, eniMac: "0a:58:00:00:05:06", subnetGateway: "10.211.8.1", parentIfIndex: trunk.ifindex, mode: "standard" },
+    };
+    await dp.setup(s, signal());
+    const rules = hostJson(["rule", "show"]).filter((r) => JSON.stringify(r).includes("10.211.0.5"));
+    expect(rules.map((r) => [r.priority, r.table])).toEqual([[512, "main"], [1536, "105"]]);
+    expect(hostJson(["rule", "show"]).filter((r) => r.priority === 10 && r.table === "105")).toEqual([]);
+    expect(hostJson(["route", "show", "10.211.0.5/32"])).toEqual([expect.objectContaining({ dev: s.hostVethName })]);
+    await dp.check(s, signal());
+    await dp.teardown({ containerId: s.containerId, netns: "", ifName: "eth0", hostVethName: s.hostVethName, ipv4: s.ipv4, vlanId: 5, mode: "standard" }, signal());
+    expect(hostLeftovers(["vlan.eth.5", s.hostVethName, "10.211.0.5", "lookup 105"])).toEqual([]);
+  });
+
+  it("ADD replaces a stale host veth of the same pod (an earlier sandbox not deleted)", async () => {
+    fresh();
+    const hv = spec().hostVethName;
+    execFileSync("ip", ["link", "add", hv, "type", "veth", "peer", "name", `${hv.slice(0, 12)}x`]);
+    const out = await dp.setup(spec(), signal());
+    expect(hostJson(["link", "show", hv])[0]?.address).toBe(out.hostVeth.mac);
+    await dp.check(spec(), signal());
   });
 });
 

@@ -1,0 +1,30 @@
+// The execa batch runner against real processes: stdin reaches iproute2, failures are attributed,
+// and the deadline kills a process that hangs.
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { execaBatchRunner } from "../../../plugin/dataplane/batch.js";
+
+const dir = mkdtempSync(join(tmpdir(), "batch-int-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("execaBatchRunner", () => {
+  it("feeds the lines to ip -batch and reports the failing line", async () => {
+    const run = execaBatchRunner({ ipPath: "/usr/sbin/ip", nsenterPath: "/usr/bin/nsenter" });
+    const r = await run(["link show lo", "link show does-not-exist-h2"], { force: true, json: true }, AbortSignal.timeout(10_000));
+    expect(r.exitCode).not.toBe(0);
+    expect(JSON.parse(r.stdout.split("\n")[0] ?? "")).toEqual([expect.objectContaining({ ifname: "lo" })]);
+    expect(r.failures).toEqual([{ line: 2, message: expect.stringMatching(/does-not-exist-h2/) }]);
+  });
+
+  it("kills a process that outlives the deadline", async () => {
+    const hang = join(dir, "hang");
+    writeFileSync(hang, "#!/bin/sh\nexec sleep 30\n");
+    chmodSync(hang, 0o755);
+    const run = execaBatchRunner({ ipPath: hang, nsenterPath: "/usr/bin/nsenter" });
+    const t0 = Date.now();
+    await expect(run(["link show lo"], {}, AbortSignal.timeout(300))).rejects.toBeDefined();
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
