@@ -59,7 +59,8 @@ export function createIpamdClient(opts: IpamdClientOptions): IpamdClient {
         { deadline: now() + opts.timeoutMs },
         (err: ServiceError | null, res?: Res) => {
           signal?.removeEventListener("abort", onAbort);
-          if (err !== null) reject(new IpamdError(path, opts.address, err.code, err.details, err));
+          // grpc-js appends an empty "Resolution note: " to connection errors; drop it.
+          if (err !== null) reject(new IpamdError(path, opts.address, err.code, err.details.replace(/\s*Resolution note:\s*$/, ""), err));
           else if (res === undefined) reject(new IpamdError(path, opts.address, GrpcStatus.INTERNAL, "empty response"));
           else got = res;
         },

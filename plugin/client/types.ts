@@ -44,6 +44,31 @@ export const GrpcStatus = {
   UNAVAILABLE: 14,
 } as const;
 
+const CODE_NAMES = [
+  "OK",
+  "Canceled",
+  "Unknown",
+  "InvalidArgument",
+  "DeadlineExceeded",
+  "NotFound",
+  "AlreadyExists",
+  "PermissionDenied",
+  "ResourceExhausted",
+  "FailedPrecondition",
+  "Aborted",
+  "OutOfRange",
+  "Unimplemented",
+  "Internal",
+  "Unavailable",
+  "DataLoss",
+  "Unauthenticated",
+];
+
+/** Go's codes.Code String() names, as they appear in Go's status error text. */
+export function grpcCodeName(code: number): string {
+  return CODE_NAMES[code] ?? `Code(${code})`;
+}
+
 /** A failed call: the gRPC status, the daemon's text, and what was being done against which address. */
 export class IpamdError extends Error {
   override readonly name = "IpamdError";
@@ -54,7 +79,8 @@ export class IpamdError extends Error {
   readonly grpcDetails: string;
 
   constructor(method: string, address: string, grpcCode: number, grpcDetails: string, cause?: unknown) {
-    super(`${method} to ${address}: rpc error: code = ${grpcCode} desc = ${grpcDetails}`, cause === undefined ? undefined : { cause });
+    // Go's status text (`rpc error: code = Unavailable desc = ...`), what aws-cni's errors wrap.
+    super(`rpc error: code = ${grpcCodeName(grpcCode)} desc = ${grpcDetails}`, cause === undefined ? undefined : { cause });
     this.grpcCode = grpcCode;
     this.method = method;
     this.address = address;

@@ -33,18 +33,15 @@ export function addRefused(a: VerbArgs, address: string, note: FailureNote | und
   });
 }
 
-/** A gRPC failure of AddNetwork: unreachable -> code 11 (try again later), else 999. */
+/** A gRPC failure of AddNetwork: unreachable -> code 11 (try again later), else 999; msg as aws-cni wraps it. */
 export function addCallFailed(a: VerbArgs, address: string, e: unknown): CniError {
   const text = e instanceof Error ? e.message : String(e);
+  const msg = `add cmd: Error received from AddNetwork gRPC call: ${text}`;
   if (isIpamdError(e) && e.unreachable) {
-    return new CniError(CniCode.TryAgainLater, `add cmd: Error received from AddNetwork gRPC call: ${e.grpcDetails}`, {
-      details: `${podLabel(a)}: ipamd at ${address} is unreachable or did not answer in time (gRPC status ${e.grpcCode}); try again later`,
+    return new CniError(CniCode.TryAgainLater, msg, {
+      details: `${podLabel(a)}: ipamd at ${address} is unreachable or did not answer in time; try again later`,
       cause: e,
     });
   }
-  const desc = isIpamdError(e) ? e.grpcDetails : text;
-  return new CniError(CniCode.Generic, `add cmd: Error received from AddNetwork gRPC call: ${desc}`, {
-    details: `${podLabel(a)}: ipamd at ${address}`,
-    cause: e,
-  });
+  return new CniError(CniCode.Generic, msg, { details: `${podLabel(a)}: ipamd at ${address}`, cause: e });
 }
