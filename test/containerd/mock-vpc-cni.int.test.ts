@@ -114,6 +114,29 @@ describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and
     expect(await linkNames()).not.toContain(`vlan.eth.${vlanId}`);
   });
 
+  it("handles an SGP pod first seen at its ADD (no control API, as on a kind node): fails, then a retry succeeds", async () => {
+    const attempt = async (n: number): Promise<string | Error> =>
+      stack.env.cri.runPodSandbox(podSandboxConfig({ namespace: SGP_NS, name: "implicit", uid: "uid-implicit", attempt: n })).catch((e: unknown) => e as Error);
+    const first = await attempt(0);
+    expect(first).toBeInstanceOf(Error);
+    expect((first as Error).message).toContain("add cmd: failed to assign an IP address to container");
+    // kubelet would retry after its back-off (10 to 15 s); the test retries every second instead.
+    let id = "";
+    let tries = 1;
+    await waitFor("a successful retry", 30_000, async () => {
+      const r = await attempt(tries++);
+      if (typeof r === "string") id = r;
+      return typeof r === "string";
+    }, 1_000);
+    const status = (await stack.env.cri.podSandboxStatus(id)).status;
+    expect(status?.state).toBe("SANDBOX_READY");
+    const pod = await stack.daemon.control.GetPod({ namespace: SGP_NS, name: "implicit" });
+    expect(JSON.parse(pod.annotations[POD_ENI] ?? "[]")[0]?.privateIp).toBe(status?.network?.ip);
+    await stack.env.cri.stopPodSandbox(id);
+    await stack.env.cri.removePodSandbox(id);
+    expect(await stack.env.cri.listPodSandbox()).toEqual([]);
+  });
+
   it("starts a container that sees the pod's address, reachable through portmap's host port", async () => {
     const hostPort = 20_000 + ((process.pid + 7) % 10_000);
     const config = podSandboxConfig({ namespace: "default", name: "srv", uid: "uid-srv", portMappings: [{ protocol: "TCP", containerPort: 8080, hostPort }] });
