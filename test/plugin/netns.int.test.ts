@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildLibcniClient, canBuildLibcniClient, DEBIAN_CNI_DIR, REPO_ROOT, runLibcni, writeConflist, type LibcniCall } from "../helpers/libcni.js";
 import { createNetns, createTrunk, hostJson, hostLeftovers, hostLinkExists, IS_ROOT, type TestNetns, type TestTrunk } from "../helpers/netns.js";
+import { startDaemon, type StartedDaemon } from "../helpers/daemon.js";
 import { startStubIpamd, type StubIpamd } from "../helpers/stub-ipamd.js";
 
 const BINARY = join(REPO_ROOT, "dist", "bin", "mock-vpc-cni");
@@ -154,5 +155,77 @@ describe.skipIf(!IS_ROOT || !canBuildLibcniClient())("mock-vpc-cni via libcni in
     expect(hostLeftovers([`${ip} `, `${ip}/`])).toEqual([]);
     expect(hostLinkExists("vlan.eth.5")).toBe(false);
     expect(ns.ipJson(["link", "show"]).map((l) => l.ifname).sort()).toEqual(["eth0", "eth0p", "lo"]);
+  });
+});
+
+// The real fail-then-retry path: mock-ipamd with host links (its trunk link is ParentIfIndex) and a
+// SecurityGroupPolicy namespace. The first ADD fails as on EKS, the runtime DELs, a new sandbox
+// retries until the branch ENI is provisioned; DEL then leaves nothing of ours behind.
+describe.skipIf(!IS_ROOT || !canBuildLibcniClient())("mock-vpc-cni via libcni with mock-ipamd, branch pod retry (needs root: network namespaces, host links)", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "netns-daemon-"));
+  const binDir = join(tmp, "bin");
+  let daemon: StartedDaemon;
+  let conf: ReturnType<typeof writeConflist>;
+  const spaces: TestNetns[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(BINARY)) throw new Error(`${BINARY} missing: run npm run build first`);
+    execFileSync("mkdir", ["-p", binDir]);
+    copyFileSync(BINARY, join(binDir, "mock-vpc-cni"));
+    buildLibcniClient();
+    daemon = await startDaemon({ hostLinks: "on", args: ["--sgp-namespace", "sgp", "--provisioning-delay", "300ms", "--ip-cooldown", "0s"] });
+    conf = writeConflist({
+      cniVersion: "0.4.0",
+      name: "h2-daemon",
+      plugins: [{ type: "mock-vpc-cni", ipamdAddress: daemon.address, mtu: "9001", pluginLogFile: join(tmp, "plugin.log") }],
+    });
+  });
+
+  afterAll(async () => {
+    while (spaces.length > 0) spaces.pop()?.remove();
+    await daemon?.stop();
+    conf?.remove();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const call = (cmd: LibcniCall["cmd"], ns: TestNetns, id: string): ReturnType<typeof runLibcni> =>
+    runLibcni({
+      cmd, conflist: conf.file, containerId: id, netns: ns.path, cacheDir: conf.cacheDir, path: [binDir, DEBIAN_CNI_DIR], env: NO_NODE_ENV,
+      args: { IgnoreUnknown: "1", K8S_POD_NAMESPACE: "sgp", K8S_POD_NAME: "web-0", K8S_POD_INFRA_CONTAINER_ID: id },
+    });
+
+  it("first ADD fails like EKS, a retry gets the branch ENI on the daemon's trunk link, DEL cleans up", async () => {
+    let attempt = 0;
+    let ok: Awaited<ReturnType<typeof runLibcni>> | undefined;
+    let ns: TestNetns | undefined;
+    let id = "";
+    const failures: string[] = [];
+    while (ok === undefined && attempt < 40) {
+      ns = createNetns("h2rt");
+      spaces.push(ns);
+      id = `h2retry${process.pid}x${attempt++}`;
+      const r = await call("add", ns, id);
+      if (r.ok) ok = r;
+      else {
+        failures.push(r.error);
+        expect((await call("del", ns, id)).ok).toBe(true); // what containerd does after a failed ADD
+        ns.remove();
+        await new Promise((res) => setTimeout(res, 250));
+      }
+    }
+    expect(failures[0]).toMatch(/add cmd: failed to assign an IP address to container/);
+    expect(ok).toBeDefined();
+    const result = (ok?.ok ? ok.result : {}) as { interfaces: Iface[]; ips: { address: string }[] };
+    const vlanMac = result.interfaces.at(-1)?.mac ?? "";
+    const vlanId = Number(vlanMac.split(":").pop() ?? "0");
+    expect(vlanId).toBeGreaterThan(0);
+    const link = hostJson(["-d", "link", "show", `vlan.eth.${vlanId}`])[0] as { link?: string; address?: string };
+    const trunkName = link.link ?? "";
+    expect(Number(readFileSync(`/sys/class/net/${trunkName}/ifindex`, "utf8"))).toBeGreaterThan(0);
+    const ip = result.ips[0]?.address.split("/")[0] ?? "";
+    const hostVeth = result.interfaces[0]?.name ?? "";
+    expect(hostVeth).toMatch(/^vlan/);
+    expect(await call("del", ns as TestNetns, id)).toMatchObject({ ok: true });
+    expect(hostLeftovers([`vlan.eth.${vlanId}`, hostVeth, `${ip} `, `lookup ${vlanId + 100}`])).toEqual([]);
   });
 });
