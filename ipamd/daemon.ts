@@ -20,6 +20,7 @@ import { createHostLinks } from "./hostlinks/index.js";
 import type { RunningHttp } from "./http/index.js";
 import { createMetrics, introspectionHandler, metricsHandler, startHttp } from "./http/index.js";
 import { instanceLimits, maxPods } from "./limits.js";
+import type { InstanceLimits } from "./limits.js";
 import type { Logger } from "./log.js";
 import { announce } from "./log.js";
 import { createInspector } from "./server/inspect.js";
@@ -27,6 +28,7 @@ import type { Inspector } from "./server/inspect.js";
 import type { RunningGrpcServer } from "./server/index.js";
 import { startGrpcServer } from "./server/index.js";
 import { WarmPoolReconciler, warmPoolConfig } from "./warmpool/index.js";
+import type { EniAttacher } from "./warmpool/index.js";
 
 export interface DaemonDeps {
   config: IpamdConfig;
@@ -59,54 +61,16 @@ export async function startDaemon({ config, log, clock = systemClock }: DaemonDe
 
 async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: Cleanup[]): Promise<RunningDaemon> {
   const limits = instanceLimits(config.node.instanceType);
-  const cluster = createClusterStore({ clock, onWatchError: (e) => log.error({ err: errorMessage(e) }, "cluster watcher failed") });
-  const controller = createController(
-    { clock, store: cluster, rng: createSeededRng(config.seed), log: (level, msg, fields) => log[level]({ component: "vpc-resource-controller", ...fields }, msg) },
-    {
-      provisioningDelay: config.provisioningDelay,
-      cooldownMs: config.branchCooldownMs,
-      faults: config.faults,
-      ec2: { ...config.ec2, primarySubnetCidr: config.node.subnetCidr, branchSubnetCidr: config.node.branchSubnetCidr },
-    },
-  );
-  controller.start();
-  cleanups.push({ what: "controller", run: () => controller.stop() });
-  for (const p of config.policies) cluster.applyPolicy(p);
-
-  const hostLinks = createHostLinks({ mode: config.hostLinks, prefix: config.hostLinkPrefix });
-  const stale = await hostLinks.cleanStale();
-  if (stale.length > 0) log.warn({ links: stale }, "removed host links left by an earlier run");
-  log.info({ enabled: hostLinks.enabled }, `host links: ${hostLinks.description}`);
-  cleanups.push({ what: "host links", run: () => hostLinks.removeAll() });
-
+  const { cluster, controller } = startCluster(config, log, clock, cleanups);
+  const hostLinks = await startHostLinks(config, log, cleanups);
   const joined = await controller.addNode({
     name: config.node.name, instanceType: config.node.instanceType, primaryEniSecondaryIps: limits.ipv4PerEni - 1, capacity: { pods: String(maxPods(limits)) },
   });
   const datastore = new Datastore({ clock, cooldownMs: config.ipCooldownMs });
   const trunk = await attachNodeEnis(joined, datastore, hostLinks, config.node.trunk);
   log.info({ node: joined.name, instanceType: joined.instanceType, primaryEni: joined.primaryEniId, trunk }, "node joined");
-
-  const checkpoint = new FileCheckpoint({ stateDir: config.stateDir });
-  const durable = new DurableDatastore(datastore, checkpoint);
-  // A corrupt or foreign checkpoint throws here: refuse to start rather than drop leases.
-  const restored = await durable.restore();
-  log.info({ checkpoint: checkpoint.path, restored: restored.restored, unbacked: restored.unbacked.length }, "checkpoint restored");
-  cleanups.push({ what: "checkpoint flush", run: () => durable.flush() });
-
-  const pool = new WarmPoolReconciler({
-    datastore, clock, limits, podEniEnabled: trunk !== undefined,
-    attacher: controller.eniAttacher(joined.name, { ipsPerEni: limits.ipv4PerEni }),
-    config: warmPoolConfig({
-      warmEniTarget: config.warm.WARM_ENI_TARGET, warmIpTarget: config.warm.WARM_IP_TARGET ?? 0, minimumIpTarget: config.warm.MINIMUM_IP_TARGET ?? 0,
-    }),
-    hooks: {
-      eniAttached: async (eni, signal) => void (await hostLinks.ensure({ eniId: eni.eniId, mac: eni.mac, deviceNumber: eni.deviceNumber, isTrunk: false }, signal)),
-      eniDetached: (eniId, signal) => hostLinks.remove(eniId, signal),
-    },
-    log: log.child({ component: "warm-pool" }),
-  });
-  pool.start();
-  cleanups.push({ what: "warm pool", run: () => pool.stop() });
+  const durable = await restoreCheckpoint(config, datastore, log, cleanups);
+  const pool = startWarmPool({ config, clock, limits, datastore, hostLinks, log, cleanups, podEniEnabled: trunk !== undefined, attacher: controller.eniAttacher(joined.name, { ipsPerEni: limits.ipv4PerEni }) });
 
   const inspector = createInspector({
     nodeName: joined.name, instanceType: joined.instanceType, limits, datastore, hostLinks, subnetCidr: joined.subnetCidr,
@@ -141,6 +105,65 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
 
   announce(log, { grpc: grpc.address, introspection: http.introspection, metrics: http.metrics, node: joined.name, stateDir: config.stateDir }, "ready");
   return daemonHandle(grpc, http, cluster, controller, backend, cleanups, log);
+}
+
+/** The API server and the fake VPC resource controller (with its EC2), policies applied. */
+function startCluster(config: IpamdConfig, log: Logger, clock: Clock, cleanups: Cleanup[]): { cluster: ClusterStore; controller: VpcResourceController } {
+  const cluster = createClusterStore({ clock, onWatchError: (e) => log.error({ err: errorMessage(e) }, "cluster watcher failed") });
+  const controller = createController(
+    { clock, store: cluster, rng: createSeededRng(config.seed), log: (level, msg, fields) => log[level]({ component: "vpc-resource-controller", ...fields }, msg) },
+    {
+      provisioningDelay: config.provisioningDelay,
+      cooldownMs: config.branchCooldownMs,
+      faults: config.faults,
+      ec2: { ...config.ec2, primarySubnetCidr: config.node.subnetCidr, branchSubnetCidr: config.node.branchSubnetCidr },
+    },
+  );
+  controller.start();
+  cleanups.push({ what: "controller", run: () => controller.stop() });
+  for (const p of config.policies) cluster.applyPolicy(p);
+  return { cluster, controller };
+}
+
+async function startHostLinks(config: IpamdConfig, log: Logger, cleanups: Cleanup[]): Promise<HostLinks> {
+  const hostLinks = createHostLinks({ mode: config.hostLinks, prefix: config.hostLinkPrefix });
+  const stale = await hostLinks.cleanStale();
+  if (stale.length > 0) log.warn({ links: stale }, "removed host links left by an earlier run");
+  log.info({ enabled: hostLinks.enabled }, `host links: ${hostLinks.description}`);
+  cleanups.push({ what: "host links", run: () => hostLinks.removeAll() });
+  return hostLinks;
+}
+
+/** Leases back from <state-dir>/ipam.json; a corrupt or foreign file throws: refuse to start rather than drop leases. */
+async function restoreCheckpoint(config: IpamdConfig, datastore: Datastore, log: Logger, cleanups: Cleanup[]): Promise<DurableDatastore> {
+  const checkpoint = new FileCheckpoint({ stateDir: config.stateDir });
+  const durable = new DurableDatastore(datastore, checkpoint);
+  const restored = await durable.restore();
+  log.info({ checkpoint: checkpoint.path, restored: restored.restored, unbacked: restored.unbacked.length }, "checkpoint restored");
+  cleanups.push({ what: "checkpoint flush", run: () => durable.flush() });
+  return durable;
+}
+
+interface PoolParts {
+  config: IpamdConfig; clock: Clock; limits: InstanceLimits; datastore: Datastore; hostLinks: HostLinks; log: Logger;
+  cleanups: Cleanup[]; podEniEnabled: boolean; attacher: EniAttacher;
+}
+
+/** WARM_ENI_TARGET / WARM_IP_TARGET / MINIMUM_IP_TARGET through the fake EC2; each ENI gets its host link. */
+function startWarmPool(p: PoolParts): WarmPoolReconciler {
+  const w = p.config.warm;
+  const pool = new WarmPoolReconciler({
+    datastore: p.datastore, clock: p.clock, limits: p.limits, podEniEnabled: p.podEniEnabled, attacher: p.attacher,
+    config: warmPoolConfig({ warmEniTarget: w.WARM_ENI_TARGET, warmIpTarget: w.WARM_IP_TARGET ?? 0, minimumIpTarget: w.MINIMUM_IP_TARGET ?? 0 }),
+    hooks: {
+      eniAttached: async (eni, signal) => void (await p.hostLinks.ensure({ eniId: eni.eniId, mac: eni.mac, deviceNumber: eni.deviceNumber, isTrunk: false }, signal)),
+      eniDetached: (eniId, signal) => p.hostLinks.remove(eniId, signal),
+    },
+    log: p.log.child({ component: "warm-pool" }),
+  });
+  pool.start();
+  p.cleanups.push({ what: "warm pool", run: () => pool.stop() });
+  return pool;
 }
 
 /** The primary ENI's secondary IPs feed the datastore; the trunk gets its host link (ParentIfIndex). */
