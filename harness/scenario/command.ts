@@ -127,6 +127,7 @@ export function scenarioCommand(): Command {
     .option("--timeline <file>", "write the timeline picture (.svg, or .html with legend and table)")
     .option("--json", "machine-readable output: one JSON object per line (events, then the result)")
     .option("--events", "print every event as it happens, even for large scenarios")
+    .addHelpText("after", "\nThe file format is described in scenarios/README.md.\nExit status: 0 every expectation held, 1 something differed (printed), 2 could not run, 130 interrupted.")
     .action(async (file: string, flags: RunFlags) => {
       process.exitCode = await runCommand(file, flags);
     });
