@@ -128,6 +128,19 @@ describe.each(TRANSPORTS)("ipamd client over %s", (_name, createClient) => {
     expect(Date.now() - t0).toBeLessThan(3000);
   });
 
+  it("also speaks to a daemon on host:port (TCP, as ipamd up to v1.22)", async () => {
+    const tcp = await startTestServer("tcp");
+    const c = createClient({ address: tcp.address, timeoutMs: 2000 });
+    try {
+      tcp.onAdd = () => ({ Success: true, IPAllocationMetadata: [{ IPv4Addr: "10.9.9.9", IPv6Addr: "", DeviceNumber: 0, RouteTableId: 1 }] });
+      expect((await c.addNetwork(req)).IPAllocationMetadata[0]?.IPv4Addr).toBe("10.9.9.9");
+      expect(tcp.address).toMatch(/^127\.0\.0\.1:\d+$/);
+    } finally {
+      c.close();
+      await tcp.stop();
+    }
+  });
+
   it("health: SERVING, then NOT_SERVING", async () => {
     expect(await client.isServing(HEALTH_SERVICE)).toBe(true);
     server.setHealth("NOT_SERVING");

@@ -45,7 +45,8 @@ function reply<Req>(script: (r: Req) => Answer<unknown> & { trailers?: Record<st
   cb(null, body, md);
 }
 
-export async function startTestServer(): Promise<TestServer> {
+/** `tcp` listens on 127.0.0.1 with a free port (the address is then `127.0.0.1:<port>`). */
+export async function startTestServer(listen: "unix" | "tcp" = "unix"): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "h1-ipamd-"));
   const def = protoLoader.loadSync(join(REPO, "proto", "rpc.proto"), PROTO_LOADER_OPTIONS);
   const pkg = grpc.loadPackageDefinition(def) as unknown as { rpc: { CNIBackend: { service: grpc.ServiceDefinition } } };
@@ -76,6 +77,8 @@ export async function startTestServer(): Promise<TestServer> {
     },
   } as unknown as grpc.UntypedServiceImplementation);
   health.addToServer(server);
-  await new Promise<void>((res, rej) => server.bindAsync(s.address, grpc.ServerCredentials.createInsecure(), (e) => (e ? rej(e) : res())));
+  const bindTo = listen === "tcp" ? "127.0.0.1:0" : s.address;
+  const port = await new Promise<number>((res, rej) => server.bindAsync(bindTo, grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+  if (listen === "tcp") s.address = `127.0.0.1:${port}`;
   return s;
 }
