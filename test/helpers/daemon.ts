@@ -33,7 +33,7 @@ export interface StartDaemonOptions {
 }
 
 export interface StartedDaemon {
-  /** unix:///.../ipamd.sock: the netconf's ipamdAddress. */
+  /** unix:///.../ipamd.sock (or host:port with --listen in args): the netconf's ipamdAddress. */
   address: string;
   socketPath: string;
   stateDir: string;
@@ -82,7 +82,8 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Starte
       rej(new Error(`mock-ipamd exited with ${code} before ready; stderr: ${stderr}; logs: ${JSON.stringify(logs.slice(-5))}`));
     });
   });
-  const address = `unix://${socketPath}`;
+  // The ready line names the real listener (a --listen in args overrides the socket, e.g. 127.0.0.1:0).
+  const address = typeof ready.grpc === "string" ? ready.grpc : `unix://${socketPath}`;
   const control = controlClient(address);
   return {
     address,

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POD_ENI_ANNOTATION } from "../../cluster/types.js";
-import { CLIENT_VERSION } from "../../proto/rpc.js";
+import { ADD_NETWORK_PATH, CLIENT_VERSION } from "../../proto/rpc.js";
 import type { CniBackendClient, StartedDaemon } from "../helpers/daemon.js";
 import { DAEMON_JS, cniBackendClient, startDaemon } from "../helpers/daemon.js";
 
@@ -139,6 +139,23 @@ describe.skipIf(!existsSync(DAEMON_JS))("mock-ipamd daemon (needs `npm run build
       const cp = JSON.parse(readFileSync(`${started.stateDir}/ipam.json`, "utf8")) as { version: string; allocations: { containerID: string; ipv4: string }[] };
       expect(cp.version).toBe("vpc-cni-ipam/1");
       expect(cp.allocations).toEqual([expect.objectContaining({ containerID: "keep-1", ipv4: r.IPAllocationMetadata[0]?.IPv4Addr })]);
+    });
+
+    it("listens on TCP when asked (ipamd up to v1.22: 127.0.0.1:50051), and keeps serving after a malformed request", async () => {
+      d = await startDaemon({ args: ["--listen", "127.0.0.1:0"] });
+      expect(d.address).toMatch(/^127\.0\.0\.1:\d+$/);
+      const raw = new grpc.Client(d.address, grpc.credentials.createInsecure());
+      const garbage = await new Promise<grpc.ServiceError | null>((resolve) =>
+        raw.makeUnaryRequest(ADD_NETWORK_PATH, (b: Buffer) => b, (b: Buffer) => b, Buffer.from([0x08, 0xff]), (e) => resolve(e)),
+      );
+      raw.close();
+      expect(garbage?.code).toBe(grpc.status.INVALID_ARGUMENT);
+      const cni = cniBackendClient(d.address);
+      const missing = (await cni.AddNetwork({ ...addReq("x", "default", "x"), NetworkName: "" }).catch((e: unknown) => e)) as grpc.ServiceError;
+      expect(missing.code).toBe(grpc.status.INVALID_ARGUMENT);
+      expect(missing.details).toContain("NetworkName");
+      expect((await cni.AddNetwork(addReq("ok-1", "default", "x"))).Success).toBe(true);
+      cni.close();
     });
 
     it("refuses to start on a bad flag, naming it", async () => {
