@@ -66,6 +66,7 @@ async function play(ctx: Ctx): Promise<RunResult> {
   const node = await control.GetNode({}, CALL);
   ctx.notes.push(
     `real time: mock-ipamd (pid ${daemon.pid}) with its fake controller + EC2, the built plugin ${art.pluginBinary} exec'd through the libcni-like runtime`,
+    "real time suits a handful of pods (every sandbox execs the plugin, timings follow this machine's load); use --simulated for scale",
     ctx.root ? "as root: real network namespaces, configured by the plugin with iproute2" : "not root: fake netns paths and the plugin's `dataplane: none` (nothing on this host changes)",
   );
   const attempts = new AttemptLog();
