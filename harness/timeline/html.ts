@@ -4,8 +4,7 @@
 import { formatDuration } from "../../common/duration.js";
 import { renderTimelineSvg } from "./render.js";
 import { esc } from "./svg.js";
-import { LEGEND } from "./style.js";
-import { DEFS } from "./style.js";
+import { DEFS, LEGEND } from "./style.js";
 import type { PodTimeline, RenderOptions, TimelineData } from "./types.js";
 
 function legendHtml(): string {

@@ -7,7 +7,7 @@ import { eventMarker, podRow } from "./rows.js";
 import type { RowLayout } from "./rows.js";
 import { makeScale } from "./scale.js";
 import type { TimeScale } from "./scale.js";
-import { el, esc } from "./svg.js";
+import { el, esc, title } from "./svg.js";
 import { COLORS, DEFS, LEGEND, SVG_STYLE } from "./style.js";
 import type { PodTimeline, RenderOptions, TimelineData } from "./types.js";
 
@@ -37,15 +37,14 @@ function legend(x: number, y: number): string {
   return `<g class="legend">${items.join("")}</g>`;
 }
 
-function header(data: TimelineData, width: number): string {
+function header(data: TimelineData): string {
   const running = data.pods.filter((p) => p.runningAt !== undefined).length;
   const sub = `${data.mode === "simulated" ? "simulated time (fake clock, in-process sandbox runtime)" : "real time (real plugin binary, real daemon)"}` +
     ` · ${data.pods.length} pods, ${running} running · run ${formatDuration(data.runEnd - data.runStart)}`;
   return (
     el("text", { class: "title", x: 10, y: 20 }, esc(data.title)) +
     el("text", { class: "subtitle", x: 10, y: 38 }, esc(sub)) +
-    legend(10, 58) +
-    el("rect", { class: "background", x: 0, y: 0, width, height: 0, fill: "none" })
+    legend(10, 58)
   );
 }
 
@@ -103,10 +102,6 @@ export function renderTimelineSvg(data: TimelineData, options: RenderOptions = {
     `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="${width}" height="${Math.ceil(height)}" viewBox="0 0 ${width} ${Math.ceil(height)}">` +
     `${title(data.title)}${DEFS}${SVG_STYLE}` +
     el("rect", { x: 0, y: 0, width, height: Math.ceil(height), fill: "#fff" }) +
-    header(data, width) + svg + `</svg>\n`
+    header(data) + svg + `</svg>\n`
   );
-}
-
-function title(text: string): string {
-  return `<title>${esc(text)}</title>`;
 }
