@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { CniCode, CniError } from "../cni/errors.js";
 import { applyHostSteps, isAlreadyGone } from "./apply.js";
-import { execaBatchRunner, type BatchRunner } from "./batch.js";
+import { execaBatchRunner, type BatchResult, type BatchRunner } from "./batch.js";
 import { bunBatchRunner, bunRuntime } from "./bun-runner.js";
 import { containerMac, hostVethMac, normalizeMac } from "./mac.js";
 import { vlanLinkName } from "./names.js";
@@ -166,14 +166,26 @@ async function undo(d: Deps, done: Parameters<typeof undoLines>[0], signal: Abor
 }
 
 async function teardown(d: Deps, spec: TeardownSpec, signal: AbortSignal): Promise<void> {
-  const lines = buildTeardownPlan(spec);
-  const r = await d.run(lines, { force: true }, signal);
-  const bad = r.failures.filter((f) => !isAlreadyGone(f.message));
+  const plan = buildTeardownPlan(spec);
+  const bad: string[] = [];
+  // A netns already removed took the veth pair with it: nothing to do inside.
+  if (plan.pod.length > 0 && existsSync(spec.netns)) {
+    const r = await d.run(plan.pod, { netns: spec.netns, force: true }, signal);
+    // nsenter could not enter (line 0): a leftover file that is no netns any more holds no veth.
+    const entered = r.failures.every((f) => f.line > 0);
+    if (!entered) d.log.warn("cannot enter the netns for DEL; treating it as gone", { netns: spec.netns, failures: r.failures });
+    if (entered) bad.push(...failuresOf(r, plan.pod));
+  }
+  if (plan.host.length > 0) bad.push(...failuresOf(await d.run(plan.host, { force: true }, signal), plan.host));
   if (bad.length === 0) return;
-  const what = bad.map((f) => `"ip ${lines[f.line - 1] ?? "?"}": ${f.message}`).join("; ");
   throw new CniError(CniCode.Generic, "del cmd: failed to teardown pod network", {
-    details: `container ${spec.containerId}: ${what}`,
+    details: `container ${spec.containerId}: ${bad.join("; ")}`,
   });
+}
+
+/** Failures other than "already gone", each naming its command. */
+function failuresOf(r: BatchResult, lines: readonly string[]): string[] {
+  return r.failures.filter((f) => !isAlreadyGone(f.message)).map((f) => `"ip ${lines[f.line - 1] ?? "?"}": ${f.message}`);
 }
 
 async function check(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promise<void> {

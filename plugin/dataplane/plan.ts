@@ -126,25 +126,34 @@ export function undoLines(done: readonly PlanStep[]): string[] {
   return done.flatMap((s) => (s.undo === undefined ? [] : [s.undo])).reverse();
 }
 
+/** DEL's two batches: inside the pod's netns (when it still exists) and on the host. */
+export interface TeardownPlan {
+  pod: string[];
+  host: string[];
+}
+
 /**
- * DEL: host-side lines only (deleting the host veth removes its peer and every address, route
- * and neighbour inside the pod; routes through deleted links go with them). Run with `-force` and
- * "not found" answers tolerated, so a repeated or partial DEL succeeds. Without a known mode both
- * modes' rules are removed.
+ * DEL. The veth pair goes by deleting its container end inside the netns (its peer, addresses and
+ * routes go with it); the host end is never deleted by name, because the host veth name belongs to
+ * the pod, not the sandbox: containerd's late second DEL of an old sandbox (CNI_NETNS="", FACTS.md
+ * section 5) must not cut a newer sandbox of the same pod. Like aws-cni's TeardownPodNetwork, rules
+ * are removed by IP, and for branch pods the VLAN link and its rules by VLAN id. Run with `-force`,
+ * "not found" tolerated, so a repeated or partial DEL succeeds. Without a known mode both modes'
+ * rules are removed.
  */
-export function buildTeardownPlan(spec: TeardownSpec): string[] {
+export function buildTeardownPlan(spec: TeardownSpec): TeardownPlan {
   const hv = spec.hostVethName;
-  const lines = [`link del ${hv}`];
+  const host: string[] = [];
   if (spec.vlanId !== undefined && spec.vlanId > 0) {
-    lines.push(`link del ${vlanLinkName(spec.vlanId)}`);
-    if (spec.mode !== "standard") lines.push(...iifRuleSteps(hv, spec.vlanId).map((s) => s.undo ?? ""));
+    host.push(`link del ${vlanLinkName(spec.vlanId)}`);
+    if (spec.mode !== "standard") host.push(...iifRuleSteps(hv, spec.vlanId).map((s) => s.undo ?? ""));
   }
   if (spec.ipv4 !== undefined && spec.ipv4 !== "" && ruleMode(spec) !== "strict") {
-    lines.push(`rule del to ${spec.ipv4}/32 lookup main prio ${PRIO_TO_POD}`);
+    host.push(`rule del to ${spec.ipv4}/32 lookup main prio ${PRIO_TO_POD}`);
     // No table given: the kernel matches the rule whatever its table, so prevResult need not know it.
-    lines.push(`rule del from ${spec.ipv4}/32 prio ${PRIO_FROM_POD}`);
+    host.push(`rule del from ${spec.ipv4}/32 prio ${PRIO_FROM_POD}`);
   }
-  return lines;
+  return { pod: spec.netns === "" ? [] : [`link del ${spec.ifName}`], host };
 }
 
 /** Which rules a torn-down pod may have: strict branch pods only iif rules; unknown: both kinds. */

@@ -134,8 +134,16 @@ describe.skipIf(!IS_ROOT)("iproute2 dataplane in real netns (needs root: network
     expect(hostJson(["rule", "show"]).filter((r) => r.priority === 10 && r.table === "105")).toEqual([]);
     expect(hostJson(["route", "show", "10.211.0.5/32"])).toEqual([expect.objectContaining({ dev: s.hostVethName })]);
     await dp.check(s, signal());
-    await dp.teardown({ containerId: s.containerId, netns: "", ifName: "eth0", hostVethName: s.hostVethName, ipv4: s.ipv4, vlanId: 5, mode: "standard" }, signal());
+    await dp.teardown({ containerId: s.containerId, netns: s.netns, ifName: "eth0", hostVethName: s.hostVethName, ipv4: s.ipv4, vlanId: 5, mode: "standard" }, signal());
     expect(hostLeftovers(["vlan.eth.5", s.hostVethName, "10.211.0.5", "lookup 105"])).toEqual([]);
+  });
+
+  it("a late DEL of an older sandbox (CNI_NETNS empty, no prevResult) leaves the pod's current veth alone", async () => {
+    fresh();
+    const out = await dp.setup(spec(), signal());
+    await dp.teardown({ containerId: "older-sandbox", netns: "", ifName: "eth0", hostVethName: spec().hostVethName }, signal());
+    expect(hostJson(["link", "show", spec().hostVethName])[0]?.address).toBe(out.hostVeth.mac);
+    await dp.check(spec(), signal());
   });
 
   it("ADD replaces a stale host veth of the same pod (an earlier sandbox not deleted)", async () => {

@@ -106,19 +106,35 @@ describe("iproute2 dataplane, branch pods", () => {
 });
 
 describe("iproute2 dataplane teardown and check", () => {
-  it("teardown tolerates everything already gone", async () => {
+  it("teardown tolerates everything already gone, inside the netns and on the host", async () => {
     const f = fakeRunner(() => "Cannot find device");
     const dp = createIproute2Dataplane({ runner: f.run, links: links() });
-    await dp.teardown({ containerId: "c", netns: "", ifName: "eth0", hostVethName: "eni1", ipv4: "10.0.1.5" }, signal);
-    expect(f.batches[0]?.opts).toEqual({ force: true });
-    expect(f.batches[0]?.lines).toHaveLength(3);
+    await dp.teardown({ containerId: "c", netns, ifName: "eth0", hostVethName: "eni1", ipv4: "10.0.1.5" }, signal);
+    expect(f.batches).toEqual([
+      { lines: ["link del eth0"], opts: { netns, force: true } },
+      { lines: ["rule del to 10.0.1.5/32 lookup main prio 512", "rule del from 10.0.1.5/32 prio 1536"], opts: { force: true } },
+    ]);
+  });
+
+  it("teardown with a netns that is gone runs nothing inside it", async () => {
+    const f = fakeRunner();
+    const dp = createIproute2Dataplane({ runner: f.run, links: links() });
+    await dp.teardown({ containerId: "c", netns: join(dir, "gone"), ifName: "eth0", hostVethName: "eni1" }, signal);
+    expect(f.batches).toEqual([]);
+  });
+
+  it("teardown treats a netns nsenter cannot enter as gone", async () => {
+    const run = async () => ({ exitCode: 1, stdout: "", failures: [{ line: 0, message: "nsenter: reassociate to namespace 'ns/net' failed: Invalid argument" }] });
+    const log = logger();
+    await createIproute2Dataplane({ runner: run, links: links(), log }).teardown({ containerId: "c", netns, ifName: "eth0", hostVethName: "eni1" }, signal);
+    expect(log.warn).toHaveBeenCalledOnce();
   });
 
   it("teardown reports other failures, naming the command", async () => {
     const f = fakeRunner((l) => (l.startsWith("link del") ? "RTNETLINK answers: Operation not permitted" : undefined));
     const dp = createIproute2Dataplane({ runner: f.run, links: links() });
-    const err = await dp.teardown({ containerId: "c", netns: "", ifName: "eth0", hostVethName: "eni1" }, signal).catch((e: unknown) => e);
-    expect(isCniError(err) && err.details).toMatch(/link del eni1.*not permitted/);
+    const err = await dp.teardown({ containerId: "c", netns, ifName: "eth0", hostVethName: "eni1", vlanId: 4 }, signal).catch((e: unknown) => e);
+    expect(isCniError(err) && err.details).toMatch(/"ip link del eth0": RTNETLINK answers: Operation not permitted; "ip link del vlan.eth.4"/);
   });
 
   it("check names what is missing", async () => {

@@ -89,23 +89,25 @@ describe("buildSetupPlan, branch pod", () => {
 });
 
 describe("buildTeardownPlan", () => {
-  const base = { containerId: "c", netns: "", ifName: "eth0", hostVethName: "eni0123456789a" };
+  const base = { containerId: "c", netns: "/run/netns/pod-a", ifName: "eth0", hostVethName: "eni0123456789a" };
 
-  it("without prevResult only the host veth is known", () => {
-    expect(buildTeardownPlan(base)).toEqual(["link del eni0123456789a"]);
+  it("without prevResult only the container end of the veth, inside the netns", () => {
+    expect(buildTeardownPlan(base)).toEqual({ pod: ["link del eth0"], host: [] });
   });
 
-  it("ordinary pod: veth and both IP rules (any table)", () => {
-    expect(buildTeardownPlan({ ...base, ipv4: "10.0.1.5", routeTable: 3 })).toEqual([
-      "link del eni0123456789a",
+  it("never deletes the host veth by name: a late DEL with an empty netns does nothing to links", () => {
+    expect(buildTeardownPlan({ ...base, netns: "" })).toEqual({ pod: [], host: [] });
+  });
+
+  it("ordinary pod: both IP rules (any table)", () => {
+    expect(buildTeardownPlan({ ...base, ipv4: "10.0.1.5", routeTable: 3 }).host).toEqual([
       "rule del to 10.0.1.5/32 lookup main prio 512",
       "rule del from 10.0.1.5/32 prio 1536",
     ]);
   });
 
   it("strict branch pod: VLAN link and iif rules, no IP rules", () => {
-    expect(buildTeardownPlan({ ...base, ipv4: "10.0.2.9", vlanId: 3, mode: "strict" })).toEqual([
-      "link del eni0123456789a",
+    expect(buildTeardownPlan({ ...base, ipv4: "10.0.2.9", vlanId: 3, mode: "strict" }).host).toEqual([
       "link del vlan.eth.3",
       "rule del iif vlan.eth.3 lookup 103 prio 10",
       "rule del iif eni0123456789a lookup 103 prio 10",
@@ -113,15 +115,13 @@ describe("buildTeardownPlan", () => {
   });
 
   it("branch pod of unknown mode: both kinds of rules", () => {
-    const lines = buildTeardownPlan({ ...base, ipv4: "10.0.2.9", vlanId: 3 });
+    const lines = buildTeardownPlan({ ...base, ipv4: "10.0.2.9", vlanId: 3 }).host;
     expect(lines).toContain("rule del iif vlan.eth.3 lookup 103 prio 10");
     expect(lines).toContain("rule del to 10.0.2.9/32 lookup main prio 512");
   });
 
   it("standard branch pod: VLAN link and IP rules only", () => {
-    const lines = buildTeardownPlan({ ...base, ipv4: "10.0.2.9", vlanId: 3, mode: "standard" });
-    expect(lines).toEqual([
-      "link del eni0123456789a",
+    expect(buildTeardownPlan({ ...base, ipv4: "10.0.2.9", vlanId: 3, mode: "standard" }).host).toEqual([
       "link del vlan.eth.3",
       "rule del to 10.0.2.9/32 lookup main prio 512",
       "rule del from 10.0.2.9/32 prio 1536",
