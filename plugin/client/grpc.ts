@@ -50,6 +50,7 @@ export function createIpamdClient(opts: IpamdClientOptions): IpamdClient {
         return;
       }
       let got: Res | undefined;
+      let trailers: Metadata | undefined;
       const call = client.makeUnaryRequest<Req, Res>(
         path,
         (v) => Buffer.from(encodeMessage(reqSpec, v as Record<string, unknown>)),
@@ -62,12 +63,14 @@ export function createIpamdClient(opts: IpamdClientOptions): IpamdClient {
           // grpc-js appends an empty "Resolution note: " to connection errors; drop it.
           if (err !== null) reject(new IpamdError(path, opts.address, err.code, err.details.replace(/\s*Resolution note:\s*$/, ""), err));
           else if (res === undefined) reject(new IpamdError(path, opts.address, GrpcStatus.INTERNAL, "empty response"));
+          else if (trailers !== undefined) resolve({ res, trailers });
           else got = res;
         },
       );
-      // grpc-js emits "status" (with the trailers) right after the callback: resolve there.
+      // grpc-js emits "status" (with the trailers) right after the callback; either order works.
       call.on("status", (st: StatusObject) => {
-        if (got !== undefined) resolve({ res: got, trailers: st.metadata });
+        trailers = st.metadata;
+        if (got !== undefined) resolve({ res: got, trailers });
       });
       const onAbort = (): void => call.cancel();
       signal?.addEventListener("abort", onAbort, { once: true });
