@@ -20,6 +20,8 @@ export interface ControlDeps {
   };
   backend: Pick<Backend, "setBranchWait" | "branchWaitMs" | "setDown" | "isDown">;
   inspect: { enis(): W.ENI[]; leases(): W.Lease[]; node(): W.Node };
+  /** Told when the ipamd_down fault changes (the server flips its health status). */
+  onDownChange?: (down: boolean) => void;
   log: HandlerLog;
 }
 
@@ -111,6 +113,7 @@ export function controlService(d: ControlDeps): ControlService {
         branchCapacityOverride: cap > 0 ? cap : -1,
       });
       d.backend.setDown(r.ipamd_down === true);
+      d.onDownChange?.(d.backend.isDown());
       return faultsToWire(f, d.backend.isDown());
     }),
     SetBranchWait: u<Partial<W.BranchWait>, W.BranchWait>("SetBranchWait", (r) => {

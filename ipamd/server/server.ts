@@ -37,9 +37,13 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   const protos = loadProtos();
   const server = new grpc.Server();
   server.addService(tolerantService(protos.cniBackend.service), cniBackendHandlers(opts.backend, opts.version ?? CLIENT_VERSION, opts.log));
-  const control = opts.control === undefined ? undefined : controlService({ ...opts.control, log: opts.log });
+  // A down ipamd (fault ipamd_down) is not healthy either, as aws-node's probe would see it.
+  const serving = (down: boolean) => (down ? "NOT_SERVING" : "SERVING");
+  const health = new HealthImplementation({ "": "SERVING", [HEALTH_SERVICE]: serving(opts.backend.isDown()) });
+  const control = opts.control === undefined ? undefined : controlService({
+    ...opts.control, log: opts.log, onDownChange: (down) => health.setStatus(HEALTH_SERVICE, serving(down)),
+  });
   if (control !== undefined) server.addService(tolerantService(protos.control.service), control.handlers);
-  const health = new HealthImplementation({ "": "SERVING", [HEALTH_SERVICE]: "SERVING" });
   health.addToServer(server);
 
   if (target.kind === "unix") prepareUnixSocket(target.path);

@@ -26,7 +26,7 @@ export interface StartDaemonOptions {
   stateDir?: string;
   /** How long to wait for the ready line (default 20 s). */
   readyTimeoutMs?: number;
-  /** Default "off" so tests never touch the host's links; pass "auto" or "on" to get them. */
+  /** Default "off" so tests never touch the host's links; pass "auto" or "on" to get them (with a unique --host-link-prefix unless args set one). */
   hostLinks?: "auto" | "on" | "off";
   /** Flags for node itself, e.g. ["--cpu-prof"]. */
   nodeArgs?: string[];
@@ -47,7 +47,14 @@ export interface StartedDaemon {
   stop(signal?: "SIGTERM" | "SIGKILL", opts?: { keepState?: boolean }): Promise<number | null>;
 }
 
+let started = 0;
+
 export async function startDaemon(opts: StartDaemonOptions = {}): Promise<StartedDaemon> {
+  // Daemons started in parallel (test files, demo) must not share host link names: each one
+  // removes "stale" links of its prefix at start. A short unique prefix unless the caller chose one.
+  const hostLinks = opts.hostLinks ?? "off";
+  const ownPrefix = hostLinks !== "off" && !(opts.args ?? []).includes("--host-link-prefix");
+  const prefixArgs = ownPrefix ? ["--host-link-prefix", `t${(process.pid * 10 + started++) % 100000}-`] : [];
   const ownDir = opts.stateDir === undefined;
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "mock-ipamd-"));
   const socketPath = join(stateDir, "ipamd.sock");
@@ -55,7 +62,7 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Starte
     ...(opts.nodeArgs ?? []),
     DAEMON_JS, "--listen", `unix://${socketPath}`, "--state-dir", stateDir,
     "--introspection", "127.0.0.1:0", "--metrics", "127.0.0.1:0",
-    "--host-links", opts.hostLinks ?? "off", ...(opts.args ?? []),
+    "--host-links", hostLinks, ...prefixArgs, ...(opts.args ?? []),
   ];
   const child = spawn(process.execPath, args, { env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
   const logs: Record<string, unknown>[] = [];

@@ -106,7 +106,7 @@ describe("ipamd gRPC server (in-process, Unix socket)", () => {
     expect((await cni.AddNetwork(addReq("c3"))).Success).toBe(true);
   });
 
-  it("reports grpc.health.v1.aws-node as SERVING", async () => {
+  const health = async (): Promise<string> => {
     const def = protoLoader.loadSync(healthProtoPath, { keepCase: true, enums: String });
     const Health = (grpc.loadPackageDefinition(def) as unknown as { grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } } }).grpc.health.v1.Health;
     const h = new Health(server.address, grpc.credentials.createInsecure());
@@ -114,7 +114,11 @@ describe("ipamd gRPC server (in-process, Unix socket)", () => {
       (h as unknown as { Check: (r: unknown, cb: (e: Error | null, r: { status: string }) => void) => void }).Check({ service: "grpc.health.v1.aws-node" }, (e, r) => (e ? reject(e) : resolve(r))),
     );
     h.close();
-    expect(res.status).toBe("SERVING");
+    return res.status;
+  };
+
+  it("reports grpc.health.v1.aws-node as SERVING", async () => {
+    expect(await health()).toBe("SERVING");
   });
 
   it("control API: pods, policies, events (with a watch stream), delay, faults, branch wait", async () => {
@@ -154,7 +158,9 @@ describe("ipamd gRPC server (in-process, Unix socket)", () => {
     expect(await control.SetFaults({ annotation_failure_rate: 0.5, ipamd_down: true })).toMatchObject({ annotation_failure_rate: 0.5, ipamd_down: true, branch_capacity_override: -1 });
     const down = (await cni.AddNetwork(addReq("c9")).catch((e: unknown) => e)) as grpc.ServiceError;
     expect(down.code).toBe(grpc.status.UNAVAILABLE);
+    expect(await health()).toBe("NOT_SERVING");
     await control.SetFaults({});
+    expect(await health()).toBe("SERVING");
     expect((await cni.AddNetwork(addReq("c9"))).Success).toBe(true);
 
     expect((await control.GetNode({})).trunk_ifindex).toBe(42);
