@@ -40,12 +40,15 @@ function openLog(conf: NetConf): Logger {
   });
 }
 
+/** The verbs and everything they load, imported only for a verb that needs them (not VERSION). */
+const verbs = (): Promise<VerbTable> => import("../plugin/verbs/table.js").then((m) => m.processVerbs);
+
 const lazyVerbs: VerbTable = {
-  add: async (a, log) => (await import("../plugin/verbs/table.js")).processVerbs.add(a, log),
-  del: async (a, log) => (await import("../plugin/verbs/table.js")).processVerbs.del(a, log),
-  check: async (a, log) => (await import("../plugin/verbs/table.js")).processVerbs.check(a, log),
-  gc: async (a, log) => (await import("../plugin/verbs/table.js")).processVerbs.gc(a, log),
-  status: async (a, log) => (await import("../plugin/verbs/table.js")).processVerbs.status(a, log),
+  add: async (a, log) => (await verbs()).add(a, log),
+  del: async (a, log) => (await verbs()).del(a, log),
+  check: async (a, log) => (await verbs()).check(a, log),
+  gc: async (a, log) => (await verbs()).gc(a, log),
+  status: async (a, log) => (await verbs()).status(a, log),
 };
 
 // No top-level await: bun's --bytecode build emits CommonJS, which does not allow it.
