@@ -101,6 +101,7 @@ async function play(ctx: Ctx): Promise<DemoResult> {
   ctx.info(`conflist ${net.confDir}/10-aws.conflist: mock-vpc-cni (dataplane ${net.dataplane})${net.portmap ? " + portmap" : ""}; loopback ${net.loopback ? "on" : "off"}`);
   const attempts = new AttemptLog();
   const kubelet = await startKubelet(ctx, control, net, node.name, attempts);
+  printer.status("creating the SecurityGroupPolicy and the pods");
   const pods = await createPods(ctx, control);
   const ok = await waitRunning(ctx, kubelet, pods.length);
   if (ok && ctx.root) await showAddresses(ctx, kubelet);

@@ -94,6 +94,14 @@ describe.skipIf(!root)("vpc-cni-harness demo (needs root: network namespaces)", 
     expect(r.stdout).toMatch(/sgp-demo\/sgp-pod-1 +branch ENI +running after [\d.]+s +1 sandbox attempt\(s\), no warnings/);
   });
 
+  it("--compare: both modes go as expected; waiting removes the FailedCreatePodSandBox", async () => {
+    const r = await execa(process.execPath, [CLI, "demo", "--compare", "--json"], { reject: false, timeout: 200_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const last = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as { kind: string; modes: { mode: string; ok: boolean; failedSandboxes: number; sandboxAttempts: number }[] };
+    expect(last.kind).toBe("comparison");
+    expect(last.modes.map((m) => [m.ok, m.failedSandboxes, m.sandboxAttempts])).toEqual([[true, 1, 2], [true, 0, 1]]);
+  }, 210_000);
+
   it("Ctrl-C: stops, cleans up (daemon, netns, temp dir) and exits 130", async () => {
     const before = await snapshot();
     // A long provisioning delay keeps the SGP pod failing/backing off when the signal comes.
