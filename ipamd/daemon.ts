@@ -23,7 +23,7 @@ import { instanceLimits, maxPods } from "./limits.js";
 import type { InstanceLimits } from "./limits.js";
 import type { Logger } from "./log.js";
 import { announce } from "./log.js";
-import { createInspector } from "./server/inspect.js";
+import { branchProgress, createInspector } from "./server/inspect.js";
 import type { Inspector } from "./server/inspect.js";
 import type { RunningGrpcServer } from "./server/index.js";
 import { startGrpcServer } from "./server/index.js";
@@ -92,6 +92,7 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
   const backend = createBackend({
     datastore: durableIpDatastore(durable, () => pool.nudge()), cluster, node, clock, log: log.child({ component: "ipamd" }), metrics,
     branchWaitMs: config.waitForBranchEniMs,
+    branchProgress: (pod) => branchProgress(controller.provisioningRecords(), clock.now(), pod),
   });
   backend.setDown(config.faults.ipamdDown);
 

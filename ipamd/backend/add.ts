@@ -77,8 +77,10 @@ async function branchAdd(ctx: Ctx, found: PodObject, key: LeaseKey, signal?: Abo
   const value = pod?.annotations[POD_ENI_ANNOTATION];
   if (value === undefined) {
     const since = found.scheduledAt === undefined ? undefined : ctx.clock.now() - found.scheduledAt;
+    const progress = ctx.branchProgress(found);
     const details = `pod ${found.namespace}/${found.name} has the ${POD_ENI_RESOURCE} limit but no annotation yet` +
-      (since === undefined ? "" : `; scheduled ${Math.round(since)} ms ago, the controller is still provisioning its branch ENI`);
+      (since === undefined ? "" : `; scheduled ${Math.round(since)} ms ago, the controller is still provisioning its branch ENI`) +
+      (progress === undefined ? "" : `; ${progress}`);
     return fail(ctx, "branch-eni-not-ready", NO_BRANCH_TEXT, { ...who, details });
   }
   const parsed = parseBranchAnnotation(value);
@@ -116,7 +118,7 @@ function fail(ctx: Ctx, reason: AddFailureReason, text: string, who: Record<stri
       involvedObject: { kind: "Pod", namespace, name, uid: pod?.uid ?? "" },
       source: "aws-node",
       classification,
-      attributes: { reason, containerID: String(who.containerID ?? "") },
+      attributes: { reason, containerID: String(who.containerID ?? ""), ...(typeof who.details === "string" ? { details: who.details } : {}) },
     });
   }
   return addReply({ Success: false });

@@ -29,6 +29,7 @@ export function resolveDeps(deps: BackendDeps): Ctx {
     metrics: deps.metrics ?? noMetrics,
     newUid: deps.newUid ?? randomUUID,
     recordFailureEvents: deps.recordFailureEvents ?? true,
+    branchProgress: deps.branchProgress ?? (() => undefined),
     state: { branchWaitMs: deps.branchWaitMs ?? 0, down: false },
   };
 }

@@ -85,6 +85,11 @@ export interface BackendDeps {
   branchWaitMs?: number;
   /** Generates uids for pods first seen at their ADD. */
   newUid?: () => string;
+  /**
+   * Where the pod's branch ENI provisioning stands (e.g. "EC2 calls done, annotation expected in
+   * 1.2 s"), for the failure's details; the daemon asks the fake controller. Optional.
+   */
+  branchProgress?: (pod: { namespace: string; name: string; uid: string }) => string | undefined;
   /** Record a Warning event (source aws-node) for each failed ADD. Default true. */
   recordFailureEvents?: boolean;
 }

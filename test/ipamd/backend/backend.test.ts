@@ -46,7 +46,10 @@ describe("backend", () => {
     ds = new FakeDatastore(["10.0.1.10", "10.0.1.11"], 1);
     log = recordingLog();
     metrics = recordingMetrics();
-    backend = createBackend({ datastore: ds, cluster: store, node: fakeNode(), clock, log, metrics, newUid: () => "uid-gen" });
+    backend = createBackend({
+      datastore: ds, cluster: store, node: fakeNode(), clock, log, metrics, newUid: () => "uid-gen",
+      branchProgress: (pod) => `progress of ${pod.uid}`,
+    });
   });
 
   it("gives an ordinary pod a datastore IP with device number, route table d+1 and the VPC CIDRs; same key, same IP", async () => {
@@ -80,6 +83,7 @@ describe("backend", () => {
     expect(metrics.calls).toContain("fail:branch-eni-not-ready:transient-expected");
     const ev = store.listEvents({ name: "web" }).find((e) => e.reason === "AddNetworkFailed");
     expect(ev?.classification).toBe("transient-expected");
+    expect(ev?.attributes.details).toBe("pod sgp/web has the vpc.amazonaws.com/pod-eni limit but no annotation yet; scheduled 0 ms ago, the controller is still provisioning its branch ENI; progress of u-1");
     // The failed sandbox's DEL: no lease, no annotation -> the real `datastore: unknown pod` error.
     await expect(backend.delNetwork(del("sandbox1", "sgp", "web", "u-1"))).rejects.toThrow("datastore: unknown pod");
 
