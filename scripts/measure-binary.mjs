@@ -55,19 +55,26 @@ function buildSea() {
   return { name: "node SEA", argv: [exe], file: exe };
 }
 
-/** One exec, asynchronous so an in-process stub daemon can answer meanwhile; resolves ms. */
+// GNU time (when installed) adds CPU time (user+sys): far less distorted than wall time by the
+// load of a shared machine.
+const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+const cpuFile = join(work, "cpu");
+
+/** One exec, asynchronous so an in-process stub daemon can answer meanwhile; resolves { ms, cpu }. */
 function timeOnce(cand, env, input) {
   const t0 = process.hrtime.bigint();
+  const [cmd, args] = TIME ? [TIME, ["-f", "%U %S", "-o", cpuFile, ...cand.argv]] : [cand.argv[0], cand.argv.slice(1)];
   return new Promise((res, rej) => {
-    const child = spawn(cand.argv[0], cand.argv.slice(1), { env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", ...env } });
+    const child = spawn(cmd, args, { env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", ...env } });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
     child.on("error", rej);
     child.on("close", (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (code !== 0) rej(new Error(`${cand.name} ${env.CNI_COMMAND} exit ${code}: ${out}`));
-      else res(ms);
+      if (code !== 0) return rej(new Error(`${cand.name} ${env.CNI_COMMAND} exit ${code}: ${out}`));
+      const cpu = TIME ? readFileSync(cpuFile, "utf8").trim().split(/\s+/).slice(-2).map(Number) : [NaN, NaN];
+      res({ ms, cpu: (cpu[0] + cpu[1]) * 1000 });
     });
     child.stdin.end(input);
   });
@@ -81,9 +88,16 @@ const stats = (xs) => {
 
 /** Alternates candidates run by run so machine load hits them all alike. */
 async function measure(cands, fn) {
-  const samples = cands.map(() => []);
-  for (let i = 0; i < RUNS; i++) for (const [j, c] of cands.entries()) samples[j].push(await fn(c, i));
-  return samples.map(stats);
+  const wall = cands.map(() => []);
+  const cpu = cands.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [j, c] of cands.entries()) {
+      const r = await fn(c, i);
+      wall[j].push(r.ms);
+      cpu[j].push(r.cpu);
+    }
+  }
+  return wall.map((w, j) => ({ ...stats(w), cpuMedian: stats(cpu[j]).median }));
 }
 
 async function startDaemon() {
@@ -105,9 +119,9 @@ function addDel(daemon) {
   const env = (cmd, id) => ({ CNI_COMMAND: cmd, CNI_CONTAINERID: id, CNI_NETNS: "/var/run/netns/measure", CNI_IFNAME: "eth0", CNI_PATH: "/usr/lib/cni", CNI_ARGS: `K8S_POD_NAMESPACE=default;K8S_POD_NAME=measure-${id}` });
   return async (cand, i) => {
     const id = `m${i}${cand.name.length}x${Date.now() % 100000}`;
-    const ms = await timeOnce(cand, env("ADD", id), conf);
+    const r = await timeOnce(cand, env("ADD", id), conf);
     await timeOnce(cand, env("DEL", id), conf);
-    return ms;
+    return r;
   };
 }
 
@@ -127,8 +141,10 @@ try {
 const rows = cands.map((c, i) => ({ candidate: c.name, sizeMB: +(statSync(c.file).size / 1e6).toFixed(1), version: version[i], add: add?.[i] }));
 const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 console.log(`runs per candidate: ${RUNS}; ${addNote}; load average ${load}`);
-console.log("| candidate | size MB | VERSION median ms | VERSION p90 | ADD median ms | ADD p90 |");
-console.log("|---|---|---|---|---|---|");
-for (const r of rows) console.log(`| ${r.candidate} | ${r.sizeMB} | ${r.version.median} | ${r.version.p90} | ${r.add?.median ?? "-"} | ${r.add?.p90 ?? "-"} |`);
+console.log("| candidate | size MB | VERSION median ms | VERSION p90 | VERSION CPU ms | ADD median ms | ADD p90 | ADD CPU ms |");
+console.log("|---|---|---|---|---|---|---|---|");
+for (const r of rows) {
+  console.log(`| ${r.candidate} | ${r.sizeMB} | ${r.version.median} | ${r.version.p90} | ${r.version.cpuMedian} | ${r.add?.median ?? "-"} | ${r.add?.p90 ?? "-"} | ${r.add?.cpuMedian ?? "-"} |`);
+}
 if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ runs: RUNS, note: addNote, rows }, null, 2));
 rmSync(work, { recursive: true, force: true });
