@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { isRunLink, linkNames } from "../test/containerd/host.js";
+import { linkNames, podVethNames } from "../test/containerd/host.js";
 import { percentile, runLoad } from "../test/containerd/load.js";
 import type { LoadResult } from "../test/containerd/load.js";
 import { BRIDGE_HANDLER, stackUnavailable, startStack } from "../test/containerd/stack.js";
@@ -75,7 +75,10 @@ async function main(): Promise<number> {
   } finally {
     await stack.stop();
   }
-  const leaked: Leaks | undefined = inside && { ...inside, newLinks: (await linkNames()).filter((l) => isRunLink(l, [stack.bridgeName]) && !linksBefore.includes(l)) };
+  // Our pods' host veths and the bridge (the machine is shared: only these are ours to check).
+  const podNames = ["warm-0", "warm-1", ...Array.from({ length: ROUNDS * PODS }, (_, k) => `m${Math.floor(k / PODS)}-${k % PODS}`)];
+  const ours = [stack.bridgeName, ...podNames.flatMap((n) => podVethNames("bench", n))];
+  const leaked: Leaks | undefined = inside && { ...inside, newLinks: (await linkNames()).filter((l) => ours.includes(l) && !linksBefore.includes(l)) };
   const header = ["plugin", "pods", "pods/s", "run p50 ms", "run p99 ms", "stop+remove p50 ms", "failures"];
   const rows = [header, ...Object.entries(results).map(([k, v]) => row(k, v))];
   console.log(`CRI load: ${PODS} pods x ${ROUNDS} rounds, concurrency ${CONCURRENCY}, containerd ${execFileSync("containerd", ["--version"]).toString().split(" ")[2]}`);

@@ -108,73 +108,79 @@ async function spawnContainerd(dir: string, configFile: string): Promise<ChildPr
   return child;
 }
 
+interface RunState {
+  dir: string;
+  paths: ContainerdPaths;
+  chainsBefore: string[];
+  cgroupsBefore: string[];
+  cleanupLinks: readonly string[];
+  child?: ChildProcess;
+  cri?: CriClient;
+}
+
+/** Tears a run down in the order that frees things: sandboxes, containerd, shims, runc, mounts. */
+async function cleanup(s: RunState): Promise<void> {
+  if (s.cri) await teardownSandboxes(s.cri).catch(() => undefined);
+  s.cri?.close();
+  await stopProcess(s.child);
+  // Shims (and anything else) still pointing at our socket are ours: stop them by pid.
+  for (const pid of await pidsMentioning(s.paths.socket)) killQuietly(pid, "SIGKILL");
+  // Containers whose shim is gone (containerd crashed or was killed) still run: runc removes them.
+  await deleteRuncContainers(s.paths.runcRoot);
+  await removeCgroupDirs((await k8sCgroupDirs()).filter((d) => !s.cgroupsBefore.includes(d)));
+  await unmountAll(s.dir);
+  await removeNewCniChains(s.chainsBefore);
+  for (const l of s.cleanupLinks) await deleteLink(l);
+  if ((await mountsUnder(s.dir)).length === 0) await rm(s.dir, { recursive: true, force: true });
+}
+
+/** Writes bin dir, conflists and config.toml for a run (handler name -> its conf dir). */
+async function prepareRun(dir: string, opts: ContainerdEnvOptions): Promise<string> {
+  const cniBinDir = join(dir, "cni-bin");
+  await prepareBinDir(dir, cniBinDir, opts.plugins ?? [], opts.recordCalls === true);
+  await writeConflist(dir, join(dir, "net.d"), opts.conflist);
+  const handlers: Record<string, string> = {};
+  for (const [name, conflist] of Object.entries(opts.handlerConflists ?? {})) {
+    handlers[name] = join(dir, `net.d-${name}`);
+    await writeConflist(dir, handlers[name], conflist);
+  }
+  const configFile = join(dir, "config.toml");
+  const input = { dir, cniBinDir, cniConfDir: join(dir, "net.d"), sandboxImage: PAUSE_IMAGE, handlers };
+  await writeFile(configFile, renderContainerdConfig(input));
+  return configFile;
+}
+
+/** Waits for CRI, imports the local images, waits for the image and the CNI config to be seen. */
+async function waitReady(cri: CriClient, ctr: ContainerdEnv["ctr"], dir: string, startTimeoutMs: number): Promise<void> {
+  await waitFor("containerd CRI to answer", startTimeoutMs, () => cri.version({ timeoutMs: 1_000 }).then(() => true));
+  await buildOciArchive(join(dir, "images.tar"), join(dir, "image-build"));
+  await ctr(["images", "import", join(dir, "images.tar")]);
+  await waitFor("the pause image in CRI", 10_000, async () => (await cri.imageStatus(PAUSE_IMAGE)) !== null);
+  await waitFor("CRI NetworkReady", 10_000, async () => (await cri.status()).some((c) => c.type === "NetworkReady" && c.status));
+}
+
 export async function startContainerd(opts: ContainerdEnvOptions): Promise<ContainerdEnv> {
   const dir = await mkdtemp("/tmp/vch-ctrd-");
   const paths = containerdPaths(dir);
-  const chainsBefore = await natChains();
-  const cgroupsBefore = await k8sCgroupDirs();
-  const cniBinDir = join(dir, "cni-bin");
-  const handlers: Record<string, string> = {};
-  let child: ChildProcess | undefined;
-  let cri: CriClient | undefined;
-  let stopped = false;
+  const state: RunState = { dir, paths, chainsBefore: await natChains(), cgroupsBefore: await k8sCgroupDirs(), cleanupLinks: opts.cleanupLinks ?? [] };
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopped ??= cleanup(state));
   const ctr = async (args: string[], timeoutMs = 60_000): Promise<string> =>
     (await run("ctr", ["-a", paths.socket, "-n", "k8s.io", ...args], { timeout: timeoutMs })).stdout;
-
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    if (cri) await teardownSandboxes(cri).catch(() => undefined);
-    cri?.close();
-    await stopProcess(child);
-    // Shims (and anything else) still pointing at our socket are ours: stop them by pid.
-    for (const pid of await pidsMentioning(paths.socket)) killQuietly(pid, "SIGKILL");
-    // Containers whose shim is gone (containerd crashed or was killed) still run: runc removes them.
-    await deleteRuncContainers(paths.runcRoot);
-    await removeCgroupDirs((await k8sCgroupDirs()).filter((d) => !cgroupsBefore.includes(d)));
-    await unmountAll(dir);
-    await removeNewCniChains(chainsBefore);
-    for (const l of opts.cleanupLinks ?? []) await deleteLink(l);
-    if ((await mountsUnder(dir)).length === 0) await rm(dir, { recursive: true, force: true });
-  };
-
+  const log = (): Promise<string> => readFile(join(dir, "containerd.log"), "utf8").catch(() => "");
+  let cri: CriClient;
   try {
-    await prepareBinDir(dir, cniBinDir, opts.plugins ?? [], opts.recordCalls === true);
-    await writeConflist(dir, join(dir, "net.d"), opts.conflist);
-    for (const [name, conflist] of Object.entries(opts.handlerConflists ?? {})) {
-      handlers[name] = join(dir, `net.d-${name}`);
-      await writeConflist(dir, handlers[name], conflist);
-    }
-    const configFile = join(dir, "config.toml");
-    const input = { dir, cniBinDir, cniConfDir: join(dir, "net.d"), sandboxImage: PAUSE_IMAGE, handlers };
-    await writeFile(configFile, renderContainerdConfig(input));
-    child = await spawnContainerd(dir, configFile);
-    cri = new CriClient({ socket: paths.socket, defaultTimeoutMs: 60_000 });
-    const client = cri;
-    await waitFor("containerd CRI to answer", opts.startTimeoutMs ?? 30_000, () => client.version({ timeoutMs: 1_000 }).then(() => true));
-    await buildOciArchive(join(dir, "images.tar"), join(dir, "image-build"));
-    await ctr(["images", "import", join(dir, "images.tar")]);
-    await waitFor("the pause image in CRI", 10_000, async () => (await client.imageStatus(PAUSE_IMAGE)) !== null);
-    await waitFor("CRI NetworkReady", 10_000, async () =>
-      (await client.status()).some((c) => c.type === "NetworkReady" && c.status),
-    );
+    const configFile = await prepareRun(dir, opts);
+    state.child = await spawnContainerd(dir, configFile);
+    cri = state.cri = new CriClient({ socket: paths.socket, defaultTimeoutMs: 60_000 });
+    await waitReady(cri, ctr, dir, opts.startTimeoutMs ?? 30_000);
   } catch (e) {
-    const log = await readFile(join(dir, "containerd.log"), "utf8").catch(() => "");
+    const tail = (await log()).slice(-3000);
     await stop();
-    throw new Error(`containerd test env did not start: ${String(e)}\n--- containerd.log (tail)\n${log.slice(-3000)}`, { cause: e });
+    throw new Error(`containerd test env did not start: ${String(e)}\n--- containerd.log (tail)\n${tail}`, { cause: e });
   }
-  return {
-    dir,
-    paths,
-    cniBinDir,
-    pauseImage: PAUSE_IMAGE,
-    busyboxImage: BUSYBOX_IMAGE,
-    cri,
-    ctr,
-    cniCalls: () => readCalls(dir),
-    log: () => readFile(join(dir, "containerd.log"), "utf8").catch(() => ""),
-    stop,
-  };
+  const cniBinDir = join(dir, "cni-bin");
+  return { dir, paths, cniBinDir, pauseImage: PAUSE_IMAGE, busyboxImage: BUSYBOX_IMAGE, cri, ctr, cniCalls: () => readCalls(dir), log, stop };
 }
 
 function killQuietly(pid: number, sig: NodeJS.Signals): void {

@@ -1,6 +1,7 @@
 // Reads and cleans the host state a containerd run can leave behind: processes, mounts,
 // network namespaces, links and iptables chains (portmap's CNI-HOSTPORT-*, CNI-DN-*).
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFile, readdir, rmdir } from "node:fs/promises";
 import { promisify } from "node:util";
 
@@ -143,10 +144,11 @@ export async function removeCgroupDirs(dirs: readonly string[]): Promise<void> {
 }
 
 /**
- * Links a containerd run with these plugins can create: bridge's host veths (veth*), mock-vpc-cni's
- * (eni*, vlan*, vlan.eth.*), mock-ipamd's host links (mh-*), plus the named bridges. Leak checks
- * look only at these, because the machine is shared and other runs add links meanwhile.
+ * The host-side veth names mock-vpc-cni gives a pod (FACTS.md section 3: prefix + first 11 hex of
+ * sha1("<namespace>.<name>"); "eni" for ordinary pods, "vlan" for branch pods in strict mode).
+ * Leak checks look for exactly these, because the machine is shared and other runs add links.
  */
-export function isRunLink(name: string, bridges: readonly string[] = []): boolean {
-  return bridges.includes(name) || /^(veth|eni|vlan|mh-)/.test(name);
+export function podVethNames(namespace: string, name: string): string[] {
+  const h = createHash("sha1").update(`${namespace}.${name}`).digest("hex").slice(0, 11);
+  return [`eni${h}`, `vlan${h}`];
 }

@@ -4,7 +4,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { podSandboxConfig } from "../../cri/index.js";
-import { linkDetails, linkNameOf, isRunLink, linkNames, natChains } from "./host.js";
+import { linkDetails, linkNameOf, linkNames, natChains, podVethNames } from "./host.js";
 import { waitFor } from "./lifecycle.js";
 import { HOST_PORT_ADDRESS, echoServerCommand, inNetns, sandboxNetns, startContainer, tcpExchange } from "./pods.js";
 import { stackUnavailable, startStack } from "./stack.js";
@@ -48,6 +48,8 @@ describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and
     const netns = await sandboxNetns(stack.env.cri, id);
     expect(await inNetns(netns, ["-4", "-o", "addr", "show", "dev", "eth0"])).toContain(`inet ${ip}/32`);
     expect(await inNetns(netns, ["route", "show", "default"])).toContain("default via 169.254.1.1 dev eth0");
+    // The host end is named like the real plugin's (the leak check below relies on these names).
+    expect(await linkNames()).toContain(podVethNames("default", "plain")[0]);
 
     // StopPodSandbox: DEL with the netns still there, which frees the lease.
     await stack.env.cri.stopPodSandbox(id);
@@ -164,7 +166,8 @@ describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and
     expect(await readdir(netnsDir).catch(() => [])).toEqual([]);
     expect(await readFile(stack.pluginLog, "utf8").catch(() => "")).not.toBe("");
     await stack.stop();
-    expect((await linkNames()).filter((l) => isRunLink(l, [stack.bridgeName]) && !linksBefore.includes(l))).toEqual([]);
+    const ours = [["default", "plain"], [SGP_NS, "web"], [SGP_NS, "implicit"], ["default", "srv"]].flatMap(([ns, n]) => podVethNames(ns ?? "", n ?? ""));
+    expect((await linkNames()).filter((l) => ours.includes(l) && !linksBefore.includes(l))).toEqual([]);
     expect((await natChains()).filter((c) => !chainsBefore.includes(c))).toEqual([]);
   });
 });
