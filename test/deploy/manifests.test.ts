@@ -82,6 +82,9 @@ describe("deploy/Dockerfile and the image the DaemonSet runs", async () => {
     expect(froms.at(-1)).toMatch(/^FROM node:20\S*slim/);
     expect(dockerfile).toContain("RUN npm run build");
     expect(dockerfile).toContain("COPY --from=build /src/dist ./dist");
+    // mock-ipamd loads proto/rpc.proto and proto/harness.proto at start-up, found above dist/.
+    expect(dockerfile).toContain("COPY --from=build /src/proto ./proto");
+    expect(dockerfile).toContain("COPY --from=build /src/package.json ./package.json");
   });
 
   it("provides what the manifests exec: the entrypoint daemon, install-cni.sh and the plugin", async () => {
