@@ -6,8 +6,6 @@ import { CommanderError } from "commander";
 import { errorMessage, isHarnessError } from "../common/errors.js";
 import { buildCommand, resolveConfig } from "../ipamd/config/index.js";
 import type { Flags, IpamdConfig } from "../ipamd/config/index.js";
-import { startDaemon } from "../ipamd/daemon.js";
-import { createLogger } from "../ipamd/log.js";
 
 function readConfig(argv: string[]): IpamdConfig {
   const cmd = buildCommand().exitOverride();
@@ -29,6 +27,8 @@ async function main(): Promise<void> {
     process.stderr.write(`mock-ipamd: ${errorMessage(e)}\n`);
     process.exit(2);
   }
+  // Loaded only now, so --help and configuration errors answer without loading gRPC and the rest.
+  const [{ startDaemon }, { createLogger }] = await Promise.all([import("../ipamd/daemon.js"), import("../ipamd/log.js")]);
   const log = createLogger(config.logLevel);
   process.on("unhandledRejection", (e) => log.error({ err: e instanceof Error ? e.stack : String(e) }, "unhandled rejection"));
   let daemon;
