@@ -29,12 +29,14 @@ const alive = (pid: number): boolean => {
 
 describe.skipIf(!built || !isRoot)("scenario basic in real time (needs root: network namespaces; needs `npm run build`: daemon and plugin binary)", () => {
   it("fails the SGP pod's first sandbox (transient-expected), retries, runs both pods, and cleans up", async () => {
-    const s = await loadScenario(listShipped().find((x) => x.name === "basic")!.file);
+    // A shorter limit than the file's, so a stuck run ends (and says why) before the test's timeout.
+    const s = { ...(await loadScenario(listShipped().find((x) => x.name === "basic")!.file)), limit: 60_000 };
     const netnsBefore = netnsList();
     const dirsBefore = scenarioDirs();
 
     const r = await runRealTime(s);
 
+    expect(r.problems).toEqual([]);
     expect(r.differences).toEqual([]);
     expect(r.mode).toBe("real");
     const sgp = r.timeline.pods.find((p) => p.name === "sgp-pod")!;
@@ -47,5 +49,5 @@ describe.skipIf(!built || !isRoot)("scenario basic in real time (needs root: net
     expect(alive(pid)).toBe(false);
     expect(netnsList().filter((n) => !netnsBefore.includes(n))).toEqual([]);
     expect(scenarioDirs().filter((d) => !dirsBefore.includes(d))).toEqual([]);
-  });
+  }, 170_000);
 });
