@@ -2,7 +2,9 @@
 // cnitool first-seen pod, the bounded branch wait, health and version check, introspection and
 // metrics, and a clean SIGTERM. (Concurrency, restart and kill -9: daemon-durability.int.test.ts.)
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POD_ENI_ANNOTATION } from "../../cluster/types.js";
@@ -156,6 +158,18 @@ describe.skipIf(!existsSync(DAEMON_JS))("mock-ipamd daemon (needs `npm run build
       expect(missing.details).toContain("NetworkName");
       expect((await cni.AddNetwork(addReq("ok-1", "default", "x"))).Success).toBe(true);
       cni.close();
+    });
+
+    it("refuses to start on a foreign checkpoint instead of discarding its leases", async () => {
+      const state = mkdtempSync(join(tmpdir(), "ipamd-foreign-"));
+      const foreign = '{"version":"vpc-cni-ipam/2","allocations":[{"containerID":"x"}]}';
+      writeFileSync(join(state, "ipam.json"), foreign);
+      try {
+        await expect(startDaemon({ stateDir: state, readyTimeoutMs: 15_000 })).rejects.toThrow(/exited with 1 before ready.*vpc-cni-ipam\/2/);
+        expect(readFileSync(join(state, "ipam.json"), "utf8")).toBe(foreign);
+      } finally {
+        rmSync(state, { recursive: true, force: true });
+      }
     });
 
     it("refuses to start on a bad flag, naming it", async () => {

@@ -1,5 +1,6 @@
 // Configuration: defaults with no config, file <- flags precedence, and errors that name the key.
 
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, parseFlags, resolveConfig } from "../../../ipamd/config/index.js";
 
@@ -72,6 +73,13 @@ describe("ipamd config", () => {
     expect(() => resolveConfig(parseFlags(["--config", "missing.yaml"]), files({}))).toThrow(/--config missing.yaml: cannot read/);
     expect(() => resolveConfig(parseFlags(["--host-link-prefix", "a very long prefix"]))).toThrow(/host link prefix/);
     expect(resolveConfig(parseFlags(["--host-link-prefix", "t1-"])).hostLinkPrefix).toBe("t1-");
+  });
+
+  it("reads the documented example (ipamd/config/example.yaml) as exactly the defaults plus its policy", () => {
+    const text = readFileSync(new URL("../../../ipamd/config/example.yaml", import.meta.url), "utf8");
+    const cfg = resolveConfig(parseFlags(["--config", "example.yaml"]), files({ "example.yaml": text }));
+    expect({ ...cfg, policies: [], configFile: undefined }).toEqual({ ...DEFAULT_CONFIG, policies: [] });
+    expect(cfg.policies).toEqual([{ namespace: "shop", name: "web-sg", podSelector: { app: "web" }, serviceAccountSelector: {}, securityGroupIds: ["sg-0123456789abcdef0"] }]);
   });
 
   it("accepts TCP listeners and 'off' for the HTTP endpoints", () => {
