@@ -63,6 +63,38 @@ function backoff(s: Scenario): Partial<BackoffConfig> {
 
 const podKey = (p: { namespace: string; name: string; uid: string }): string => `${p.namespace}/${p.name}/${p.uid}`;
 
+interface Parts {
+  s: Scenario;
+  clock: SimClock;
+  store: ClusterStore;
+  controller: VpcResourceController;
+  kubeletRng: { next(): number };
+  observe: (o: KubeletObservation) => void;
+}
+
+/** Node join: trunk ENI and capacity from the controller, then this node's ipamd and kubelet. */
+async function joinSimNode(p: Parts, plan: NodePlan): Promise<SimNode> {
+  const { s, clock, store, controller } = p;
+  const limits = instanceLimits(plan.instanceType);
+  await controller.addNode({ name: plan.name, instanceType: plan.instanceType, labels: plan.labels, capacity: { pods: String(maxPods(limits)) } });
+  const ipamd = new SimIpamd({
+    nodeName: plan.name,
+    clock,
+    cluster: store,
+    attacher: controller.eniAttacher(plan.name, { ipsPerEni: secondaryIpsPerEni(limits) }),
+    trunkEniId: () => controller.getNode(plan.name)?.trunkEniId || undefined,
+    branchWaitMs: s.ipamd.waitForBranchEni,
+    log: SILENT_LOG,
+  });
+  const runtime = createSimSandboxRuntime({ clock, backend: () => ipamd.backend(), addMs: SIM_ADD_MS, delMs: SIM_DEL_MS });
+  const kubelet = createKubelet({
+    nodeName: plan.name, clock, runtime, pods: store, events: store,
+    rng: () => p.kubeletRng.next(), backoff: backoff(s), observe: p.observe,
+  });
+  kubelet.start();
+  return { name: plan.name, ipamd, kubelet };
+}
+
 export function createSimWorld(s: Scenario, observe?: (o: KubeletObservation) => void): SimWorld {
   const clock = new SimClock(0);
   let uids = 0;
@@ -73,56 +105,35 @@ export function createSimWorld(s: Scenario, observe?: (o: KubeletObservation) =>
   const nodes = new Map<string, SimNode>();
   const pods = new Map<string, PodObject>();
   const notRunning = new Set<string>();
-  const kubeletRng = createSeededRng(s.seed + 1);
 
   store.watchPods((type, pod) => {
     pods.set(podKey(pod), pod);
     if (type === "ADDED") notRunning.add(podKey(pod));
     if (type === "DELETED") notRunning.delete(podKey(pod));
   });
-  const onObservation = (o: KubeletObservation): void => {
-    attempts.observe(o);
-    if (o.kind === "running") notRunning.delete(podKey(o.pod));
-    observe?.(o);
+  const parts: Parts = {
+    s, clock, store, controller, kubeletRng: createSeededRng(s.seed + 1),
+    observe: (o) => {
+      attempts.observe(o);
+      if (o.kind === "running") notRunning.delete(podKey(o.pod));
+      observe?.(o);
+    },
   };
   controller.start();
   scheduler.start();
 
-  async function joinNode(plan: NodePlan): Promise<SimNode> {
-    const limits = instanceLimits(plan.instanceType);
-    await controller.addNode({ name: plan.name, instanceType: plan.instanceType, labels: plan.labels, capacity: { pods: String(maxPods(limits)) } });
-    const ipamd = new SimIpamd({
-      nodeName: plan.name,
-      clock,
-      cluster: store,
-      attacher: controller.eniAttacher(plan.name, { ipsPerEni: secondaryIpsPerEni(limits) }),
-      trunkEniId: () => controller.getNode(plan.name)?.trunkEniId || undefined,
-      branchWaitMs: s.ipamd.waitForBranchEni,
-      log: SILENT_LOG,
-    });
-    const runtime = createSimSandboxRuntime({ clock, backend: () => ipamd.backend(), addMs: SIM_ADD_MS, delMs: SIM_DEL_MS });
-    const kubelet = createKubelet({
-      nodeName: plan.name,
-      clock,
-      runtime,
-      pods: store,
-      events: store,
-      rng: () => kubeletRng.next(),
-      backoff: backoff(s),
-      observe: onObservation,
-    });
-    const node: SimNode = { name: plan.name, ipamd, kubelet };
-    nodes.set(plan.name, node);
-    kubelet.start();
-    scheduler.nodeAdded();
-    return node;
-  }
-
-  async function stop(): Promise<void> {
-    scheduler.stop();
-    controller.stop();
-    await Promise.all([...nodes.values()].map((n) => n.kubelet.stop()));
-  }
-
-  return { clock, store, controller, scheduler, attempts, nodes, pods, notRunning, joinNode, stop };
+  return {
+    clock, store, controller, scheduler, attempts, nodes, pods, notRunning,
+    async joinNode(plan) {
+      const node = await joinSimNode(parts, plan);
+      nodes.set(plan.name, node);
+      scheduler.nodeAdded();
+      return node;
+    },
+    async stop() {
+      scheduler.stop();
+      controller.stop();
+      await Promise.all([...nodes.values()].map((n) => n.kubelet.stop()));
+    },
+  };
 }
