@@ -16,6 +16,7 @@ export interface NetnsManager {
 }
 
 const IP_TIMEOUT_MS = 10_000;
+const REMOVE_ATTEMPTS = 5;
 
 export function isRoot(): boolean {
   return process.getuid?.() === 0;
@@ -36,10 +37,15 @@ export function realNetns(): NetnsManager {
       return `/run/netns/${name}`;
     },
     async remove(path) {
-      const r = await execa("ip", ["netns", "delete", nameOf(path)], { reject: false, timeout: IP_TIMEOUT_MS });
-      if (r.exitCode !== 0 && !/No such file|Invalid netns name|Cannot remove/.test(r.stderr)) {
-        throw new HarnessError("internal", `failed to remove network namespace ${path}: ${r.stderr.trim()}`);
+      // "Device or resource busy" while a just-exited process still pins the netns: retry briefly.
+      let stderr = "";
+      for (let attempt = 0; attempt < REMOVE_ATTEMPTS; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * attempt));
+        const r = await execa("ip", ["netns", "delete", nameOf(path)], { reject: false, timeout: IP_TIMEOUT_MS });
+        if (r.exitCode === 0 || /No such file or directory/.test(r.stderr)) return;
+        stderr = r.stderr.trim();
       }
+      throw new HarnessError("internal", `failed to remove network namespace ${path}: ${stderr}`);
     },
   };
 }

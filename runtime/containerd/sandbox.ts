@@ -122,8 +122,8 @@ export function createCniSandboxRuntime(opts: CniSandboxOptions): SandboxRuntime
       if (failed !== undefined) {
         // RunPodSandbox's deferred cleanup: teardown (DEL without prevResult), then the netns goes.
         await teardown(pod, id, netns, undefined);
-        await opts.netns.remove(netns).catch(() => undefined);
-        return { ok: false, error: `failed to setup network for sandbox "${id}": ${errorMessage(failed.reason)}` };
+        const removed = await opts.netns.remove(netns).then(() => "", (e: unknown) => `; also: ${errorMessage(e)}`);
+        return { ok: false, error: `failed to setup network for sandbox "${id}": ${errorMessage(failed.reason)}${removed}` };
       }
       const podResult = settled[settled.length - 1] as PromiseFulfilledResult<CniResult>;
       return { ok: true, sandbox: { sandboxId: id, netns, ips: ipsOn(podResult.value, "eth0") } };
