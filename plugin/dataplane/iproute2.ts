@@ -11,7 +11,7 @@ import { buildSetupPlan, buildTeardownPlan, undoLines, type SetupContext } from 
 import { sysfsLinks, type LinkLookup } from "./sysfs.js";
 import type { Dataplane, PodInterfaces, PodNetworkSpec, TeardownSpec } from "./types.js";
 import { branchLinkKind } from "./vlan-support.js";
-import { parseSnapshot, verifyPod } from "./verify.js";
+import { hostRouteTable, parseHostSnapshot, parseSnapshot, verifyHost, verifyPod } from "./verify.js";
 
 /** Minimal structured logger (the plugin's log file); every method optional to call. */
 export interface DataplaneLogger {
@@ -188,6 +188,13 @@ function failuresOf(r: BatchResult, lines: readonly string[]): string[] {
   return r.failures.filter((f) => !isAlreadyGone(f.message)).map((f) => `"ip ${lines[f.line - 1] ?? "?"}": ${f.message}`);
 }
 
+/** Host routes and rules of the pod, read in one `ip -j -batch` process. */
+async function hostProblems(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promise<string[]> {
+  const r = await d.run(["rule show", `route show table ${hostRouteTable(spec)}`], { json: true }, signal);
+  if (r.exitCode !== 0) return [`cannot read host rules and routes: ${r.failures.map((f) => f.message).join("; ")}`];
+  return verifyHost(spec, parseHostSnapshot(r.stdout));
+}
+
 async function check(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promise<void> {
   requireNetns(spec.netns, "check command");
   const r = await d.run(["link show", "addr show", "route show", "neigh show"], { netns: spec.netns, json: true }, signal);
@@ -201,6 +208,7 @@ async function check(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promis
     container: containerMac(spec.containerId, spec.ifName),
   });
   if (!d.links.exists(spec.hostVethName)) problems.push(`host veth ${spec.hostVethName} missing`);
+  else problems.push(...(await hostProblems(d, spec, signal)));
   if (spec.branch && !d.links.exists(vlanLinkName(spec.branch.vlanId))) {
     problems.push(`branch ENI link ${vlanLinkName(spec.branch.vlanId)} missing`);
   }

@@ -1,6 +1,6 @@
-// CHECK's comparison, pure: the pod netns as `ip -j` shows it against the spec; returns what is
-// missing or wrong (empty when all is well), each item naming the object.
-import { POD_GATEWAY } from "./names.js";
+// CHECK's comparison, pure: the pod netns and the host as `ip -j` shows them against the spec;
+// returns what is missing or wrong (empty when all is well), each item naming the object.
+import { MAIN_TABLE, POD_GATEWAY, PRIO_FROM_POD, PRIO_TO_POD, PRIO_VLAN_IIF, vlanLinkName, vlanTable } from "./names.js";
 import type { PodNetworkSpec } from "./types.js";
 
 /** The four `ip -j` arrays read from the pod netns: link, addr, route, neigh (all `show`). */
@@ -72,4 +72,49 @@ export function verifyPod(spec: PodNetworkSpec, snap: PodSnapshot, macs: { host:
     ...routeProblems(spec, objs(snap.routes)),
     ...neighProblems(spec, objs(snap.neighs), macs.host),
   ];
+}
+
+/** The host's `ip -j` arrays CHECK reads: `rule show` and `route show table <pod table>`. */
+export interface HostSnapshot {
+  rules: unknown[];
+  routes: unknown[];
+}
+
+export function parseHostSnapshot(stdout: string): HostSnapshot {
+  const s = parseSnapshot(stdout);
+  return { rules: s.links, routes: s.addrs };
+}
+
+/** The table CHECK reads host routes from: the VLAN table for strict branch pods, else main. */
+export function hostRouteTable(spec: PodNetworkSpec): string {
+  return spec.branch?.mode === "strict" ? String(vlanTable(spec.branch.vlanId)) : "main";
+}
+
+const tableName = (t: number): string => (t === MAIN_TABLE ? "main" : String(t));
+
+/** Host side of CHECK: the /32 route to the host veth and the rules setup added (FACTS.md section 3). */
+export function verifyHost(spec: PodNetworkSpec, snap: HostSnapshot): string[] {
+  const out: string[] = [];
+  const hv = spec.hostVethName;
+  const table = hostRouteTable(spec);
+  if (!objs(snap.routes).some((r) => r.dst === spec.ipv4 && r.dev === hv)) {
+    out.push(`host route ${spec.ipv4}/32 dev ${hv} (table ${table}) missing`);
+  }
+  const rules = objs(snap.rules);
+  const has = (want: Obj): boolean => rules.some((r) => Object.entries(want).every(([k, v]) => r[k] === v));
+  const b = spec.branch;
+  if (b?.mode === "strict") {
+    for (const iif of [vlanLinkName(b.vlanId), hv]) {
+      if (!has({ priority: PRIO_VLAN_IIF, iif, table })) out.push(`rule iif ${iif} lookup ${table} prio ${PRIO_VLAN_IIF} missing`);
+    }
+    return out;
+  }
+  if (!has({ priority: PRIO_TO_POD, dst: spec.ipv4, table: "main" })) {
+    out.push(`rule to ${spec.ipv4} lookup main prio ${PRIO_TO_POD} missing`);
+  }
+  const from = b === undefined ? spec.routeTable : vlanTable(b.vlanId);
+  if (from !== MAIN_TABLE && !has({ priority: PRIO_FROM_POD, src: spec.ipv4, table: tableName(from) })) {
+    out.push(`rule from ${spec.ipv4} lookup ${tableName(from)} prio ${PRIO_FROM_POD} missing`);
+  }
+  return out;
 }

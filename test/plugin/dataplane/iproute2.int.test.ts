@@ -81,6 +81,8 @@ describe.skipIf(!IS_ROOT)("iproute2 dataplane in real netns (needs root: network
     await dp.setup(spec(), signal());
     ns.ipJson(["route", "del", "default"]);
     await expect(dp.check(spec(), signal())).rejects.toMatchObject({ details: expect.stringMatching(/route default via 169\.254\.1\.1/) });
+    execFileSync("ip", ["rule", "del", "to", "10.211.0.5/32", "lookup", "main", "prio", "512"]);
+    await expect(dp.check(spec(), signal())).rejects.toMatchObject({ details: expect.stringMatching(/rule to 10\.211\.0\.5 lookup main prio 512 missing/) });
   });
 
   it("an existing interface in the netns fails ADD and leaves nothing on the host", async () => {

@@ -1,7 +1,7 @@
 // CHECK's comparison of `ip -j` output with the spec.
 import { describe, expect, it } from "vitest";
-import { parseSnapshot, verifyPod } from "../../../plugin/dataplane/verify.js";
-import { ordinary } from "./fixtures.js";
+import { hostRouteTable, parseHostSnapshot, parseSnapshot, verifyHost, verifyPod } from "../../../plugin/dataplane/verify.js";
+import { branchPod, ordinary } from "./fixtures.js";
 
 const macs = { host: "02:aa:aa:aa:aa:aa", container: "02:bb:bb:bb:bb:bb" };
 const good = [
@@ -41,5 +41,37 @@ describe("verifyPod", () => {
     expect(verifyPod(ordinary, parseSnapshot(snap([[], [], [], []])), macs)).toEqual([
       "interface eth0 missing in netns /run/netns/pod-a",
     ]);
+  });
+});
+
+describe("verifyHost", () => {
+  const host = (rules: unknown[], routes: unknown[]): ReturnType<typeof parseHostSnapshot> =>
+    parseHostSnapshot(`${JSON.stringify(rules)}\n${JSON.stringify(routes)}\n`);
+  const hv = ordinary.hostVethName;
+
+  it("ordinary pod: route to the veth and the to-rule; the from-rule only for another table", () => {
+    const rules = [{ priority: 512, src: "all", dst: "10.0.1.5", table: "main" }];
+    const routes = [{ dst: "10.0.1.5", dev: hv, scope: "link" }];
+    expect(verifyHost(ordinary, host(rules, routes))).toEqual([]);
+    expect(verifyHost({ ...ordinary, routeTable: 3 }, host(rules, routes))).toEqual(["rule from 10.0.1.5 lookup 3 prio 1536 missing"]);
+    expect(verifyHost(ordinary, host([], []))).toEqual([
+      `host route 10.0.1.5/32 dev ${hv} (table main) missing`,
+      "rule to 10.0.1.5 lookup main prio 512 missing",
+    ]);
+  });
+
+  it("strict branch pod: routes read from the VLAN table, iif rules at priority 10", () => {
+    const spec = branchPod("strict");
+    expect(hostRouteTable(spec)).toBe("103");
+    const routes = [{ dst: "10.0.2.9", dev: spec.hostVethName }];
+    const rules = [{ priority: 10, iif: "vlan.eth.3", table: "103" }];
+    expect(verifyHost(spec, host(rules, routes))).toEqual([`rule iif ${spec.hostVethName} lookup 103 prio 10 missing`]);
+  });
+
+  it("standard branch pod: IP rules with the VLAN table", () => {
+    const spec = branchPod("standard");
+    expect(hostRouteTable(spec)).toBe("main");
+    const rules = [{ priority: 512, dst: "10.0.2.9", table: "main" }, { priority: 1536, src: "10.0.2.9", table: "103" }];
+    expect(verifyHost(spec, host(rules, [{ dst: "10.0.2.9", dev: spec.hostVethName }]))).toEqual([]);
   });
 });
