@@ -111,8 +111,10 @@ function fail(ctx: Ctx, reason: AddFailureReason, text: string, who: Record<stri
   const name = typeof who.name === "string" ? who.name : "";
   if (ctx.recordFailureEvents && name !== "") {
     const pod = ctx.cluster.getPod(namespace, name);
+    // The real aws-node emits no event here; ours is Normal so that Warning counts stay those of a
+    // real cluster (kubelet's FailedCreatePodSandBox), while the timeline shows ipamd's reply.
     ctx.cluster.recordEvent({
-      type: "Warning",
+      type: "Normal",
       reason: "AddNetworkFailed",
       message: text,
       involvedObject: { kind: "Pod", namespace, name, uid: pod?.uid ?? "" },

@@ -90,7 +90,7 @@ export interface BackendDeps {
    * 1.2 s"), for the failure's details; the daemon asks the fake controller. Optional.
    */
   branchProgress?: (pod: { namespace: string; name: string; uid: string }) => string | undefined;
-  /** Record a Warning event (source aws-node) for each failed ADD. Default true. */
+  /** Record a Normal event AddNetworkFailed (source aws-node, classified) for each failed ADD. Default true. */
   recordFailureEvents?: boolean;
 }
 

@@ -83,6 +83,8 @@ describe("backend", () => {
     expect(metrics.calls).toContain("fail:branch-eni-not-ready:transient-expected");
     const ev = store.listEvents({ name: "web" }).find((e) => e.reason === "AddNetworkFailed");
     expect(ev?.classification).toBe("transient-expected");
+    expect(ev?.type).toBe("Normal"); // aws-node emits no Warning: counts stay those of a real cluster
+    expect(ev?.source).toBe("aws-node");
     expect(ev?.attributes.details).toBe("pod sgp/web has the vpc.amazonaws.com/pod-eni limit but no annotation yet; scheduled 0 ms ago, the controller is still provisioning its branch ENI; progress of u-1");
     // The failed sandbox's DEL: no lease, no annotation -> the real `datastore: unknown pod` error.
     await expect(backend.delNetwork(del("sandbox1", "sgp", "web", "u-1"))).rejects.toThrow("datastore: unknown pod");
