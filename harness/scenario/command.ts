@@ -45,10 +45,11 @@ function hooksFor(s: Scenario, flags: RunFlags, mode: "real" | "simulated"): Run
     },
     ...(live ? { onEvent: (e) => printer?.record({ kind: "event", at: e.lastTimestamp, event: e }) } : {}),
     onProgress: (p) => {
-      if (flags.json === true) return;
       if (!tty && Date.now() - lastPlain < PLAIN_PROGRESS_EVERY_MS) return;
       lastPlain = Date.now();
-      printer?.status(progressText(p, mode));
+      // --json: progress is one more kind of line; otherwise a status line (TTY) or a plain line.
+      if (flags.json === true) process.stdout.write(`${JSON.stringify({ kind: "progress", mode, ...p })}\n`);
+      else printer?.status(progressText(p, mode));
     },
     close: () => printer?.close(),
   };
@@ -125,7 +126,7 @@ export function scenarioCommand(): Command {
     .option("--simulated", "simulated time: fake clock, in-process sandbox runtime (scales to thousands of pods)")
     .option("--real", "real time: the real mock-ipamd daemon and plugin binary (a handful of pods only)")
     .option("--timeline <file>", "write the timeline picture (.svg, or .html with legend and table)")
-    .option("--json", "machine-readable output: one JSON object per line (events, then the result)")
+    .option("--json", "machine-readable output: one JSON object per line (events, progress, then the result)")
     .option("--events", "print every event as it happens, even for large scenarios")
     .addHelpText("after", "\nThe file format is described in scenarios/README.md.\nExit status: 0 every expectation held, 1 something differed (printed), 2 could not run, 130 interrupted.")
     .action(async (file: string, flags: RunFlags) => {

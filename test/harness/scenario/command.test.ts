@@ -65,7 +65,7 @@ describe("scenario run", () => {
     const code = await runCommand(file("json.yaml", SCENARIO.replace("EXPECTED", "1")), { simulated: true, json: true });
     expect(code).toBe(0);
     const lines = io.out().trim().split("\n").map((l) => JSON.parse(l) as { kind: string; event?: { reason: string }; passed?: boolean });
-    expect(lines.slice(0, -1).every((l) => l.kind === "event")).toBe(true);
+    expect(lines.slice(0, -1).every((l) => l.kind === "event" || l.kind === "progress")).toBe(true);
     expect(lines.some((l) => l.event?.reason === "ResourceAllocated")).toBe(true);
     expect(lines[lines.length - 1]).toMatchObject({ kind: "result", scenario: "tiny", mode: "simulated", passed: true });
   });
