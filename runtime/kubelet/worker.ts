@@ -8,6 +8,7 @@ import { classifyFailure, failedCreatePodSandboxMessage, newSandboxId, podsDiffe
 import type { BackoffConfig, KubeletDeps, PodKey, PodPhase, PodRuntimeState, SandboxInfo, SandboxOutcome } from "./types.js";
 
 const IMAGE = "public.ecr.aws/docker/library/busybox:stable";
+const STOP_ATTEMPTS = 3;
 
 export class PodWorker {
   readonly #deps: KubeletDeps;
@@ -89,16 +90,26 @@ export class PodWorker {
     const sandbox = this.#sandbox;
     if (sandbox !== undefined) {
       this.#event("Normal", "Killing", `Stopping container ${this.#containers()[0] ?? "app"}`);
-      const done = this.#deps.runtime.stopPodSandbox(this.#pod, sandbox, new AbortController().signal);
-      this.#inFlight = done.catch((e: unknown) => {
-        this.#event("Warning", "FailedKillPod", `error killing pod: ${errorMessage(e)}`);
-      });
+      this.#inFlight = this.#stopWithRetry(sandbox);
       await this.#inFlight;
       this.#inFlight = undefined;
       this.#sandbox = undefined;
       this.#deps.observe?.({ kind: "stopped", at: this.#deps.clock.now(), pod: this.#key, sandboxId: sandbox.sandboxId });
     }
     this.#phase = "terminated";
+  }
+
+  /** kubelet keeps retrying KillPod; we try STOP_ATTEMPTS times, 1 s, 2 s apart, then give up loudly. */
+  async #stopWithRetry(sandbox: SandboxInfo): Promise<void> {
+    for (let attempt = 1; attempt <= STOP_ATTEMPTS; attempt++) {
+      try {
+        await this.#deps.runtime.stopPodSandbox(this.#pod, sandbox, new AbortController().signal);
+        return;
+      } catch (e) {
+        this.#event("Warning", "FailedKillPod", `error killing pod: ${errorMessage(e)}`);
+        if (attempt < STOP_ATTEMPTS) await this.#deps.clock.sleep(1_000 * attempt);
+      }
+    }
   }
 
   #startAttempt(): void {

@@ -100,8 +100,15 @@ export class ScriptedRuntime implements SandboxRuntime {
     return { ok: true, sandbox: { sandboxId: req.sandboxId, netns: `/run/netns/fake-${req.attempt}`, ips: ["10.0.0.5/32"] } };
   }
 
+  /** How many of the next stops fail. */
+  failStops = 0;
+
   async stopPodSandbox(pod: PodObject, sandbox: SandboxInfo): Promise<void> {
     this.calls.push({ verb: "stop", pod: pod.name, sandboxId: sandbox.sandboxId, at: this.clock.now(), attempt: 0 });
+    if (this.failStops > 0) {
+      this.failStops--;
+      throw new Error("failed to destroy network");
+    }
   }
 }
 

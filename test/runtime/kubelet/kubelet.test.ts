@@ -153,6 +153,21 @@ describe("kubelet pod loop", () => {
     expect(t.kubelet.state()).toEqual([]);
   });
 
+  it("a failing stop is retried 1 s then 2 s later, with a FailedKillPod each time", async () => {
+    const t = setup();
+    t.kubelet.start();
+    t.pods.add("web");
+    await t.clock.runUntilIdle();
+    t.runtime.failStops = 2;
+    const t0 = t.clock.now();
+    t.pods.delete("web");
+    await t.clock.runUntilIdle();
+    const stops = t.runtime.calls.filter((c) => c.verb === "stop");
+    expect(stops.map((c) => c.at - t0)).toEqual([0, 1_000, 3_000]);
+    expect(t.events.reasons("web").filter((r) => r === "FailedKillPod")).toHaveLength(2);
+    expect(t.kubelet.state()).toEqual([]);
+  });
+
   it("deleting a pod in back-off cancels the retry", async () => {
     const t = setup();
     t.runtime.script("db", "boom");
