@@ -52,9 +52,16 @@ export function parseBatchStderr(stderr: string): BatchFailure[] {
   return failures;
 }
 
+/** iproute2's own netns dir: `ip -n NAME` enters /run/netns/NAME without a second exec. */
+const NAMED_NETNS_RE = /^(?:\/var)?\/run\/netns\/([^/]+)$/;
+
 export function argvFor(paths: ExecPaths, opts: BatchOptions): { file: string; args: string[] } {
   const ipArgs = [...(opts.force === true ? ["-force"] : []), ...(opts.json === true ? ["-j"] : []), "-batch", "-"];
   if (opts.netns === undefined) return { file: paths.ipPath, args: ipArgs };
+  // containerd and `ip netns add` put netns files in /run/netns (/var/run is a link to /run): one
+  // exec instead of two. Any other path (/proc/<pid>/ns/net, a bind mount elsewhere) needs nsenter.
+  const named = NAMED_NETNS_RE.exec(opts.netns);
+  if (named !== null) return { file: paths.ipPath, args: ["-n", named[1] as string, ...ipArgs] };
   return { file: paths.nsenterPath, args: [`--net=${opts.netns}`, "--", paths.ipPath, ...ipArgs] };
 }
 

@@ -1,5 +1,6 @@
 // The execa batch runner against real processes: stdin reaches iproute2, failures are attributed,
 // and the deadline kills a process that hangs.
+import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,23 @@ describe("execaBatchRunner", () => {
     expect(r.exitCode).not.toBe(0);
     expect(JSON.parse(r.stdout.split("\n")[0] ?? "")).toEqual([expect.objectContaining({ ifname: "lo" })]);
     expect(r.failures).toEqual([{ line: 2, message: expect.stringMatching(/does-not-exist-h2/) }]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("runs inside a netns given as /proc/<pid>/ns/net (nsenter) and by name (ip -n) (needs root)", async () => {
+    const name = `h2b-${process.pid}`;
+    execFileSync("ip", ["netns", "add", name]);
+    const holder = spawn("ip", ["netns", "exec", name, "sleep", "30"], { stdio: "ignore" });
+    try {
+      await new Promise((res) => setTimeout(res, 300));
+      const run = execaBatchRunner({ ipPath: "/usr/sbin/ip", nsenterPath: "/usr/bin/nsenter" });
+      for (const netns of [`/proc/${holder.pid}/ns/net`, `/run/netns/${name}`]) {
+        const r = await run(["link show"], { netns, json: true }, AbortSignal.timeout(10_000));
+        expect(JSON.parse(r.stdout.trim()).map((l: { ifname: string }) => l.ifname)).toEqual(["lo"]);
+      }
+    } finally {
+      holder.kill("SIGKILL");
+      execFileSync("ip", ["netns", "del", name]);
+    }
   });
 
   it("kills a process that outlives the deadline", async () => {

@@ -29,10 +29,19 @@ describe("argvFor", () => {
     expect(argvFor(paths, { force: true })).toEqual({ file: "/usr/sbin/ip", args: ["-force", "-batch", "-"] });
   });
 
-  it("enters the pod netns with nsenter, the path as one argument", () => {
-    expect(argvFor(paths, { netns: "/run/netns/a b", json: true })).toEqual({
+  it("enters a netns outside /run/netns with nsenter, the path as one argument", () => {
+    expect(argvFor(paths, { netns: "/proc/42/ns/net", json: true })).toEqual({
       file: "/usr/bin/nsenter",
-      args: ["--net=/run/netns/a b", "--", "/usr/sbin/ip", "-j", "-batch", "-"],
+      args: ["--net=/proc/42/ns/net", "--", "/usr/sbin/ip", "-j", "-batch", "-"],
     });
+    expect(argvFor(paths, { netns: "/run/netns/sub/x" }).file).toBe("/usr/bin/nsenter");
+  });
+
+  it("uses ip -n for netns files in /run/netns or /var/run/netns (one exec)", () => {
+    expect(argvFor(paths, { netns: "/var/run/netns/cni-1234", force: true })).toEqual({
+      file: "/usr/sbin/ip",
+      args: ["-n", "cni-1234", "-force", "-batch", "-"],
+    });
+    expect(argvFor(paths, { netns: "/run/netns/a b" }).args.slice(0, 2)).toEqual(["-n", "a b"]);
   });
 });
