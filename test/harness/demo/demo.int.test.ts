@@ -2,7 +2,8 @@
 // real plugin binary, real network namespaces; exits 0, prints the sequence, leaves nothing behind.
 // Needs `npm run build` first.
 
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -57,7 +58,14 @@ describe.skipIf(!root)("vpc-cni-harness demo (needs root: network namespaces)", 
 
   it("plays the fail-then-retry sequence, exits 0 and leaves nothing behind", async () => {
     const before = await snapshot();
-    const r = await execa(process.execPath, [CLI, "demo"], { reject: false, timeout: 110_000 });
+    const svgDir = await mkdtemp(join(tmpdir(), "h6-svg-"));
+    const svg = join(svgDir, "demo.svg");
+    const r = await execa(process.execPath, [CLI, "demo", "--timeline", svg], { reject: false, timeout: 110_000 });
+    const picture = existsSync(svg) ? readFileSync(svg, "utf8") : "";
+    rmSync(svgDir, { recursive: true, force: true });
+    expect(picture).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(picture).toContain("sgp-pod-1");
+    expect(picture).toContain("plain-pod");
     expect(r.stderr).toBe("");
     expect(r.exitCode, r.stdout).toBe(0);
     const out = r.stdout;
