@@ -2,8 +2,9 @@
 // Exit codes: 0 passed / valid, 1 expectations differed / invalid file, 2 could not run, 130 interrupted.
 
 import { Command } from "commander";
+import { parseDuration } from "../../common/duration.js";
 import { errorMessage, isHarnessError } from "../../common/errors.js";
-import { choosePrinter } from "../output/printers.js";
+import { choosePrinter, plainPrinter } from "../output/printers.js";
 import type { Printer } from "../output/types.js";
 import { writeTimeline } from "../timeline/write.js";
 import { loadScenario } from "./parse.js";
@@ -19,6 +20,7 @@ export interface RunFlags {
   timeline?: string;
   json?: boolean;
   events?: boolean;
+  waitForBranchEni?: string;
 }
 
 /** Live event lines only for small runs (or --events); --json always streams them. */
@@ -40,8 +42,9 @@ function hooksFor(s: Scenario, flags: RunFlags, mode: "real" | "simulated"): Run
   let printer: Printer | undefined;
   let lastPlain = 0;
   return {
-    onRunStart: (runStart) => {
-      printer = choosePrinter({ json: flags.json === true, stream: process.stdout }, runStart);
+    onRunStart: (runStart, now) => {
+      // Plain progress lines carry the run's own clock (simulated time in simulated runs).
+      printer = flags.json === true || tty ? choosePrinter({ json: flags.json === true, stream: process.stdout }, runStart) : plainPrinter(process.stdout, runStart, now);
     },
     ...(live ? { onEvent: (e) => printer?.record({ kind: "event", at: e.lastTimestamp, event: e }) } : {}),
     onProgress: (p) => {
@@ -62,6 +65,14 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   } catch (e) {
     process.stderr.write(`${errorMessage(e)}\n`);
     return 2;
+  }
+  if (flags.waitForBranchEni !== undefined) {
+    try {
+      scenario = { ...scenario, ipamd: { ...scenario.ipamd, waitForBranchEni: parseDuration(flags.waitForBranchEni, "--wait-for-branch-eni") } };
+    } catch (e) {
+      process.stderr.write(`${errorMessage(e)}\n`);
+      return 2;
+    }
   }
   const { mode, note } = chooseMode(scenario, flags);
   if (note !== undefined && flags.json !== true) process.stdout.write(`note: ${note}\n`);
@@ -128,6 +139,7 @@ export function scenarioCommand(): Command {
     .option("--timeline <file>", "write the timeline picture (.svg, or .html with legend and table)")
     .option("--json", "machine-readable output: one JSON object per line (events, progress, then the result)")
     .option("--events", "print every event as it happens, even for large scenarios")
+    .option("--wait-for-branch-eni <duration>", "override the scenario's ipamd.waitForBranchEni (e.g. 0s vs 30s, to compare warnings and start times)")
     .addHelpText("after", "\nThe file format is described in scenarios/README.md.\nExit status: 0 every expectation held, 1 something differed (printed), 2 could not run, 130 interrupted.")
     .action(async (file: string, flags: RunFlags) => {
       process.exitCode = await runCommand(file, flags);

@@ -14,8 +14,8 @@ export interface RunProgress {
 }
 
 export interface RunHooks {
-  /** The origin of the run's time axis (0 in simulated time, the wall clock in real time). */
-  onRunStart?: (runStart: number) => void;
+  /** The origin of the run's time axis (0 in simulated time, the wall clock in real time) and its clock. */
+  onRunStart?: (runStart: number, now: () => number) => void;
   onProgress?: (p: RunProgress) => void;
   /** Every event as the cluster store records it (for --json). */
   onEvent?: (e: ClusterEvent) => void;

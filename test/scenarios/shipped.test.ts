@@ -24,7 +24,7 @@ describe("shipped scenarios", () => {
   it("all parse, and the expected set is there", () => {
     const list = listShipped();
     expect(list.filter((s) => s.error !== undefined)).toEqual([]);
-    expect(list.map((s) => s.name)).toEqual(expect.arrayContaining(["basic", "scale-1000", "ec2-throttling", "capacity-exhausted", "ipamd-restart", "wait-for-branch-eni", "branch-faults"]));
+    expect(list.map((s) => s.name)).toEqual(expect.arrayContaining(["basic", "scale-1000", "ec2-throttling", "capacity-exhausted", "ipamd-restart", "wait-for-branch-eni", "branch-faults", "scale-200-wait"]));
   });
 
   it("basic: the SGP pod fails once (transient-expected), retries on the annotation and runs; the ordinary pod never fails", async () => {
@@ -84,6 +84,17 @@ describe("shipped scenarios", () => {
     const r = await run("branch-faults");
     expect(r.differences).toEqual([]);
     expect(r.summary.realFailures).toBe(0);
+  });
+
+  it("scale-200-wait: waiting for the branch ENI cuts warnings without delaying pods", async () => {
+    const s = await loadScenario(listShipped().find((x) => x.name === "scale-200-wait")!.file);
+    const waiting = await runSimulated(s);
+    const failing = await runSimulated({ ...s, ipamd: { waitForBranchEni: 0 } });
+    expect(waiting.differences).toEqual([]);
+    // The real ipamd's behaviour: every SGP pod fails at least once.
+    expect(failing.timeline.pods.every((p) => p.attempts[0]?.outcome === "failed")).toBe(true);
+    expect(waiting.summary.transientFailures).toBeLessThan(failing.summary.transientFailures / 3);
+    expect(Math.abs(waiting.summary.lastRunningAt! - failing.summary.lastRunningAt!)).toBeLessThan(2000);
   });
 
   it("the same seed replays the same run", async () => {

@@ -72,7 +72,7 @@ async function play(ctx: Ctx): Promise<RunResult> {
   const attempts = new AttemptLog();
   const kubelet = await startKubelet(ctx, control, dir, daemon.address, node.name, attempts);
   const runStart = systemClock.now();
-  ctx.hooks.onRunStart?.(runStart);
+  ctx.hooks.onRunStart?.(runStart, () => systemClock.now());
   if (ctx.hooks.onEvent !== undefined) {
     const unwatch = watchEvents(control, ctx.hooks.onEvent, (t) => void ctx.problems.push(t));
     ctx.cleanups.push(async () => unwatch());
