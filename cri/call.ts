@@ -25,6 +25,13 @@ export function grpcCodeOf(e: unknown): number | undefined {
   return typeof code === "number" ? code : undefined;
 }
 
+/** The server's status text of a failed CRI call (containerd's own error message), or undefined. */
+export function grpcDetailsOf(e: unknown): string | undefined {
+  const cause = e instanceof Error ? e.cause : undefined;
+  const details = (cause as { details?: unknown } | undefined)?.details;
+  return typeof details === "string" ? details : undefined;
+}
+
 function kindOf(code: number): HarnessErrorKind {
   switch (code) {
     case GrpcStatus.NOT_FOUND:

@@ -6,7 +6,7 @@ import { Server, ServerCredentials, loadPackageDefinition, status } from "@grpc/
 import type { ServiceClientConstructor, ServiceError, sendUnaryData, ServerUnaryCall } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CriClient, defaultProtoPath, grpcCodeOf, podSandboxConfig } from "../../cri/index.js";
+import { CriClient, defaultProtoPath, grpcCodeOf, grpcDetailsOf, podSandboxConfig } from "../../cri/index.js";
 import { isHarnessError } from "../../common/errors.js";
 
 type Handler = (call: ServerUnaryCall<Record<string, unknown>, unknown>, cb: sendUnaryData<unknown>) => void;
@@ -59,6 +59,7 @@ describe("CriClient", () => {
     expect(isHarnessError(err)).toBe(true);
     expect((err as Error).message).toBe(`CRI runPodSandbox: ${SETUP_ERROR}`);
     expect(grpcCodeOf(err)).toBe(status.UNKNOWN);
+    expect(grpcDetailsOf(err)).toBe(SETUP_ERROR);
   });
 
   it("ends a call at its deadline", async () => {
