@@ -16,7 +16,7 @@ export function demoCommand(): Command {
     .option("--wait-for-branch-eni <duration>", "ipamd waits up to this long for the branch ENI instead of failing the first ADD (0: like the real ipamd)", "0")
     .option("--timeline <file>", "also draw the run as a picture (.svg or .html)")
     .option("--json", "machine-readable output: one JSON object per line (events, CNI calls, ENIs, summary)")
-    .option("--keep", "do not clean up (leaves the temp dir with conflist, logs and state, and the pods' netns)")
+    .option("--keep", "do not clean up: no CNI DEL, so the pods' netns, host veths, routes and rules stay, with the temp dir (conflist, plugin log, ipamd state)")
     .option("--compare", "run twice, ipamd failing the first ADD and ipamd waiting (--wait-for-branch-eni, default 30s), and compare SGP pod start times and warnings")
     .option("--namespace <ns>", "namespace of the SecurityGroupPolicy and its pods", "sgp-demo")
     .option("--timeout <duration>", "give up when the pods are not running after this long", "90s")

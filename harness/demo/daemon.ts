@@ -28,7 +28,9 @@ export interface RunningDaemon {
 export async function startDaemon(spec: DaemonSpec): Promise<RunningDaemon> {
   const socket = join(spec.stateDir, "ipamd.sock");
   const args = [spec.daemonJs, "--listen", `unix://${socket}`, "--state-dir", spec.stateDir, ...spec.args];
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // Its own process group: a terminal's Ctrl-C reaches only the demo, which then DELs the pods
+  // while ipamd is still up and stops the daemon last.
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   const logs: Record<string, unknown>[] = [];
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));

@@ -109,6 +109,7 @@ async function play(ctx: Ctx): Promise<DemoResult> {
   const final = (await control.ListEvents({}, { timeoutMs: 5_000 })).events.map(eventFromWire);
   const podObjects = (await control.ListPods({}, { timeoutMs: 5_000 })).pods.map(podFromWire);
   if (!o.keep) await teardown(ctx, control, kubelet);
+  else keptNetns(ctx, kubelet);
   const outcomes = podObjects.map((pod) => ({ pod, attempts: attempts.attempts(pod).length, runningAt: attempts.runningAt(pod) }));
   const summary = judge(outcomes, final, o, now() - ctx.runStart);
   if (o.timelineFile !== undefined) {
@@ -195,6 +196,13 @@ async function showAddresses(ctx: Ctx, kubelet: Kubelet): Promise<void> {
     if (s.sandbox === undefined) continue;
     ctx.printer.record({ kind: "address", at: now(), pod: `${s.pod.namespace}/${s.pod.name}`, text: `$ ip -n ${s.sandbox.netns.split("/").pop() ?? ""} -4 addr show eth0\n${await showAddress(s.sandbox.netns, "eth0")}` });
   }
+}
+
+function keptNetns(ctx: Ctx, kubelet: Kubelet): void {
+  const netns = kubelet.state().flatMap((s) => (s.sandbox === undefined ? [] : [s.sandbox.netns]));
+  if (netns.length === 0) return;
+  const names = netns.map((p) => p.split("/").pop() ?? p);
+  ctx.info(`--keep: the pods' network namespaces stay: ${names.join(" ")}${ctx.root ? ` (remove with: ${names.map((n) => `ip netns delete ${n}`).join("; ")})` : ""}`);
 }
 
 /** Deletes the pods (kubelet DELs and removes each netns), then waits for the kubelet to forget them. */
