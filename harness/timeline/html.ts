@@ -4,6 +4,7 @@
 import { formatDuration } from "../../common/duration.js";
 import { renderTimelineSvg } from "./render.js";
 import { esc } from "./svg.js";
+import { distribution, timesToRunning } from "./stats.js";
 import { DEFS, LEGEND } from "./style.js";
 import type { PodTimeline, RenderOptions, TimelineData } from "./types.js";
 
@@ -32,6 +33,18 @@ function podRowHtml(p: PodTimeline, runStart: number): string {
 
 const TABLE_LIMIT = 200;
 
+/** One line of figures above the picture: running, time to running, failures by class. */
+function figuresHtml(data: TimelineData): string {
+  const times = timesToRunning(data.pods);
+  const d = distribution(times);
+  const failed = data.pods.flatMap((p) => p.attempts.filter((a) => a.outcome === "failed"));
+  const transient = failed.filter((a) => a.classification === "transient-expected").length;
+  const mode = data.mode === "simulated" ? "simulated time (in-process sandbox runtime)" : "real time (real plugin binary and daemon)";
+  const text = `${mode}: ${d.count}/${data.pods.length} pods running; time to running p50 ${formatDuration(d.p50)}, p90 ${formatDuration(d.p90)}, max ${formatDuration(d.max)}; ` +
+    `${failed.length} failed sandboxes (${transient} transient-expected, ${failed.length - transient} real)`;
+  return `<p class="figures">${esc(text)}</p>`;
+}
+
 export function renderTimelineHtml(data: TimelineData, options: RenderOptions = {}): string {
   const head = ["pod", "node", "branch ENI", "created", "time to running", "sandbox attempts", "failures", "vlan"];
   const rows = data.pods.slice(0, TABLE_LIMIT).map((p) => podRowHtml(p, data.runStart));
@@ -42,6 +55,7 @@ export function renderTimelineHtml(data: TimelineData, options: RenderOptions = 
 table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;padding:2px 6px;text-align:left}.picture{overflow-x:auto}</style>
 </head><body>
 <h1>${esc(data.title)}</h1>
+${figuresHtml(data)}
 <p>Hover a bar or a marker for its details. Time runs left to right from the start of the run.</p>
 ${legendHtml()}
 <div class="picture">${renderTimelineSvg(data, options)}</div>

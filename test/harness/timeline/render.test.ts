@@ -109,6 +109,7 @@ describe("renderTimelineHtml", () => {
     expect(html).toContain("transient-expected (branch ENI not ready yet)");
     expect(count(html, /<tr><td>/g)).toBe(2);
     expect(html).toContain("<td>default/sgp-pod</td>");
+    expect(html).toMatch(/<p class="figures">simulated time \(in-process sandbox runtime\): 2\/2 pods running; time to running p50 130ms, p90 2\.20s, max 2\.20s; 1 failed sandboxes \(1 transient-expected, 0 real\)<\/p>/);
   });
 });
 
