@@ -71,8 +71,14 @@ async function runLevel(clients: CniBackendClient[], seconds: number, pid: numbe
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "bench-ipamd-"));
-  writeFileSync(join(dir, "ipamd.yaml"), "node: { instanceType: m5.4xlarge }\nipamd: { logLevel: warn }\n");
+  // m5.4xlarge with the warm pool filled up front (203 IPs), so that no client waits for an ENI.
+  writeFileSync(join(dir, "ipamd.yaml"), "node: { instanceType: m5.4xlarge }\nwarmPool: { MINIMUM_IP_TARGET: 203 }\nipamd: { logLevel: warn }\n");
   const d = await startDaemon({ stateDir: dir, args: ["--config", join(dir, "ipamd.yaml"), "--ip-cooldown", "0s"] });
+  for (let i = 0; i < 600; i++) {
+    const text = await (await fetch(d.metricsUrl)).text();
+    if (Number(/^awscni_total_ip_addresses (\d+)/m.exec(text)?.[1] ?? 0) >= 200) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const results: LevelResult[] = [];
   try {
     for (const n of LEVELS) {
