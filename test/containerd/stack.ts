@@ -17,6 +17,8 @@ export interface StackOptions {
   daemonArgs?: string[];
   /** Record every plugin exec (ContainerdEnv.cniCalls); tests only, it adds a shell per exec. */
   recordCalls?: boolean;
+  /** Replace the default conflist (e.g. deploy/'s), given the run dir and the daemon's address. */
+  conflist?: (dir: string, ipamdAddress: string) => object;
   /** Add the "bridge" runtime handler (bridge + host-local), for comparisons. */
   withBridge?: boolean;
 }
@@ -47,7 +49,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     env = await startContainerd({
       conflist: (dir) => {
         pluginLog = join(dir, "plugin.log");
-        return mockVpcCniConflist({ ipamdAddress: daemon.address, pluginLogFile: pluginLog });
+        return o.conflist?.(dir, daemon.address) ?? mockVpcCniConflist({ ipamdAddress: daemon.address, pluginLogFile: pluginLog });
       },
       ...(o.withBridge === true
         ? { handlerConflists: { [BRIDGE_HANDLER]: (dir: string) => bridgeConflist({ bridge: bridgeName, subnet: "10.251.0.0/24", dataDir: join(dir, "host-local") }) } }
