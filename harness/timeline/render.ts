@@ -3,7 +3,7 @@
 
 import { formatDuration } from "../../common/duration.js";
 import { failuresPanel, histogramPanel, PANEL_H, progressPanel } from "./aggregate.js";
-import { eventMarker, podRow } from "./rows.js";
+import { eventLabels, eventMarker, podRow } from "./rows.js";
 import type { RowLayout } from "./rows.js";
 import { makeScale } from "./scale.js";
 import type { TimeScale } from "./scale.js";
@@ -48,10 +48,11 @@ function header(data: TimelineData): string {
   );
 }
 
+/** Node and controller events (few: joins, ipamd restarts), always labelled. */
 function clusterRow(data: TimelineData, s: TimeScale, layout: RowLayout): string {
   const markers = data.clusterEvents.map((e) => eventMarker(e, s, layout, layout.y + 12));
   const label = el("text", { class: "label", x: layout.labelX, y: layout.y + 16, "text-anchor": "end" }, "cluster");
-  return `<g class="cluster-row events">${label}${markers.join("")}</g>`;
+  return `<g class="cluster-row events">${label}${markers.join("")}${eventLabels(data.clusterEvents, s, layout, layout.y + 26)}</g>`;
 }
 
 function slowest(pods: readonly PodTimeline[], n: number): PodTimeline[] {
@@ -67,8 +68,8 @@ function body(data: TimelineData, s: TimeScale, width: number, maxRows: number):
   const parts: string[] = [];
   let y = HEADER_H;
   if (data.clusterEvents.length > 0) {
-    parts.push(clusterRow(data, s, { ...base, y, height: 24 }));
-    y += 28;
+    parts.push(clusterRow(data, s, { ...base, y, height: 36 }));
+    y += 40;
   }
   if (!detailed) {
     y += 14;

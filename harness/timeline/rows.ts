@@ -62,7 +62,7 @@ export function eventMarker(e: ClusterEvent, s: TimeScale, layout: RowLayout, y:
 }
 
 /** Reason labels under markers, in three lanes so neighbours do not overlap. */
-function eventLabels(events: readonly ClusterEvent[], s: TimeScale, layout: RowLayout, y: number): string {
+export function eventLabels(events: readonly ClusterEvent[], s: TimeScale, layout: RowLayout, y: number): string {
   const laneEnd = [-Infinity, -Infinity, -Infinity];
   const out: string[] = [];
   for (const e of events) {
