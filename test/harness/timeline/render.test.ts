@@ -63,6 +63,16 @@ describe("renderTimelineSvg with few pods", () => {
     expect(xs[1]).toBeGreaterThan(xs[0] as number);
   });
 
+  it("draws node events on a labelled cluster row above the pods", () => {
+    const d = basicTimeline();
+    const restart = { ...event("x", "IpamdStarted", 2000), involvedObject: { kind: "Node" as const, namespace: "", name: "node-1", uid: "" } };
+    const out = renderTimelineSvg({ ...d, clusterEvents: [restart] });
+    const row = /<g class="cluster-row events">([\s\S]*?)<\/g><g class="pod-row"/.exec(out)?.[1] ?? "";
+    expect(row).toContain('data-reason="IpamdStarted"');
+    expect(row).toMatch(/class="event-label"[^>]*>IpamdStarted</);
+    expect(out.indexOf("cluster-row events")).toBeLessThan(out.indexOf('class="pod-row"'));
+  });
+
   it("shows aggregated event counts in the marker title", () => {
     const d = basicTimeline();
     const pods = [{ ...d.pods[0]!, events: [event("sgp-pod", "FailedCreatePodSandBox", 1050, "Warning", 3)] }];
