@@ -140,6 +140,23 @@ describe.skipIf(!IS_ROOT)("iproute2 dataplane in real netns (needs root: network
     expect(hostLeftovers(["vlan.eth.5", s.hostVethName, "10.211.0.5", "lookup 105"])).toEqual([]);
   });
 
+  it("parallel ADDs and DELs of different pods do not interfere", async () => {
+    fresh();
+    const pods = [0, 1, 2].map((i) => ({ ns: createNetns(), i }));
+    const dpFresh = createIproute2Dataplane({ stateDir: join(stateDir, "parallel") });
+    const specs = pods.map(({ ns: n, i }): PodNetworkSpec => ({
+      ...spec(), containerId: `par${i}`, netns: n.path, podName: `par${i}`, hostVethName: `enih2p${process.pid % 10000}${i}`, ipv4: `10.211.1.${i + 1}`,
+    }));
+    try {
+      await Promise.all(specs.map((s) => dpFresh.setup(s, signal())));
+      await Promise.all(specs.map((s) => dpFresh.check(s, signal())));
+      await Promise.all(specs.map((s) => dpFresh.teardown(s, signal())));
+      expect(hostLeftovers(specs.flatMap((s) => [s.hostVethName, `${s.ipv4} `]))).toEqual([]);
+    } finally {
+      pods.forEach(({ ns: n }) => n.remove());
+    }
+  });
+
   it("a late DEL of an older sandbox (CNI_NETNS empty, no prevResult) leaves the pod's current veth alone", async () => {
     fresh();
     const out = await dp.setup(spec(), signal());
