@@ -1,18 +1,20 @@
 // Cleanup after a failure: containerd is SIGKILLed with a pod and a container running, and the
 // env's stop() must still leave nothing behind (no process, mount, netns, link).
 import { existsSync, readFileSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { podSandboxConfig } from "../../cri/index.js";
 import { bridgeConflist } from "./conflists.js";
 import { startContainerd } from "./env.js";
 import type { ContainerdEnv } from "./env.js";
-import { leftoverCgroups, linkNames, mountsUnder, pidsMentioning } from "./host.js";
+import { LIBCNI_CACHE, leftoverCgroups, linkNames, mountsUnder, pidsMentioning } from "./host.js";
 import { waitFor } from "./lifecycle.js";
 import { startContainer } from "./pods.js";
 
 const isRoot = process.getuid?.() === 0;
 const hasContainerd = existsSync("/usr/bin/containerd") && existsSync("/usr/lib/cni/bridge");
+const SHIM_SOCKETS = "/run/containerd/s";
 const BRIDGE = `vchc${process.pid.toString(16).slice(-6)}`;
 
 /** Running (a zombie waiting for its new parent to reap it counts as gone). */
@@ -33,6 +35,7 @@ describe.skipIf(!isRoot || !hasContainerd)("containerd env cleanup after contain
 
   it("kills orphaned containers and unmounts everything", async () => {
     const linksBefore = await linkNames();
+    const shimSocketsBefore = await readdir(SHIM_SOCKETS).catch(() => [] as string[]);
     env = await startContainerd({
       conflist: (dir) => bridgeConflist({ bridge: BRIDGE, subnet: "10.252.0.0/24", dataDir: join(dir, "host-local") }),
       cleanupLinks: [BRIDGE],
@@ -57,6 +60,9 @@ describe.skipIf(!isRoot || !hasContainerd)("containerd env cleanup after contain
     expect(await mountsUnder(dir)).toEqual([]);
     expect(existsSync(dir)).toBe(false);
     expect(await leftoverCgroups()).toEqual([]);
+    // No DEL ran, so libcni's cache and the shim's socket are the env's to remove.
+    expect((await readdir(LIBCNI_CACHE).catch(() => [] as string[])).filter((f) => f.includes(id))).toEqual([]);
+    expect((await readdir(SHIM_SOCKETS).catch(() => [] as string[])).filter((f) => !shimSocketsBefore.includes(f))).toEqual([]);
     expect((await linkNames()).filter((l) => l === BRIDGE && !linksBefore.includes(l))).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { CriClient } from "../../cri/index.js";
 import { BUSYBOX_IMAGE, PAUSE_IMAGE, buildOciArchive } from "../fixtures/pause/image.js";
 import { containerdPaths, renderContainerdConfig } from "./config.js";
 import type { ContainerdPaths } from "./config.js";
-import { deleteLink, deleteRuncContainers, k8sCgroupDirs, mountsUnder, natChains, pidsMentioning, removeCgroupDirs, removeNewCniChains, unmountAll } from "./host.js";
+import { deleteLink, deleteRuncContainers, k8sCgroupDirs, mountsUnder, natChains, pidsMentioning, removeCgroupDirs, removePortmapChains, removeSandboxLeftovers, unmountAll } from "./host.js";
 import { teardownSandboxes, waitFor } from "./lifecycle.js";
 
 const run = promisify(execFile);
@@ -126,10 +126,11 @@ async function cleanup(s: RunState): Promise<void> {
   // Shims (and anything else) still pointing at our socket are ours: stop them by pid.
   for (const pid of await pidsMentioning(s.paths.socket)) killQuietly(pid, "SIGKILL");
   // Containers whose shim is gone (containerd crashed or was killed) still run: runc removes them.
-  await deleteRuncContainers(s.paths.runcRoot);
+  const orphans = await deleteRuncContainers(s.paths.runcRoot);
+  await removeSandboxLeftovers(s.paths.socket, "k8s.io", orphans);
   await removeCgroupDirs((await k8sCgroupDirs()).filter((d) => !s.cgroupsBefore.includes(d)));
   await unmountAll(s.dir);
-  await removeNewCniChains(s.chainsBefore);
+  await removePortmapChains(s.chainsBefore);
   for (const l of s.cleanupLinks) await deleteLink(l);
   if ((await mountsUnder(s.dir)).length === 0) await rm(s.dir, { recursive: true, force: true });
 }

@@ -2,7 +2,7 @@
 // network namespaces, links and iptables chains (portmap's CNI-HOSTPORT-*, CNI-DN-*).
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFile, readdir, rmdir } from "node:fs/promises";
+import { readFile, readdir, rm, rmdir } from "node:fs/promises";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -61,19 +61,25 @@ async function ipt(args: string[]): Promise<void> {
   await run("iptables", ["-w", "5", "-t", "nat", ...args], { timeout: DEADLINE_MS }).catch(() => undefined);
 }
 
+/** portmap's top-level chains, which it creates on first use and never removes. */
+const PORTMAP_CHAINS = ["CNI-HOSTPORT-DNAT", "CNI-HOSTPORT-SETMARK", "CNI-HOSTPORT-MASQ"];
+
 /**
- * Removes CNI-* nat chains that did not exist before the run (portmap leaves its CNI-HOSTPORT-*
- * top-level chains behind by design), with the jumps to them from the built-in chains.
+ * Removes portmap's top-level chains when the run created them and no port mapping is left in
+ * them (other runs on this machine may be using them meanwhile: then they stay). Per-pod CNI-DN-*
+ * chains are portmap's DEL's business.
  */
-export async function removeNewCniChains(before: readonly string[]): Promise<string[]> {
-  const fresh = (await natChains()).filter((c) => c.startsWith("CNI-") && !before.includes(c));
+export async function removePortmapChains(before: readonly string[]): Promise<string[]> {
+  const chains = await natChains();
+  const fresh = PORTMAP_CHAINS.filter((c) => chains.includes(c) && !before.includes(c));
   if (fresh.length === 0) return [];
-  const { stdout } = await run("iptables", ["-w", "5", "-t", "nat", "-S"], { timeout: DEADLINE_MS });
-  // Jumps into the fresh chains from other chains, deleted by position (rules carry quoted
-  // comments, so re-typing them is fragile); last first so positions stay valid.
+  const { stdout } = await run("iptables", ["-w", "5", "-t", "nat", "-S", "CNI-HOSTPORT-DNAT"], { timeout: DEADLINE_MS }).catch(() => ({ stdout: "" }));
+  if (stdout.split("\n").some((l) => l.startsWith("-A "))) return [];
+  // Jumps from the built-in chains, deleted by position (last first, so positions stay valid).
+  const { stdout: all } = await run("iptables", ["-w", "5", "-t", "nat", "-S"], { timeout: DEADLINE_MS });
   const count = new Map<string, number>();
   const doomed: [string, number][] = [];
-  for (const rule of stdout.split("\n")) {
+  for (const rule of all.split("\n")) {
     const chain = /^-A (\S+) /.exec(rule)?.[1];
     if (chain === undefined) continue;
     const pos = (count.get(chain) ?? 0) + 1;
@@ -151,4 +157,21 @@ export async function removeCgroupDirs(dirs: readonly string[]): Promise<void> {
 export function podVethNames(namespace: string, name: string): string[] {
   const h = createHash("sha1").update(`${namespace}.${name}`).digest("hex").slice(0, 11);
   return [`eni${h}`, `vlan${h}`];
+}
+
+/** Where libcni caches results (containerd 1.6 does not make it configurable). */
+export const LIBCNI_CACHE = "/var/lib/cni/results";
+
+/**
+ * Removes what a killed containerd leaves for each orphaned sandbox: libcni's cached results
+ * (`<network>-<id>-<ifname>`, normally deleted by a successful DEL) and the shim's socket, which
+ * containerd 1.6 names sha256(<containerd address>/<namespace>/<id>) under /run/containerd/s.
+ */
+export async function removeSandboxLeftovers(socket: string, namespace: string, ids: readonly string[]): Promise<void> {
+  const cache = await readdir(LIBCNI_CACHE).catch(() => [] as string[]);
+  for (const id of ids) {
+    for (const f of cache.filter((n) => n.includes(`-${id}-`))) await rm(`${LIBCNI_CACHE}/${f}`, { force: true });
+    const hex = createHash("sha256").update(`${socket}/${namespace}/${id}`).digest("hex");
+    await rm(`/run/containerd/s/${hex}`, { force: true });
+  }
 }
