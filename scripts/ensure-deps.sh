@@ -3,7 +3,7 @@
 # Without root it only reports what is missing: those tests then skip, saying why.
 set -euo pipefail
 pkgs=(iproute2 iptables util-linux containernetworking-plugins containerd runc golang-go
-      golang-github-appc-cni-dev golang-github-containerd-go-cni-dev busybox-static)
+      golang-github-appc-cni-dev golang-github-containerd-go-cni-dev busybox-static time)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
