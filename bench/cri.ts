@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { BRIDGE_NETWORK } from "../test/containerd/conflists.js";
 import { linkNames, podVethNames } from "../test/containerd/host.js";
 import { percentile, runLoad } from "../test/containerd/load.js";
 import type { LoadResult } from "../test/containerd/load.js";
@@ -33,7 +34,7 @@ interface Leaks {
 
 /** What is left inside the stack (before it stops); links are compared after it stopped. */
 async function leaks(stack: Stack): Promise<Omit<Leaks, "newLinks">> {
-  const hostLocalDir = join(stack.env.dir, "host-local", "bridge-hostlocal");
+  const hostLocalDir = join(stack.env.dir, "host-local", BRIDGE_NETWORK);
   const hostLocal = (await readdir(hostLocalDir).catch(() => [])).filter((f) => /^\d+\.\d+\.\d+\.\d+$/.test(f));
   return {
     leases: (await stack.daemon.control.ListLeases({})).leases.length,
