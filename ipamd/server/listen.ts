@@ -2,6 +2,7 @@
 // a stale socket from a crashed run removed) or TCP host:port (ipamd up to v1.22: 127.0.0.1:50051).
 
 import { chmodSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
+import { connect } from "node:net";
 import { dirname } from "node:path";
 import { HarnessError } from "../../common/errors.js";
 
@@ -18,8 +19,11 @@ export function parseListen(address: string): ListenTarget {
   return { kind: "tcp", host: m[1] as string, port: Number(m[2]) };
 }
 
-/** Creates the socket's parent directory and removes a stale socket; refuses to delete anything else. */
-export function prepareUnixSocket(path: string): void {
+/**
+ * Creates the socket's parent directory and removes a stale socket (a crashed run's); refuses to
+ * delete anything else, or a socket another process still answers on.
+ */
+export async function prepareUnixSocket(path: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
   let st;
   try {
@@ -28,7 +32,27 @@ export function prepareUnixSocket(path: string): void {
     return;
   }
   if (!st.isSocket()) throw new HarnessError("invalid-config", `--listen: ${path} exists and is not a socket; not removing it`);
+  if (await answers(path)) {
+    throw new HarnessError("unavailable", `--listen: another process is listening on ${path}`, {
+      details: "stop the other mock-ipamd, or give this one its own --listen and --state-dir",
+    });
+  }
   unlinkSync(path);
+}
+
+/** True when something accepts connections on the socket (bounded: 1 s). */
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(path);
+    const done = (live: boolean): void => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(live);
+    };
+    const timer = setTimeout(() => done(false), 1_000);
+    sock.once("connect", () => done(true));
+    sock.once("error", () => done(false));
+  });
 }
 
 export function finishUnixSocket(path: string): void {

@@ -46,7 +46,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   if (control !== undefined) server.addService(tolerantService(protos.control.service), control.handlers);
   health.addToServer(server);
 
-  if (target.kind === "unix") prepareUnixSocket(target.path);
+  if (target.kind === "unix") await prepareUnixSocket(target.path);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(bindAddress(target), grpc.ServerCredentials.createInsecure(), (err, p) =>
       err ? reject(new HarnessError("unavailable", `cannot listen on ${opts.listen}: ${errorMessage(err)}`)) : resolve(p),

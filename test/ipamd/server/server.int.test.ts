@@ -1,6 +1,7 @@
 // The gRPC server in-process on a temp Unix socket: ClientVersion check, health, malformed and
 // incomplete requests, error codes the plugin relies on, the control API and its streams.
 
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,6 +72,22 @@ describe("ipamd gRPC server (in-process, Unix socket)", () => {
     const st = statSync(join(dir, "sub", "ipamd.sock"));
     expect(st.isSocket()).toBe(true);
     expect(st.mode & 0o777).toBe(0o660);
+  });
+
+  it("refuses a socket another server still answers on, and removes a stale one", async () => {
+    await expect(startGrpcServer({ listen: server.address, backend, log: recordingLog() })).rejects.toThrow(/another process is listening on/);
+    // A stale socket: its process died (SIGKILL) before it could unlink it.
+    const stale = `${dir}/stale.sock`;
+    const crashed = spawn(process.execPath, ["-e", `require("net").createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, "SIGKILL"))`]);
+    await new Promise((r) => crashed.once("exit", r));
+    expect(statSync(stale).isSocket()).toBe(true);
+    const own = createBackend({ datastore: new FakeDatastore(["10.9.9.9"]), cluster, node: fakeNode(), clock: systemClock, log: recordingLog() });
+    const fresh = await startGrpcServer({ listen: `unix://${stale}`, backend: own, log: recordingLog() });
+    const client = cniBackendClient(fresh.address);
+    expect((await client.AddNetwork(addReq("stale-1"))).Success).toBe(true);
+    await client.DelNetwork({ ...addReq("stale-1"), Reason: "x" });
+    client.close();
+    await fresh.close(100);
   });
 
   it("serves AddNetwork and DelNetwork", async () => {
