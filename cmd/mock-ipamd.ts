@@ -35,7 +35,9 @@ async function main(): Promise<void> {
   try {
     daemon = await startDaemon({ config, log });
   } catch (e) {
-    log.fatal({ err: errorMessage(e), details: isHarnessError(e) ? e.details : undefined }, "cannot start");
+    const details = isHarnessError(e) ? e.details : undefined;
+    log.fatal({ err: errorMessage(e), details }, "cannot start");
+    process.stderr.write(`mock-ipamd: cannot start: ${errorMessage(e)}${details === undefined ? "" : ` (${details})`}\n`);
     process.exit(1);
   }
   const stop = (signal: NodeJS.Signals): void => {

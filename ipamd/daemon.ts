@@ -6,7 +6,9 @@ import type { ClusterStore } from "../cluster/index.js";
 import { createClusterStore } from "../cluster/index.js";
 import type { Clock } from "../common/clock.js";
 import { systemClock } from "../common/clock.js";
-import { errorMessage } from "../common/errors.js";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { HarnessError, errorMessage } from "../common/errors.js";
 import { createController, createSeededRng } from "../controller/index.js";
 import type { NodeInfo as ControllerNode, VpcResourceController } from "../controller/index.js";
 import type { Backend, NodeInfo } from "./backend/index.js";
@@ -26,7 +28,7 @@ import { announce } from "./log.js";
 import { branchProgress, createInspector } from "./server/inspect.js";
 import type { Inspector } from "./server/inspect.js";
 import type { RunningGrpcServer } from "./server/index.js";
-import { startGrpcServer } from "./server/index.js";
+import { parseListen, startGrpcServer } from "./server/index.js";
 import { WarmPoolReconciler, warmPoolConfig } from "./warmpool/index.js";
 import type { EniAttacher } from "./warmpool/index.js";
 
@@ -61,6 +63,9 @@ export async function startDaemon({ config, log, clock = systemClock }: DaemonDe
 
 async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: Cleanup[]): Promise<RunningDaemon> {
   const limits = instanceLimits(config.node.instanceType);
+  ensureDir(config.stateDir, "--state-dir");
+  const listen = parseListen(config.listen);
+  if (listen.kind === "unix") ensureDir(dirname(listen.path), "--listen");
   const { cluster, controller } = startCluster(config, log, clock, cleanups);
   const hostLinks = await startHostLinks(config, log, cleanups);
   const joined = await controller.addNode({
@@ -106,6 +111,17 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
 
   announce(log, { grpc: grpc.address, introspection: http.introspection, metrics: http.metrics, node: joined.name, stateDir: config.stateDir }, "ready");
   return daemonHandle(grpc, http, cluster, controller, backend, cleanups, log);
+}
+
+/** Fails early, naming the flag, when a directory cannot be created (e.g. /run as non-root). */
+function ensureDir(dir: string, flag: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+  } catch (e) {
+    throw new HarnessError("invalid-config", `${flag}: cannot create ${dir}: ${errorMessage(e)}`, {
+      details: "as non-root, pass --state-dir and --listen unix:///... under a directory you own",
+    });
+  }
 }
 
 /** The API server and the fake VPC resource controller (with its EC2), policies applied. */
