@@ -26,7 +26,10 @@ export interface NetConf {
   pluginLogLevel: LogLevel;
   ipamdAddress: string;
   ipamdTimeoutMs: number;
-  /** Which client speaks gRPC to ipamd: @grpc/grpc-js (default) or the lean node:http2 one. */
+  /**
+   * Which client speaks gRPC to ipamd: the lean node:http2 one (default) or @grpc/grpc-js. Measured
+   * (README, "Performance"): loading grpc-js costs every ADD and DEL about twice the CPU of http2.
+   */
   ipamdTransport: IpamdTransport;
   dataplane: DataplaneKind;
   /** Where the plugin records its attachments per network, for GC. */
@@ -156,7 +159,7 @@ export function parseNetConf(stdin: Uint8Array | string): NetConf {
     pluginLogLevel: level as LogLevel,
     ipamdAddress: ipamdAddress(o),
     ipamdTimeoutMs: timeoutMs(o),
-    ipamdTransport: oneOf(o, "ipamdTransport", ["grpc-js", "http2"], "grpc-js"),
+    ipamdTransport: oneOf(o, "ipamdTransport", ["grpc-js", "http2"], "http2"),
     dataplane: oneOf(o, "dataplane", ["iproute2", "none"], "iproute2"),
     stateDir: str(o, "stateDir", DEFAULT_STATE_DIR),
     runtimeConfig: Object.freeze(lowerKeys(o.runtimeConfig, "runtimeConfig")),

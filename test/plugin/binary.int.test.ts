@@ -70,7 +70,6 @@ async function run(command: string, stdin: string, env: Record<string, string> =
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr), json: out === "" ? undefined : (JSON.parse(out) as Record<string, unknown>), ms };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 describe("mock-vpc-cni binary", () => {
   it("VERSION prints the supported versions and needs nothing else", async () => {
@@ -87,9 +86,9 @@ describe("mock-vpc-cni binary", () => {
     expect(server.adds.at(-1)).toMatchObject({ K8S_POD_NAME: "web-1", ContainerID: "abc123", Netns: "/var/run/netns/h1-none" });
   });
 
-  it("ADD over the lean http2 transport gives the same answer", async () => {
+  it("ADD over the grpc-js transport gives the same answer as the default http2 one", async () => {
     server.onAdd = () => okAdd("10.0.0.17");
-    const r = await run("ADD", JSON.stringify(conf({ ipamdTransport: "http2" })), { CNI_CONTAINERID: "h2pod" });
+    const r = await run("ADD", JSON.stringify(conf({ ipamdTransport: "grpc-js" })), { CNI_CONTAINERID: "h2pod" });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json).toMatchObject({ cniVersion: "1.0.0", ips: [{ interface: 1, address: "10.0.0.17/32" }] });
     expect(server.adds.at(-1)).toMatchObject({ ContainerID: "h2pod", ClientVersion: "v1.20.0-harness" });
@@ -169,23 +168,5 @@ describe("mock-vpc-cni binary", () => {
     expect(new Set(ips).size).toBe(6);
     const records = readdirSync(join(stateDir, "aws-cni")).filter((f) => f.startsWith("par"));
     expect(records).toHaveLength(6);
-  });
-
-  it("measures start-up (VERSION) and ADD latency", async () => {
-    server.onAdd = () => okAdd("10.0.0.9");
-    const version: number[] = [];
-    const add: number[] = [];
-    const addH2: number[] = [];
-    for (let i = 0; i < 10; i++) version.push((await run("VERSION", "")).ms);
-    for (let i = 0; i < 10; i++) {
-      const r = await run("ADD", JSON.stringify(conf()), { CNI_CONTAINERID: `lat${i}` });
-      const h = await run("ADD", JSON.stringify(conf({ ipamdTransport: "http2" })), { CNI_CONTAINERID: `lath${i}` });
-      expect([r.code, h.code]).toEqual([0, 0]);
-      add.push(r.ms);
-      addH2.push(h.ms);
-    }
-    const f = (xs: number[]): string => `${median(xs).toFixed(1)} ms`;
-    console.log(`mock-vpc-cni (execa, n=10, medians): VERSION ${f(version)}; ADD, dataplane none: grpc-js ${f(add)}, http2 ${f(addH2)}`);
-    expect(median(version)).toBeLessThan(1000);
   });
 });

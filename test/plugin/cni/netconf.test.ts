@@ -16,7 +16,7 @@ describe("parseNetConf", () => {
       ipamdAddress: DEFAULT_IPAMD_ADDRESS,
       ipamdTimeoutMs: 10_000,
       dataplane: "iproute2",
-      ipamdTransport: "grpc-js",
+      ipamdTransport: "http2",
       stateDir: "/var/lib/cni/mock-vpc-cni",
     });
     expect(Object.isFrozen(c)).toBe(true);
@@ -34,8 +34,8 @@ describe("parseNetConf", () => {
     expect(parse({ mtu }).mtu).toBe(want);
   });
 
-  it("selects the lean http2 transport on request", () => {
-    expect(parse({ ipamdTransport: "http2" }).ipamdTransport).toBe("http2");
+  it("selects the grpc-js transport on request (http2 is the default)", () => {
+    expect(parse({ ipamdTransport: "grpc-js" }).ipamdTransport).toBe("grpc-js");
     expect(() => parse({ ipamdTransport: "quic" })).toThrow(/ipamdTransport/);
   });
 
