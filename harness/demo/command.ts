@@ -31,9 +31,14 @@ export function demoCommand(): Command {
         return;
       }
       const abort = new AbortController();
-      const onSignal = (): void => abort.abort(new Error("interrupted"));
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
+      // First signal: stop waiting and clean up (DEL, netns, daemon). Second: leave at once.
+      const onSignal = (): void => {
+        if (!abort.signal.aborted) return abort.abort(new Error("interrupted"));
+        process.stderr.write("demo: interrupted again, exiting without finishing the cleanup\n");
+        process.exit(130);
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
       try {
         const io = { stdout: process.stdout, stderr: process.stderr, signal: abort.signal };
         process.exitCode = options.compare ? await runComparison(options, io, runDemo) : (await runDemo(options, io)).code;

@@ -34,7 +34,15 @@ export async function startDaemon(spec: DaemonSpec): Promise<RunningDaemon> {
   const logs: Record<string, unknown>[] = [];
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));
-  const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
+  // Detached children outlive a process.exit(); take the daemon down with us then.
+  const killOnExit = (): void => void child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const exited = new Promise<number | null>((res) =>
+    child.once("exit", (code) => {
+      process.off("exit", killOnExit);
+      res(code);
+    }),
+  );
   const stop = async (): Promise<number | null> => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
