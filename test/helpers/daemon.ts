@@ -69,7 +69,7 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Starte
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => void (stderr += d.toString()));
   const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
-  const ready = await new Promise<Record<string, unknown>>((res, rej) => {
+  const readyLine = new Promise<Record<string, unknown>>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`mock-ipamd not ready after ${opts.readyTimeoutMs ?? 20_000} ms; stderr: ${stderr}`)), opts.readyTimeoutMs ?? 20_000);
     createInterface({ input: child.stdout! }).on("line", (line) => {
       let rec: Record<string, unknown>;
@@ -89,6 +89,16 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Starte
       rej(new Error(`mock-ipamd exited with ${code} before ready; stderr: ${stderr}; logs: ${JSON.stringify(logs.slice(-5))}`));
     });
   });
+  let ready: Record<string, unknown>;
+  try {
+    ready = await readyLine;
+  } catch (e) {
+    // Never leave a daemon behind that did not come up (e.g. a timeout): kill it, remove our temp dir.
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
+    if (ownDir) rmSync(stateDir, { recursive: true, force: true });
+    throw e;
+  }
   // The ready line names the real listener (a --listen in args overrides the socket, e.g. 127.0.0.1:0).
   const address = typeof ready.grpc === "string" ? ready.grpc : `unix://${socketPath}`;
   const control = controlClient(address);
