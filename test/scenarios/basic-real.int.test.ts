@@ -29,8 +29,11 @@ const alive = (pid: number): boolean => {
 
 describe.skipIf(!built || !isRoot)("scenario basic in real time (needs root: network namespaces; needs `npm run build`: daemon and plugin binary)", () => {
   it("fails the SGP pod's first sandbox (transient-expected), retries, runs both pods, and cleans up", async () => {
-    // A shorter limit than the file's, so a stuck run ends (and says why) before the test's timeout.
-    const s = { ...(await loadScenario(listShipped().find((x) => x.name === "basic")!.file)), limit: 60_000 };
+    // A shorter limit than the file's, so a stuck run ends (and says why) before the test's timeout;
+    // a longer provisioning delay, so the first ADD precedes the annotation even when a loaded
+    // machine takes seconds per exec'd ADD.
+    const file = await loadScenario(listShipped().find((x) => x.name === "basic")!.file);
+    const s = { ...file, limit: 60_000, controller: { ...file.controller, provisioningDelay: { kind: "fixed" as const, fixedMs: 8_000 } } };
     const netnsBefore = netnsList();
     const dirsBefore = scenarioDirs();
 

@@ -27,6 +27,16 @@ import { daemonConfig, realTimeObstacles } from "./config.js";
 import { playScript } from "./script.js";
 
 const CALL = { timeoutMs: 5_000 };
+let runs = 0;
+
+/**
+ * A host-link name prefix of our own (<= 7 chars: "<prefix>trunk99p" must fit IFNAMSIZ): a daemon
+ * removes links with its prefix that it does not own, so two daemons sharing one would cut each
+ * other's trunk link (seen as "no host link has ifindex N" in the plugin's ADD).
+ */
+export function hostLinkPrefix(pid = process.pid, run = runs++): string {
+  return `s${((pid * 97 + run) % 36 ** 5).toString(36).padStart(5, "0")}-`;
+}
 
 interface Ctx {
   s: Scenario;
@@ -58,7 +68,7 @@ async function play(ctx: Ctx): Promise<RunResult> {
   await writeFile(configFile, JSON.stringify(daemonConfig(s), null, 2));
   const daemon = await startDaemon({
     daemonJs: art.daemonJs, stateDir: join(dir, "ipamd"), readyTimeoutMs: 30_000,
-    args: ["--config", configFile, "--host-links", ctx.root ? "on" : "off", "--introspection", "off", "--metrics", "off", "--log-level", "info"],
+    args: ["--config", configFile, "--host-links", ctx.root ? "on" : "off", "--host-link-prefix", hostLinkPrefix(), "--introspection", "off", "--metrics", "off", "--log-level", "info"],
   });
   ctx.cleanups.push(() => daemon.stop());
   const control = controlClient(daemon.address);
