@@ -1,6 +1,7 @@
 // What a scenario run returns (real or simulated), and the progress it reports on the way.
 
 import type { ClusterEvent } from "../../cluster/types.js";
+import type { KubeletObservation } from "../../runtime/kubelet/types.js";
 import type { TimelineData } from "../timeline/types.js";
 import type { RunSummary } from "./summary.js";
 
@@ -19,6 +20,8 @@ export interface RunHooks {
   onProgress?: (p: RunProgress) => void;
   /** Every event as the cluster store records it (for --json). */
   onEvent?: (e: ClusterEvent) => void;
+  /** What the kubelet loop(s) did: sandbox attempts (with their netns), retries, running. */
+  onObservation?: (o: KubeletObservation) => void;
   signal?: AbortSignal;
 }
 

@@ -115,7 +115,12 @@ async function startKubelet(ctx: Ctx, control: ControlClient, dir: string, addre
     netns: ctx.root ? realNetns() : fakeNetns(join(dir, "netns")),
   });
   const recorder = controlEventRecorder(control, (t) => void ctx.problems.push(t));
-  const kubelet = createKubelet({ nodeName, clock: systemClock, runtime, pods: controlPodSource(control, (t) => void ctx.problems.push(t)), events: recorder, rng: Math.random, observe: attempts.observe });
+  const kubelet = createKubelet({ nodeName, clock: systemClock, runtime, pods: controlPodSource(control, (t) => void ctx.problems.push(t)), events: recorder, rng: Math.random,
+    observe: (o) => {
+      attempts.observe(o);
+      ctx.hooks.onObservation?.(o);
+    },
+  });
   kubelet.start();
   ctx.cleanups.push(async () => {
     await kubelet.stop();

@@ -45,7 +45,7 @@ async function shutdown(w: SimWorld): Promise<void> {
 
 export async function runSimulated(s: Scenario, hooks: RunHooks = {}): Promise<RunResult> {
   const started = performance.now();
-  const w = createSimWorld(s);
+  const w = createSimWorld(s, hooks.onObservation);
   hooks.onRunStart?.(0, () => w.clock.now());
   if (hooks.onEvent !== undefined) w.store.watchEvents(hooks.onEvent);
   const script = scheduleScenario(s, w);
