@@ -27,10 +27,10 @@ function hostVeth(prefix: string, namespace: string, name: string): string {
  * cni-* netns and links concurrently, so a before/after diff of the whole host would be flaky):
  * the netns and temp dir it named, and its pods' host veths.
  */
-async function leftBehind(out: string): Promise<string[]> {
+async function leftBehind(out: string, realNetns = true): Promise<string[]> {
   const netns = [...new Set([...out.matchAll(/\/run\/netns\/(cni-[0-9a-f-]+)/g)].map((m) => m[1] ?? ""))];
   const dirs = [...new Set([...out.matchAll(/\/(vpc-cni-harness-demo-[A-Za-z0-9]+)\//g)].map((m) => join(tmpdir(), m[1] ?? "")))];
-  expect(netns.length).toBeGreaterThan(0);
+  expect(netns.length > 0).toBe(realNetns);
   expect(dirs.length).toBe(1);
   const links = (await execa("ip", ["-o", "link", "show"], { reject: false })).stdout;
   const veths = [hostVeth("eni", "default", "plain-pod"), hostVeth("vlan", "sgp-demo", "sgp-pod-1"), hostVeth("eni", "sgp-demo", "sgp-pod-1")];
@@ -113,6 +113,19 @@ describe.skipIf(!root)("vpc-cni-harness demo (needs root: network namespaces)", 
     expect(last.kind).toBe("comparison");
     expect(last.modes.map((m) => [m.ok, m.failedSandboxes, m.sandboxAttempts])).toEqual([[true, 1, 2], [true, 0, 1]]);
   }, 300_000);
+
+  it("as non-root (nobody via setpriv): says so, uses dataplane none and fake netns paths, still the same sequence", async (ctx) => {
+    const asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+    const probe = await execa("setpriv", [...asNobody, process.execPath, "-e", `require("fs").accessSync(${JSON.stringify(CLI)})`], { reject: false });
+    if (probe.exitCode !== 0) ctx.skip("setpriv missing or the build is not readable by nobody");
+    const r = await execa("setpriv", [...asNobody, process.execPath, CLI, "demo", "--timeout", "60s"], { ...RUN, cwd: tmpdir() });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("not running as root: fake netns paths and the plugin's `dataplane: none`");
+    expect(r.stdout).toMatch(/CNI ADD aws-cni eth0 +sgp-demo\/sgp-pod-1 .*netns=\/tmp\/vpc-cni-harness-demo-\w+\/netns\/cni-[0-9a-f-]+ .*FAILED: /);
+    expect(r.stdout).toMatch(/\[transient-expected\] Failed to create pod sandbox/);
+    expect(r.stdout).toContain("RESULT: the sequence happened as expected");
+    expect(await leftBehind(r.stdout, false)).toEqual([]);
+  });
 
   it("Ctrl-C: stops, cleans up (daemon, netns, temp dir) and exits 130", async () => {
     // A long provisioning delay keeps the SGP pod failing/backing off when the signal comes.
