@@ -179,6 +179,22 @@ describe("kubelet pod loop", () => {
     expect(t.runtime.calls.map((c) => c.verb)).toEqual(["run"]);
   });
 
+  it("stop() aborts the attempt in flight and leaves no timer behind", async () => {
+    const t = setup(1, 5_000);
+    t.kubelet.start();
+    t.pods.add("slow");
+    await t.clock.advance(100);
+    const stopped = t.kubelet.stop();
+    await t.clock.advance(0);
+    await stopped;
+    expect(t.clock.pending()).toBe(0);
+    expect(t.kubelet.state()[0]).toMatchObject({ phase: "pending", attempts: 1, failures: 1 });
+    // Later pod changes are ignored once stopped.
+    t.pods.add("late");
+    await t.clock.runUntilIdle();
+    expect(t.runtime.calls.map((c) => c.pod)).toEqual(["slow"]);
+  });
+
   it("picks up pods that already exist at start", async () => {
     const t = setup();
     t.pods.add("early");
