@@ -153,6 +153,11 @@ export class PodWorker {
       this.#deps.observe?.({ kind: "running", at, pod: this.#key, sandboxId });
       return;
     }
+    if (this.#abort.signal.aborted) {
+      // Our own stop() cut the attempt short: not a sandbox failure to report.
+      this.#phase = "pending";
+      return;
+    }
     this.#failures++;
     this.#deps.events.recordEvent({
       type: "Warning",

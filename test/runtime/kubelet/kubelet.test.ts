@@ -188,7 +188,8 @@ describe("kubelet pod loop", () => {
     await t.clock.advance(0);
     await stopped;
     expect(t.clock.pending()).toBe(0);
-    expect(t.kubelet.state()[0]).toMatchObject({ phase: "pending", attempts: 1, failures: 1 });
+    expect(t.kubelet.state()[0]).toMatchObject({ phase: "pending", attempts: 1, failures: 0 });
+    expect(t.events.events).toEqual([]);
     // Later pod changes are ignored once stopped.
     t.pods.add("late");
     await t.clock.runUntilIdle();
