@@ -75,7 +75,7 @@ export function ec2Tracker(metricsUrl: string | undefined, now: () => number): (
         const n = c.count - before.count;
         if (n <= 0) continue;
         const errs = c.errors - before.errors;
-        recs.push({ kind: "ec2", at: now(), call: api, detail: `${n} call(s), ${Math.round((c.sumMs - before.sumMs) / n)} ms each on average${errs > 0 ? `, ${errs} failed` : ""} (fake EC2, 12 QPS / burst 18)` });
+        recs.push({ kind: "ec2", at: now(), call: api, detail: `${n} call(s) since the last report (the controller's and ipamd's), ${Math.round((c.sumMs - before.sumMs) / n)} ms each on average${errs > 0 ? `, ${errs} failed` : ""}` });
       }
       seen = current;
       return recs;
