@@ -39,7 +39,7 @@ export interface ExecRequest {
 
 export type ExecOutcome =
   | { ok: true; stdout: string; output: unknown }
-  | { ok: false; message: string; output: unknown; pluginError: PluginErrorObject | undefined };
+  | { ok: false; message: string; output: unknown; pluginError: PluginErrorObject | undefined; timedOut: boolean };
 
 /** types.Error.Error(): msg, plus "; details" when present. */
 export function pluginErrorText(e: PluginErrorObject): string {
@@ -84,13 +84,13 @@ export async function execPlugin(req: ExecRequest): Promise<ExecOutcome> {
   });
   const output = parseJson(r.stdout);
   if (r.timedOut) {
-    return { ok: false, output, pluginError: undefined, message: `netplugin failed: deadline of ${req.timeoutMs}ms exceeded: plugin killed (signal: killed)` };
+    return { ok: false, output, pluginError: undefined, timedOut: true, message: `netplugin failed: deadline of ${req.timeoutMs}ms exceeded: plugin killed (signal: killed)` };
   }
-  if (r.isCanceled) return { ok: false, output, pluginError: undefined, message: `netplugin failed: context canceled` };
+  if (r.isCanceled) return { ok: false, output, pluginError: undefined, timedOut: false, message: `netplugin failed: context canceled` };
   if (r.exitCode === 0 && r.signal === undefined) return { ok: true, stdout: r.stdout, output };
   const pluginError = asPluginError(output);
-  if (pluginError !== undefined) return { ok: false, output, pluginError, message: pluginErrorText(pluginError) };
+  if (pluginError !== undefined) return { ok: false, output, pluginError, timedOut: false, message: pluginErrorText(pluginError) };
   // invoke's pluginErr: no error object on stdout -> the exit status and stderr.
   const why = r.signal !== undefined ? `signal: ${r.signal}` : `exit status ${r.exitCode ?? "?"}`;
-  return { ok: false, output, pluginError: undefined, message: `netplugin failed with no error message: ${why}: ${JSON.stringify(r.stderr.trim())}` };
+  return { ok: false, output, pluginError: undefined, timedOut: false, message: `netplugin failed with no error message: ${why}: ${JSON.stringify(r.stderr.trim())}` };
 }

@@ -3,13 +3,14 @@
 
 import type { Clock } from "../../common/clock.js";
 import { systemClock } from "../../common/clock.js";
-import { HarnessError, errorMessage } from "../../common/errors.js";
-import { deleteCache, listCache, readCache, writeCache } from "./cache.js";
+import { HarnessError } from "../../common/errors.js";
+import { deleteCache, readCache, writeCache } from "./cache.js";
 import { convertResult } from "./convert.js";
-import { execPlugin, findPlugin } from "./exec.js";
-import { buildPluginConfig, formatCniArgs, pluginDescription } from "./inject.js";
+import { gcNetworkList } from "./gc.js";
+import { buildPluginConfig } from "./inject.js";
+import { createInvoker } from "./invoke.js";
 import { atLeast, isSupported } from "./version.js";
-import type { CniResult, CniRuntimeOptions, CniVerb, GCAttachment, NetworkConfigList, PluginConf, RuntimeConf } from "./types.js";
+import type { CniResult, CniRuntimeOptions, GCAttachment, NetworkConfigList, RuntimeConf } from "./types.js";
 
 export interface CniRuntime {
   /** Runs every plugin in order, each with the previous result; caches the final result. */
@@ -22,8 +23,6 @@ export interface CniRuntime {
   statusNetworkList(list: NetworkConfigList, signal?: AbortSignal): Promise<void>;
   getCachedResult(list: NetworkConfigList, rt: Pick<RuntimeConf, "containerId" | "ifName">): Promise<CniResult | undefined>;
 }
-
-const VERB_WORD: Record<CniVerb, string> = { ADD: "add", DEL: "delete", CHECK: "check", GC: "gc", STATUS: "status", VERSION: "version" };
 
 function asResult(output: unknown, listVersion: string): CniResult | undefined {
   if (typeof output !== "object" || output === null || Array.isArray(output)) return undefined;
@@ -38,35 +37,7 @@ function inVersion(result: CniResult | undefined, version: string): CniResult | 
 }
 
 export function createCniRuntime(opts: CniRuntimeOptions, clock: Clock = systemClock): CniRuntime {
-  async function invoke(
-    verb: CniVerb,
-    list: NetworkConfigList,
-    plugin: PluginConf,
-    rt: RuntimeConf,
-    config: Record<string, unknown>,
-    signal: AbortSignal | undefined,
-  ): Promise<unknown> {
-    const startedAt = clock.now();
-    const record = (ok: boolean, error: string, output: unknown): void =>
-      opts.onExec?.({ verb, network: list.name, pluginType: plugin.type, pluginName: typeof plugin.name === "string" ? plugin.name : "", containerId: rt.containerId, ifName: rt.ifName, startedAt, durationMs: clock.now() - startedAt, ok, error, output });
-    const fail = (kind: "not-found" | "deadline" | "internal", text: string, cause?: unknown): HarnessError =>
-      new HarnessError(kind, `plugin ${pluginDescription(plugin)} failed (${VERB_WORD[verb]}): ${text}`, cause === undefined ? undefined : { cause });
-    let binary: string;
-    try {
-      binary = await findPlugin(plugin.type, opts.binDirs);
-    } catch (e) {
-      record(false, errorMessage(e), undefined);
-      throw fail("not-found", errorMessage(e));
-    }
-    const out = await execPlugin({
-      binary, verb, containerId: rt.containerId, netns: rt.netns, ifName: rt.ifName, cniArgs: formatCniArgs(rt.args),
-      binDirs: opts.binDirs, stdin: JSON.stringify(config), timeoutMs: opts.execTimeoutMs,
-      ...(opts.env === undefined ? {} : { env: opts.env }), ...(signal === undefined ? {} : { signal }),
-    });
-    record(out.ok, out.ok ? "" : out.message, out.output);
-    if (!out.ok) throw fail(out.message.includes("deadline of") ? "deadline" : "internal", out.message, out.pluginError);
-    return out.output;
-  }
+  const invoke = createInvoker(opts, clock);
 
   async function cached(list: NetworkConfigList, rt: Pick<RuntimeConf, "containerId" | "ifName">): Promise<CniResult | undefined> {
     const entry = await readCache(opts.cacheDir, list.name, rt);
@@ -111,32 +82,7 @@ export function createCniRuntime(opts: CniRuntimeOptions, clock: Clock = systemC
       }
     },
 
-    async gcNetworkList(list, valid, signal) {
-      if (list.disableGC) return;
-      const errors: string[] = [];
-      const keep = new Set(valid.map((a) => `${a.containerID}\u0000${a.ifname}`));
-      for (const a of await listCache(opts.cacheDir)) {
-        if (a.networkName !== list.name || keep.has(`${a.containerId}\u0000${a.ifName}`)) continue;
-        const rt: RuntimeConf = { containerId: a.containerId, ifName: a.ifName, netns: a.netns ?? "", ...(a.cniArgs ? { args: a.cniArgs } : {}), ...(a.capabilityArgs ? { capabilityArgs: a.capabilityArgs } : {}) };
-        try {
-          await api.delNetworkList(list, rt, signal);
-        } catch (e) {
-          errors.push(`failed to delete stale attachment ${a.containerId} ${a.ifName}: ${errorMessage(e)}`);
-        }
-      }
-      if (isSupported(list.cniVersion) && atLeast(list.cniVersion, "1.1.0")) {
-        const attachments = valid.map((a) => ({ containerID: a.containerID, ifname: a.ifname }));
-        for (const plugin of list.plugins) {
-          const config = { ...buildPluginConfig(list.name, list.cniVersion, plugin, undefined, {}), "cni.dev/valid-attachments": attachments, "cni.dev/attachments": attachments };
-          try {
-            await invoke("GC", list, plugin, { containerId: "", netns: "", ifName: "" }, config, signal);
-          } catch (e) {
-            errors.push(errorMessage(e));
-          }
-        }
-      }
-      if (errors.length > 0) throw new HarnessError("internal", errors.join("\n"));
-    },
+    gcNetworkList: (list, valid, signal) => gcNetworkList({ invoke, cacheDir: opts.cacheDir, del: (l, rt, sig) => api.delNetworkList(l, rt, sig) }, list, valid, signal),
 
     async statusNetworkList(list, signal) {
       if (!isSupported(list.cniVersion) || !atLeast(list.cniVersion, "1.1.0")) return;
