@@ -25,7 +25,8 @@ import { instanceLimits, maxPods } from "./limits.js";
 import type { InstanceLimits } from "./limits.js";
 import type { Logger } from "./log.js";
 import { announce } from "./log.js";
-import { branchProgress, createInspector } from "./server/inspect.js";
+import { createInspector } from "./server/inspect.js";
+import { branchProgress } from "./server/progress.js";
 import type { Inspector } from "./server/inspect.js";
 import type { RunningGrpcServer } from "./server/index.js";
 import { parseListen, startGrpcServer } from "./server/index.js";
@@ -97,7 +98,10 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
   const backend = createBackend({
     datastore: durableIpDatastore(durable, () => pool.nudge()), cluster, node, clock, log: log.child({ component: "ipamd" }), metrics,
     branchWaitMs: config.waitForBranchEniMs,
-    branchProgress: (pod) => branchProgress(controller.provisioningRecords(), clock.now(), pod),
+    branchProgress: (pod) => branchProgress({
+      records: controller.provisioningRecords(), now: clock.now(), delay: controller.getProvisioningDelay(),
+      events: cluster.listEvents({ namespace: pod.namespace, name: pod.name }),
+    }, pod),
   });
   backend.setDown(config.faults.ipamdDown);
 

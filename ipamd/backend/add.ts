@@ -5,19 +5,19 @@
 import type { PodObject } from "../../cluster/types.js";
 import { POD_ENI_ANNOTATION, POD_ENI_RESOURCE } from "../../cluster/types.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
-import type { AddNetworkReply, AddNetworkRequest } from "../../proto/rpc.js";
+import type { AddNetworkRequest } from "../../proto/rpc.js";
 import { parseBranchAnnotation } from "./annotation.js";
 import { waitForBranchAnnotation } from "./branch-wait.js";
 import type { Ctx } from "./context.js";
 import { classify } from "./context.js";
 import { addReply, ipMeta } from "./replies.js";
-import type { AddFailureReason, LeaseKey } from "./types.js";
+import type { AddFailureReason, AddNetworkResult, LeaseKey } from "./types.js";
 import { leaseKeyOf, optionalText } from "./validate.js";
 
 export const NO_IP_TEXT = "AssignPodIPv4Address: no available IP/Prefix addresses";
 export const NO_BRANCH_TEXT = "Send AddNetworkReply: failed to get Branch ENI resource";
 
-export async function addNetwork(ctx: Ctx, req: AddNetworkRequest, signal?: AbortSignal): Promise<AddNetworkReply> {
+export async function addNetwork(ctx: Ctx, req: AddNetworkRequest, signal?: AbortSignal): Promise<AddNetworkResult> {
   ctx.metrics.addRequest();
   if (ctx.state.down) throw new HarnessError("unavailable", "ipamd is down (fault ipamd_down)");
   const key = leaseKeyOf(req, "AddNetwork");
@@ -44,7 +44,7 @@ function ensurePod(ctx: Ctx, namespace: string, name: string): PodObject {
   return existing;
 }
 
-async function ordinaryAdd(ctx: Ctx, key: LeaseKey, namespace: string, name: string): Promise<AddNetworkReply> {
+async function ordinaryAdd(ctx: Ctx, key: LeaseKey, namespace: string, name: string): Promise<AddNetworkResult> {
   try {
     const a = await ctx.datastore.assign(key, { podNamespace: namespace, podName: name });
     ctx.log.info({ ...key, ipv4: a.ipv4, deviceNumber: a.deviceNumber, eniId: a.eniId }, "Send AddNetworkReply: Success: true");
@@ -60,7 +60,7 @@ async function ordinaryAdd(ctx: Ctx, key: LeaseKey, namespace: string, name: str
   }
 }
 
-async function branchAdd(ctx: Ctx, found: PodObject, key: LeaseKey, signal?: AbortSignal): Promise<AddNetworkReply> {
+async function branchAdd(ctx: Ctx, found: PodObject, key: LeaseKey, signal?: AbortSignal): Promise<AddNetworkResult> {
   const who = { ...key, namespace: found.namespace, name: found.name, uid: found.uid };
   if (ctx.node.trunkEniId() === undefined) {
     ctx.metrics.podEniError("getTrunkENI");
@@ -76,12 +76,7 @@ async function branchAdd(ctx: Ctx, found: PodObject, key: LeaseKey, signal?: Abo
   }
   const value = pod?.annotations[POD_ENI_ANNOTATION];
   if (value === undefined) {
-    const since = found.scheduledAt === undefined ? undefined : ctx.clock.now() - found.scheduledAt;
-    const progress = ctx.branchProgress(found);
-    const details = `pod ${found.namespace}/${found.name} has the ${POD_ENI_RESOURCE} limit but no annotation yet` +
-      (since === undefined ? "" : `; scheduled ${Math.round(since)} ms ago, the controller is still provisioning its branch ENI`) +
-      (progress === undefined ? "" : `; ${progress}`);
-    return fail(ctx, "branch-eni-not-ready", NO_BRANCH_TEXT, { ...who, details });
+    return fail(ctx, "branch-eni-not-ready", NO_BRANCH_TEXT, { ...who, details: notReadyDetails(ctx, found) });
   }
   const parsed = parseBranchAnnotation(value);
   if (!parsed.ok) {
@@ -102,7 +97,15 @@ async function branchAdd(ctx: Ctx, found: PodObject, key: LeaseKey, signal?: Abo
   });
 }
 
-function fail(ctx: Ctx, reason: AddFailureReason, text: string, who: Record<string, unknown>): AddNetworkReply {
+/** The pod, how long since it was scheduled, and where its provisioning stands (controller's view). */
+function notReadyDetails(ctx: Ctx, pod: PodObject): string {
+  const since = pod.scheduledAt === undefined ? "" : `, scheduled ${((ctx.clock.now() - pod.scheduledAt) / 1000).toFixed(1)} s ago,`;
+  const progress = ctx.branchProgress(pod) ?? "the controller is still provisioning it";
+  return `pod ${pod.namespace}/${pod.name} (uid ${pod.uid})${since} needs a branch ENI (${POD_ENI_RESOURCE} limit) ` +
+    `and has no ${POD_ENI_ANNOTATION} annotation yet: ${progress}`;
+}
+
+function fail(ctx: Ctx, reason: AddFailureReason, text: string, who: Record<string, unknown>): AddNetworkResult {
   const classification = classify(reason);
   ctx.metrics.addFailure(reason, classification);
   const level = classification === "transient-expected" ? "info" : "warn";
@@ -123,5 +126,14 @@ function fail(ctx: Ctx, reason: AddFailureReason, text: string, who: Record<stri
       attributes: { reason, containerID: String(who.containerID ?? ""), ...(typeof who.details === "string" ? { details: who.details } : {}) },
     });
   }
-  return addReply({ Success: false });
+  // The reply stays the real one (Success=false, nothing else); the server sends `failure` as
+  // trailers that real clients ignore.
+  return { ...addReply({ Success: false }), failure: { reason, details: failureDetails(text, who) } };
+}
+
+/** The trailer text: the pod, our explanation when there is one, else ipamd's log text. */
+function failureDetails(text: string, who: Record<string, unknown>): string {
+  if (typeof who.details === "string") return who.details;
+  const pod = typeof who.name === "string" && who.name !== "" ? `pod ${String(who.namespace)}/${who.name}` : `container ${String(who.containerID)}`;
+  return `${pod}: ${text}`;
 }

@@ -8,7 +8,9 @@ import { delNetwork } from "./del.js";
 import type { Backend, BackendDeps } from "./types.js";
 
 export type {
+  AddFailure,
   AddFailureReason,
+  AddNetworkResult,
   Backend,
   BackendDeps,
   BackendLog,

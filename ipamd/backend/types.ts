@@ -56,6 +56,19 @@ export type AddFailureReason =
   | "ipamd-down"
   | "internal";
 
+/**
+ * Why a Success=false reply was sent, for the harness-add-failure-* trailers (the real reply has no
+ * reason field, so the explanation travels beside it, never inside it).
+ */
+export interface AddFailure {
+  reason: AddFailureReason;
+  /** Free text: which pod, and where its branch ENI provisioning stands (DESIGN.md, errors). */
+  details: string;
+}
+
+/** The wire reply plus, on Success=false, the failure's explanation (not a proto field). */
+export type AddNetworkResult = AddNetworkReply & { failure?: AddFailure };
+
 export interface BackendMetrics {
   addRequest(): void;
   delRequest(reason: string): void;
@@ -95,7 +108,7 @@ export interface BackendDeps {
 }
 
 export interface Backend {
-  addNetwork(req: AddNetworkRequest, signal?: AbortSignal): Promise<AddNetworkReply>;
+  addNetwork(req: AddNetworkRequest, signal?: AbortSignal): Promise<AddNetworkResult>;
   delNetwork(req: DelNetworkRequest, signal?: AbortSignal): Promise<DelNetworkReply>;
   setBranchWait(ms: number): void;
   branchWaitMs(): number;

@@ -1,11 +1,14 @@
 // rpc.CNIBackend on top of the backend: the ClientVersion check first, as ipamd's validateVersion
-// (FACTS.md section 2), then AddNetwork/DelNetwork.
+// (FACTS.md section 2), then AddNetwork/DelNetwork. A refused ADD (Success=false, the real reply,
+// which has no reason field) carries our explanation in trailing metadata that real clients ignore
+// and mock-vpc-cni puts in the CNI error's details (plugin/client/types.ts).
 
 import * as grpc from "@grpc/grpc-js";
-import type { Backend } from "../backend/index.js";
+import type { AddNetworkResult, Backend } from "../backend/index.js";
 import type { AddNetworkReply, AddNetworkRequest, DelNetworkReply, DelNetworkRequest } from "../../proto/rpc.js";
-import type { HandlerLog } from "./handlers.js";
-import { unary } from "./handlers.js";
+import { FAILURE_DETAILS_KEY, FAILURE_REASON_KEY } from "../../plugin/client/types.js";
+import type { HandlerLog, Replied } from "./handlers.js";
+import { unary, unaryWithTrailer } from "./handlers.js";
 import { statusError } from "./status.js";
 
 export function checkClientVersion(got: unknown, want: string): void {
@@ -16,13 +19,24 @@ export function checkClientVersion(got: unknown, want: string): void {
 
 export function cniBackendHandlers(backend: Backend, version: string, log: HandlerLog): grpc.UntypedServiceImplementation {
   return {
-    AddNetwork: unary<AddNetworkRequest, AddNetworkReply>("AddNetwork", "cni", log, (req, signal) => {
+    AddNetwork: unaryWithTrailer<AddNetworkRequest, AddNetworkReply>("AddNetwork", "cni", log, async (req, signal) => {
       checkClientVersion(req.ClientVersion, version);
-      return backend.addNetwork(req, signal);
+      return withFailureTrailer(await backend.addNetwork(req, signal));
     }),
     DelNetwork: unary<DelNetworkRequest, DelNetworkReply>("DelNetwork", "cni", log, (req, signal) => {
       checkClientVersion(req.ClientVersion, version);
       return backend.delNetwork(req, signal);
     }),
   };
+}
+
+/** Splits the backend's result into the wire reply and the harness-add-failure-* trailers. */
+export function withFailureTrailer(result: AddNetworkResult): Replied<AddNetworkReply> {
+  const { failure, ...reply } = result;
+  if (failure === undefined || reply.Success) return { reply };
+  const trailer = new grpc.Metadata();
+  trailer.set(FAILURE_REASON_KEY, failure.reason);
+  // Non-binary metadata values must be printable ASCII (grpc-js throws on anything else).
+  trailer.set(FAILURE_DETAILS_KEY, failure.details.replace(/[^ -~]+/g, " "));
+  return { reply, trailer };
 }

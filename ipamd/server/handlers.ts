@@ -17,6 +17,22 @@ export function unary<Req, Res>(
   log: HandlerLog,
   fn: (req: Req, signal: AbortSignal) => Promise<Res> | Res,
 ): grpc.handleUnaryCall<Req, Res> {
+  return unaryWithTrailer<Req, Res>(method, service, log, async (req, signal) => ({ reply: await fn(req, signal) }));
+}
+
+/** A reply and, optionally, trailing metadata sent with its OK status. */
+export interface Replied<Res> {
+  reply: Res;
+  trailer?: grpc.Metadata;
+}
+
+/** As unary, for handlers that add trailing metadata to a successful reply (grpc-js: callback's third argument). */
+export function unaryWithTrailer<Req, Res>(
+  method: string,
+  service: "cni" | "control",
+  log: HandlerLog,
+  fn: (req: Req, signal: AbortSignal) => Promise<Replied<Res>>,
+): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const ac = new AbortController();
     call.on("cancelled", () => ac.abort(new HarnessError("deadline", `${method}: cancelled by the client or its deadline passed`)));
@@ -26,7 +42,7 @@ export function unary<Req, Res>(
         return fn(call.request, ac.signal);
       })
       .then(
-        (res) => callback(null, res),
+        (r) => (r.trailer === undefined ? callback(null, r.reply) : callback(null, r.reply, r.trailer)),
         (e: unknown) => {
           const status = toStatus(e, service);
           if (isExpectedError(e)) log.warn({ method, code: status.code, err: e.message, details: status.metadata.get("details")[0] }, `Rejecting ${method} request: ${e.message}`);

@@ -1,7 +1,7 @@
 // Inspection views for the control API and introspection HTTP: this node's ENIs (primary, trunk,
 // ordinary from the datastore; branch ENIs from the fake EC2), leases, and the node itself.
 
-import type { NetworkInterface, ProvisioningRecord } from "../../controller/types.js";
+import type { NetworkInterface } from "../../controller/types.js";
 import type { Datastore, EniInfo } from "../datastore/index.js";
 import type { HostLinks } from "../hostlinks/index.js";
 import type { InstanceLimits } from "../limits.js";
@@ -88,25 +88,4 @@ export function createInspector(d: InspectDeps): Inspector {
       max_pods: maxPods(d.limits),
     }),
   };
-}
-
-/** One line on where a pod's branch ENI provisioning stands, from the controller's records. */
-export function branchProgress(
-  records: readonly ProvisioningRecord[],
-  now: number,
-  pod: { uid: string },
-): string | undefined {
-  let last: ProvisioningRecord | undefined;
-  for (const r of records) if (r.uid === pod.uid && (last === undefined || r.attempt >= last.attempt)) last = r;
-  if (last === undefined) return "the controller has not queued it yet";
-  const a = `attempt ${last.attempt}`;
-  switch (last.outcome) {
-    case "in-progress":
-      if (last.ec2DoneAt === undefined) return `${a}: EC2 calls in progress for ${Math.round(now - last.startedAt)} ms`;
-      return `${a}: EC2 calls done, annotation expected in ${Math.max(0, Math.round(last.ec2DoneAt + last.delayMs - now))} ms`;
-    case "allocated":
-      return `${a}: allocated (VLAN ${last.vlanId}), annotation being written`;
-    default:
-      return `${a} ended ${last.outcome}${last.error === "" ? "" : `: ${last.error}`}`;
-  }
 }

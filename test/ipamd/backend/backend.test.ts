@@ -85,7 +85,11 @@ describe("backend", () => {
     expect(ev?.classification).toBe("transient-expected");
     expect(ev?.type).toBe("Normal"); // aws-node emits no Warning: counts stay those of a real cluster
     expect(ev?.source).toBe("aws-node");
-    expect(ev?.attributes.details).toBe("pod sgp/web has the vpc.amazonaws.com/pod-eni limit but no annotation yet; scheduled 0 ms ago, the controller is still provisioning its branch ENI; progress of u-1");
+    const details = "pod sgp/web (uid u-1), scheduled 0.0 s ago, needs a branch ENI (vpc.amazonaws.com/pod-eni limit) " +
+      "and has no vpc.amazonaws.com/pod-eni annotation yet: progress of u-1";
+    expect(ev?.attributes.details).toBe(details);
+    // The same explanation travels beside the reply, for the server's trailers; the reply itself stays the real one.
+    expect(first.failure).toEqual({ reason: "branch-eni-not-ready", details });
     // The failed sandbox's DEL: no lease, no annotation -> the real `datastore: unknown pod` error.
     await expect(backend.delNetwork(del("sandbox1", "sgp", "web", "u-1"))).rejects.toThrow("datastore: unknown pod");
 
@@ -141,7 +145,9 @@ describe("backend", () => {
   it("reports exhaustion as Success=false with the real text, classified real", async () => {
     await backend.addNetwork(add("a"));
     await backend.addNetwork(add("b"));
-    expect((await backend.addNetwork(add("c"))).Success).toBe(false);
+    const refused = await backend.addNetwork(add("c"));
+    expect(refused.Success).toBe(false);
+    expect(refused.failure).toEqual({ reason: "no-available-ip", details: "pod default/pod: AssignPodIPv4Address: no available IP/Prefix addresses" });
     expect(log.lines.some((l) => l.msg === "AssignPodIPv4Address: no available IP/Prefix addresses" && l.level === "warn")).toBe(true);
     expect(metrics.calls).toContain("fail:no-available-ip:real");
   });
