@@ -84,6 +84,8 @@ async function main(): Promise<number> {
   const rows = [header, ...Object.entries(results).map(([k, v]) => row(k, v))];
   console.log(`CRI load: ${PODS} pods x ${ROUNDS} rounds, concurrency ${CONCURRENCY}, containerd ${execFileSync("containerd", ["--version"]).toString().split(" ")[2]}`);
   for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(18) : c.padStart(i === 5 ? 19 : 11))).join(" "));
+  // The same table in Markdown, for the README.
+  console.log(["", `| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.slice(1).map((r) => `| ${r.join(" | ")} |`), ""].join("\n"));
   const failures = Object.values(results).flatMap((rs) => rs.flatMap((r) => r.failures));
   for (const f of failures.slice(0, 5)) console.log(`failure: ${f}`);
   console.log(`leaks after the run: ${JSON.stringify(leaked)}`);
