@@ -139,6 +139,27 @@ describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and
     expect(await stack.env.cri.listPodSandbox()).toEqual([]);
   });
 
+  it("with ipamd's bounded wait for the branch ENI (SetBranchWait), an SGP pod's first sandbox succeeds", async () => {
+    const { control } = stack.daemon;
+    await control.SetBranchWait({ max_wait_ms: 15_000 });
+    try {
+      await control.CreatePod({ namespace: SGP_NS, name: "patient", uid: "uid-patient", schedule: true });
+      const t0 = Date.now();
+      const id = await stack.env.cri.runPodSandbox(podSandboxConfig({ namespace: SGP_NS, name: "patient", uid: "uid-patient" }));
+      // The ADD waited for provisioning (2 s here) inside RunPodSandbox instead of failing.
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1_000);
+      const status = (await stack.env.cri.podSandboxStatus(id)).status;
+      const annotation = (await control.GetPod({ namespace: SGP_NS, name: "patient" })).annotations[POD_ENI] ?? "[]";
+      expect(status?.network?.ip).toBe((JSON.parse(annotation) as { privateIp: string }[])[0]?.privateIp);
+      const failed = (await control.ListEvents({ namespace: SGP_NS, name: "patient" })).events.filter((e) => e.reason === "FailedCreatePodSandBox");
+      expect(failed).toEqual([]);
+      await stack.env.cri.stopPodSandbox(id);
+      await stack.env.cri.removePodSandbox(id);
+    } finally {
+      await control.SetBranchWait({ max_wait_ms: 0 });
+    }
+  });
+
   it("starts a container that sees the pod's address, reachable through portmap's host port", async () => {
     const hostPort = 20_000 + ((process.pid + 7) % 10_000);
     const config = podSandboxConfig({ namespace: "default", name: "srv", uid: "uid-srv", portMappings: [{ protocol: "TCP", containerPort: 8080, hostPort }] });
@@ -166,7 +187,7 @@ describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and
     expect(await readdir(netnsDir).catch(() => [])).toEqual([]);
     expect(await readFile(stack.pluginLog, "utf8").catch(() => "")).not.toBe("");
     await stack.stop();
-    const ours = [["default", "plain"], [SGP_NS, "web"], [SGP_NS, "implicit"], ["default", "srv"]].flatMap(([ns, n]) => podVethNames(ns ?? "", n ?? ""));
+    const ours = [["default", "plain"], [SGP_NS, "web"], [SGP_NS, "implicit"], [SGP_NS, "patient"], ["default", "srv"]].flatMap(([ns, n]) => podVethNames(ns ?? "", n ?? ""));
     expect((await linkNames()).filter((l) => ours.includes(l) && !linksBefore.includes(l))).toEqual([]);
     expect((await natChains()).filter((c) => !chainsBefore.includes(c))).toEqual([]);
   });
