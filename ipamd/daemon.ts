@@ -68,12 +68,17 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
   const listen = parseListen(config.listen);
   if (listen.kind === "unix") ensureDir(dirname(listen.path), "--listen");
   const { cluster, controller } = startCluster(config, log, clock, cleanups);
-  const hostLinks = await startHostLinks(config, log, cleanups);
+  const hostLinks = startHostLinks(config, log, cleanups);
   const joined = await controller.addNode({
     name: config.node.name, instanceType: config.node.instanceType, primaryEniSecondaryIps: limits.ipv4PerEni - 1, capacity: { pods: String(maxPods(limits)) },
   });
   const datastore = new Datastore({ clock, cooldownMs: config.ipCooldownMs });
   const trunk = await attachNodeEnis(joined, datastore, hostLinks, config.node.trunk);
+  // Only now: the trunk's link from a previous run was adopted by ensure (same name and MAC), so
+  // its ifindex (ParentIfIndex) and the branch pods' links on it survive a restart, as on a real
+  // node where the trunk NIC outlives aws-node. Everything else of our prefix is stale.
+  const stale = await hostLinks.cleanStale();
+  if (stale.length > 0) log.warn({ links: stale }, "removed host links left by an earlier run");
   log.info({ node: joined.name, instanceType: joined.instanceType, primaryEni: joined.primaryEniId, trunk }, "node joined");
   const durable = await restoreCheckpoint(config, datastore, log, cleanups);
   const pool = startWarmPool({ config, clock, limits, datastore, hostLinks, log, cleanups, podEniEnabled: trunk !== undefined, attacher: controller.eniAttacher(joined.name, { ipsPerEni: limits.ipv4PerEni }) });
@@ -146,10 +151,8 @@ function startCluster(config: IpamdConfig, log: Logger, clock: Clock, cleanups: 
   return { cluster, controller };
 }
 
-async function startHostLinks(config: IpamdConfig, log: Logger, cleanups: Cleanup[]): Promise<HostLinks> {
+function startHostLinks(config: IpamdConfig, log: Logger, cleanups: Cleanup[]): HostLinks {
   const hostLinks = createHostLinks({ mode: config.hostLinks, prefix: config.hostLinkPrefix });
-  const stale = await hostLinks.cleanStale();
-  if (stale.length > 0) log.warn({ links: stale }, "removed host links left by an earlier run");
   log.info({ enabled: hostLinks.enabled }, `host links: ${hostLinks.description}`);
   cleanups.push({ what: "host links", run: () => hostLinks.removeAll() });
   return hostLinks;
