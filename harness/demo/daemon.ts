@@ -80,3 +80,14 @@ export async function startDaemon(spec: DaemonSpec): Promise<RunningDaemon> {
   }
   return { address: `unix://${socket}`, pid: child.pid ?? 0, logs, ready, stop };
 }
+
+let runs = 0;
+
+/**
+ * A host-link name prefix of our own (<= 7 chars: "<prefix>trunk99p" must fit IFNAMSIZ): a daemon
+ * removes links with its prefix that it does not own, so two daemons sharing one would cut each
+ * other's trunk link (seen as "no host link has ifindex N" in the plugin's ADD).
+ */
+export function hostLinkPrefix(pid = process.pid, run = runs++): string {
+  return `h${((pid * 97 + run) % 36 ** 5).toString(36).padStart(5, "0")}-`;
+}

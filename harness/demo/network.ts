@@ -40,6 +40,8 @@ export async function writeNetworkSetup(dir: string, pluginBinary: string, ipamd
       {
         name: "aws-cni", type: "mock-vpc-cni", vethPrefix: "eni", mtu: "9001", podSGEnforcingMode: "strict",
         pluginLogFile: pluginLog, pluginLogLevel: "Debug", ipamdAddress, ipamdTimeout: "10s", dataplane,
+        // GC records of the plugin: in the run's own dir, writable without root.
+        stateDir: join(dir, "cni-state"),
       },
       ...(portmap ? [{ type: "portmap", capabilities: { portMappings: true }, snat: true }] : []),
     ],

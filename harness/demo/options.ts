@@ -2,6 +2,7 @@
 
 import { parseDuration } from "../../common/duration.js";
 import { HarnessError } from "../../common/errors.js";
+import { hostLinkPrefix } from "./daemon.js";
 
 export interface DemoOptions {
   provisioningDelayMs: number;
@@ -65,6 +66,9 @@ export function daemonArgs(o: DemoOptions, opts: { hostLinks: "on" | "off" }): s
     "--provisioning-delay", `${o.provisioningDelayMs}ms`,
     "--wait-for-branch-eni", `${o.waitForBranchEniMs}ms`,
     "--host-links", opts.hostLinks,
+    // Our own prefix: a daemon sweeps links with its prefix that it does not own, so sharing the
+    // default one with another mock-ipamd on this host would cut that daemon's trunk link.
+    "--host-link-prefix", hostLinkPrefix(),
     "--introspection", "off",
     // Port 0: any free port; the demo reads the fake EC2's call counts from it.
     "--metrics", "127.0.0.1:0",

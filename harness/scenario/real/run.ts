@@ -15,7 +15,7 @@ import type { Kubelet } from "../../../runtime/kubelet/index.js";
 import { createCniRuntime, loadConfDir, loopbackList } from "../../../runtime/libcni/index.js";
 import { fakeNetns, isRoot, realNetns } from "../../../runtime/netns.js";
 import { controlEventRecorder, controlPodSource, eventFromWire, podFromWire, watchEvents } from "../../demo/cluster-client.js";
-import { startDaemon } from "../../demo/daemon.js";
+import { hostLinkPrefix, startDaemon } from "../../demo/daemon.js";
 import { writeNetworkSetup } from "../../demo/network.js";
 import { artefacts } from "../../demo/paths.js";
 import { AttemptLog, buildTimeline } from "../../timeline/build.js";
@@ -27,16 +27,6 @@ import { daemonConfig, realTimeObstacles } from "./config.js";
 import { playScript } from "./script.js";
 
 const CALL = { timeoutMs: 5_000 };
-let runs = 0;
-
-/**
- * A host-link name prefix of our own (<= 7 chars: "<prefix>trunk99p" must fit IFNAMSIZ): a daemon
- * removes links with its prefix that it does not own, so two daemons sharing one would cut each
- * other's trunk link (seen as "no host link has ifindex N" in the plugin's ADD).
- */
-export function hostLinkPrefix(pid = process.pid, run = runs++): string {
-  return `s${((pid * 97 + run) % 36 ** 5).toString(36).padStart(5, "0")}-`;
-}
 
 interface Ctx {
   s: Scenario;
