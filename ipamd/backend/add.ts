@@ -26,7 +26,7 @@ export async function addNetwork(ctx: Ctx, req: AddNetworkRequest, signal?: Abor
   ctx.log.info({ netns: optionalText(req, "Netns", "AddNetwork"), ...key, namespace, name }, "Received AddNetwork");
   const pod = namespace !== "" && name !== "" ? ensurePod(ctx, namespace, name) : undefined;
   if (pod !== undefined && pod.limits[POD_ENI_RESOURCE] !== undefined) return branchAdd(ctx, pod, key, signal);
-  return ordinaryAdd(ctx, key, namespace, name);
+  return ordinaryAdd(ctx, key, namespace, name, signal);
 }
 
 /** The cnitool case (docs/ARCHITECTURE.md): a pod first seen at its ADD is created and scheduled now. */
@@ -44,9 +44,9 @@ function ensurePod(ctx: Ctx, namespace: string, name: string): PodObject {
   return existing;
 }
 
-async function ordinaryAdd(ctx: Ctx, key: LeaseKey, namespace: string, name: string): Promise<AddNetworkResult> {
+async function ordinaryAdd(ctx: Ctx, key: LeaseKey, namespace: string, name: string, signal?: AbortSignal): Promise<AddNetworkResult> {
   try {
-    const a = await ctx.datastore.assign(key, { podNamespace: namespace, podName: name });
+    const a = await ctx.datastore.assign(key, { podNamespace: namespace, podName: name }, signal);
     ctx.log.info({ ...key, ipv4: a.ipv4, deviceNumber: a.deviceNumber, eniId: a.eniId }, "Send AddNetworkReply: Success: true");
     // Route table of device d is d+1 (network card 0), as rpc_handler computes it.
     return addReply({
@@ -55,6 +55,8 @@ async function ordinaryAdd(ctx: Ctx, key: LeaseKey, namespace: string, name: str
       VPCv4CIDRs: [...ctx.node.vpcV4Cidrs()],
     });
   } catch (e) {
+    // The caller gave up (deadline or cancel): no reply will reach it, and it is no ipamd failure.
+    if (signal?.aborted === true) throw signal.reason;
     const exhausted = e instanceof HarnessError && e.kind === "exhausted";
     return fail(ctx, exhausted ? "no-available-ip" : "internal", errorMessage(e), { ...key, namespace, name });
   }

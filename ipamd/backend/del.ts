@@ -13,7 +13,7 @@ import { leaseKeyOf, optionalText } from "./validate.js";
 
 export const UNKNOWN_POD_TEXT = "datastore: unknown pod";
 
-export async function delNetwork(ctx: Ctx, req: DelNetworkRequest): Promise<DelNetworkReply> {
+export async function delNetwork(ctx: Ctx, req: DelNetworkRequest, signal?: AbortSignal): Promise<DelNetworkReply> {
   ctx.metrics.delRequest(optionalText(req, "Reason", "DelNetwork"));
   if (ctx.state.down) throw new HarnessError("unavailable", "ipamd is down (fault ipamd_down)");
   const key = leaseKeyOf(req, "DelNetwork");
@@ -22,7 +22,7 @@ export async function delNetwork(ctx: Ctx, req: DelNetworkRequest): Promise<DelN
   const uid = optionalText(req, "K8S_POD_UID", "DelNetwork");
   const who = { ...key, namespace, name, uid, reason: optionalText(req, "Reason", "DelNetwork") };
   ctx.log.info(who, "Received DelNetwork");
-  const released = await ctx.datastore.release(key);
+  const released = await ctx.datastore.release(key, signal);
   if (released !== undefined) {
     ctx.log.info({ ...who, ipv4: released.ipv4 }, "Send DelNetworkReply: released");
     return delReply({ Success: true, IPAllocationMetadata: [ipMeta(released.ipv4, released.deviceNumber, released.deviceNumber + 1)] });

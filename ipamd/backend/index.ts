@@ -32,7 +32,7 @@ export function createBackend(deps: BackendDeps): Backend {
   const ctx = resolveDeps(deps);
   return {
     addNetwork: (req, signal) => addNetwork(ctx, req, signal),
-    delNetwork: (req) => delNetwork(ctx, req),
+    delNetwork: (req, signal) => delNetwork(ctx, req, signal),
     setBranchWait(ms) {
       if (!Number.isFinite(ms) || ms < 0) throw new HarnessError("invalid-argument", `branch wait must be a duration >= 0 ms, got ${ms}`);
       ctx.state.branchWaitMs = ms;
