@@ -79,6 +79,17 @@ describe.skipIf(!existsSync(DAEMON_JS) || !existsSync(BIN))("refused ADD explain
     });
   }
 
+  it("says when the node is at its branch ENI capacity and when the controller retries", async () => {
+    // The two pods above hold the node's only branch slot now: the next one waits for capacity.
+    await d.control.SetFaults({ branch_capacity_override: 1 });
+    await d.control.CreatePod({ namespace: "sgp", name: "web-full", schedule: true });
+    await until("capacity wait", async () =>
+      (await d.control.ListEvents({ namespace: "sgp", name: "web-full" })).events.some((e) => e.reason === "BranchAllocationFailed"));
+    const r = await cniAdd(conf("http2"), { ns: "sgp", name: "web-full" }, "c-full");
+    expect(r.json.msg).toBe(ADD_REFUSED);
+    expect(String(r.json.details)).toMatch(/pod sgp\/web-full .*the node is at its branch ENI capacity \(limit 1\): the fake VPC resource controller retries in \d+\.\d s/);
+  });
+
   it("leaves a successful ADD alone: a pod no policy matches gets a secondary IP", async () => {
     const ok = await cniAdd(conf("http2"), { ns: "default", name: "plain" }, "c-plain");
     expect(ok.code, JSON.stringify(ok.json)).toBe(0);
