@@ -24,24 +24,32 @@ export async function addNetwork(ctx: Ctx, req: AddNetworkRequest, signal?: Abor
   const namespace = optionalText(req, "K8S_POD_NAMESPACE", "AddNetwork");
   const name = optionalText(req, "K8S_POD_NAME", "AddNetwork");
   ctx.log.info({ netns: optionalText(req, "Netns", "AddNetwork"), ...key, namespace, name }, "Received AddNetwork");
-  const pod = namespace !== "" && name !== "" ? ensurePod(ctx, namespace, name) : undefined;
-  if (pod !== undefined && pod.limits[POD_ENI_RESOURCE] !== undefined) return branchAdd(ctx, pod, key, signal);
+  const seen = namespace !== "" && name !== "" ? ensurePod(ctx, namespace, name) : undefined;
+  if (seen !== undefined && seen.pod.limits[POD_ENI_RESOURCE] !== undefined) return branchAdd(ctx, seen, key, signal);
   return ordinaryAdd(ctx, key, namespace, name, signal);
 }
 
+/** The pod, and what this ADD did to it (for a refusal's details): "" when nothing. */
+interface SeenPod {
+  pod: PodObject;
+  origin: string;
+}
+
 /** The cnitool case (docs/ARCHITECTURE.md): a pod first seen at its ADD is created and scheduled now. */
-function ensurePod(ctx: Ctx, namespace: string, name: string): PodObject {
+function ensurePod(ctx: Ctx, namespace: string, name: string): SeenPod {
   const existing = ctx.cluster.getPod(namespace, name);
   if (existing === undefined) {
     const pod = ctx.cluster.createPod({ namespace, name, uid: ctx.newUid(), nodeName: ctx.node.nodeName });
-    ctx.log.info({ namespace, name, uid: pod.uid }, "pod first seen at its ADD: registered and scheduled on this node");
-    return pod;
+    const origin = "first seen at this ADD: registered and scheduled on this node just now";
+    ctx.log.info({ namespace, name, uid: pod.uid }, `pod ${origin}`);
+    return { pod, origin };
   }
   if (existing.nodeName === "") {
-    ctx.log.info({ namespace, name }, "pod not scheduled yet at its ADD: scheduling it on this node");
-    return ctx.cluster.schedulePod(namespace, name, ctx.node.nodeName);
+    const origin = "not scheduled before this ADD: scheduled on this node just now";
+    ctx.log.info({ namespace, name }, `pod ${origin}`);
+    return { pod: ctx.cluster.schedulePod(namespace, name, ctx.node.nodeName), origin };
   }
-  return existing;
+  return { pod: existing, origin: "" };
 }
 
 async function ordinaryAdd(ctx: Ctx, key: LeaseKey, namespace: string, name: string, signal?: AbortSignal): Promise<AddNetworkResult> {
@@ -62,7 +70,8 @@ async function ordinaryAdd(ctx: Ctx, key: LeaseKey, namespace: string, name: str
   }
 }
 
-async function branchAdd(ctx: Ctx, found: PodObject, key: LeaseKey, signal?: AbortSignal): Promise<AddNetworkResult> {
+async function branchAdd(ctx: Ctx, seen: SeenPod, key: LeaseKey, signal?: AbortSignal): Promise<AddNetworkResult> {
+  const found = seen.pod;
   const who = { ...key, namespace: found.namespace, name: found.name, uid: found.uid };
   if (ctx.node.trunkEniId() === undefined) {
     ctx.metrics.podEniError("getTrunkENI");
@@ -78,7 +87,7 @@ async function branchAdd(ctx: Ctx, found: PodObject, key: LeaseKey, signal?: Abo
   }
   const value = pod?.annotations[POD_ENI_ANNOTATION];
   if (value === undefined) {
-    return fail(ctx, "branch-eni-not-ready", NO_BRANCH_TEXT, { ...who, details: notReadyDetails(ctx, found) });
+    return fail(ctx, "branch-eni-not-ready", NO_BRANCH_TEXT, { ...who, details: notReadyDetails(ctx, seen) });
   }
   const parsed = parseBranchAnnotation(value);
   if (!parsed.ok) {
@@ -100,8 +109,9 @@ async function branchAdd(ctx: Ctx, found: PodObject, key: LeaseKey, signal?: Abo
 }
 
 /** The pod, how long since it was scheduled, and where its provisioning stands (controller's view). */
-function notReadyDetails(ctx: Ctx, pod: PodObject): string {
-  const since = pod.scheduledAt === undefined ? "" : `, scheduled ${((ctx.clock.now() - pod.scheduledAt) / 1000).toFixed(1)} s ago,`;
+function notReadyDetails(ctx: Ctx, { pod, origin }: SeenPod): string {
+  const since = origin !== "" ? `, ${origin},` :
+    pod.scheduledAt === undefined ? "" : `, scheduled ${((ctx.clock.now() - pod.scheduledAt) / 1000).toFixed(1)} s ago,`;
   const progress = ctx.branchProgress(pod) ?? "the controller is still provisioning it";
   return `pod ${pod.namespace}/${pod.name} (uid ${pod.uid})${since} needs a branch ENI (${POD_ENI_RESOURCE} limit) ` +
     `and has no ${POD_ENI_ANNOTATION} annotation yet: ${progress}`;

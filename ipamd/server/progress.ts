@@ -49,7 +49,11 @@ export function branchProgress(inputs: ProgressInputs, pod: { uid: string }): st
   const active = last !== undefined && (last.outcome === "in-progress" || last.outcome === "allocated");
   const capacity = capacityWait(inputs.events ?? [], pod.uid, now);
   if (!active && capacity !== undefined && capacity.at >= (last?.endedAt ?? -Infinity)) return capacity.text;
-  if (last === undefined) return "the fake VPC resource controller has not queued it yet";
+  if (last === undefined) {
+    // Not queued yet: the whole job is ahead (three EC2 calls, then the delay).
+    const ahead = delay === undefined ? "" : `; then three EC2 calls and the provisioning delay (${describeDelay(delay)}, about ${secs(expectedDelayMs(delay))})`;
+    return `the fake VPC resource controller has not queued it yet${ahead}`;
+  }
   const since = `being provisioned by the fake VPC resource controller since ${secs(now - last.queuedAt)} (attempt ${last.attempt}`;
   switch (last.outcome) {
     case "in-progress": {

@@ -79,6 +79,16 @@ describe.skipIf(!existsSync(DAEMON_JS) || !existsSync(BIN))("refused ADD explain
     });
   }
 
+  it("explains a pod first seen at its ADD (cnitool, no control API): registered and scheduled just now", async () => {
+    const r = await cniAdd(conf("grpc-js"), { ns: "sgp", name: "fresh" }, "c-fresh");
+    expect(r.json.msg).toBe(ADD_REFUSED);
+    const details = String(r.json.details);
+    expect(details).toContain("pod sgp/fresh (uid ");
+    expect(details).toContain("first seen at this ADD: registered and scheduled on this node just now");
+    // Whatever the controller has done by then, the 60 s delay is named as what is ahead.
+    expect(details).toMatch(/provisioning delay \(fixed 60000ms|annotation expected in \d+\.\d s/);
+  });
+
   it("says when the node is at its branch ENI capacity and when the controller retries", async () => {
     // The two pods above hold the node's only branch slot now: the next one waits for capacity.
     await d.control.SetFaults({ branch_capacity_override: 1 });

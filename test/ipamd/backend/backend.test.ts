@@ -71,6 +71,7 @@ describe("backend", () => {
     expect(pod?.nodeName).toBe("node-1");
     expect(pod?.scheduledAt).toBe(1_000);
     expect(store.listEvents({ name: "fresh" }).map((e) => e.reason)).toContain("Scheduled");
+    expect(log.lines.some((l) => l.msg === "pod first seen at this ADD: registered and scheduled on this node just now")).toBe(true);
   });
 
   it("fails the first ADD of an SGP pod without annotation with Success=false and the real log line, then succeeds once annotated", async () => {
@@ -113,11 +114,20 @@ describe("backend", () => {
     expect(metrics.calls).toContain("fail:branch-eni-annotation-invalid:real");
   });
 
+  it("says in a refusal's details that an SGP pod was first seen at this ADD (cnitool case)", async () => {
+    const r = await backend.addNetwork(add("c1", "sgp", "new"));
+    expect(r.failure?.reason).toBe("branch-eni-not-ready");
+    expect(r.failure?.details).toBe("pod sgp/new (uid uid-gen), first seen at this ADD: registered and scheduled on this node just now, " +
+      "needs a branch ENI (vpc.amazonaws.com/pod-eni limit) and has no vpc.amazonaws.com/pod-eni annotation yet: progress of uid-gen");
+  });
+
   it("fails the branch path when the node has no trunk ENI", async () => {
     const b = createBackend({ datastore: ds, cluster: store, node: fakeNode({ trunk: undefined }), clock, log, metrics });
     store.createPod({ namespace: "sgp", name: "x", nodeName: "node-1" });
     annotate(store, "sgp", "x");
-    expect((await b.addNetwork(add("s", "sgp", "x"))).Success).toBe(false);
+    const r = await b.addNetwork(add("s", "sgp", "x"));
+    expect(r.Success).toBe(false);
+    expect(r.failure).toEqual({ reason: "no-trunk-eni", details: "pod sgp/x: Send AddNetworkReply: No trunk ENI found, cannot add a pod ENI" });
     expect(metrics.calls).toContain("fail:no-trunk-eni:real");
   });
 

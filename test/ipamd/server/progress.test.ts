@@ -27,6 +27,11 @@ describe("branchProgress", () => {
     expect(branchProgress({ records: [rec({ ec2DoneAt: 1150 })], now: 1500 }, { uid: "other" })).toBe("the fake VPC resource controller has not queued it yet");
   });
 
+  it("names the whole job ahead when the pod is not queued yet and the delay is known", () => {
+    expect(branchProgress({ records: [], now: 0, delay: { kind: "normal", meanMs: 3000, stddevMs: 500 } }, { uid: "u1" })).toBe(
+      "the fake VPC resource controller has not queued it yet; then three EC2 calls and the provisioning delay (normal mean 3000ms sd 500ms, about 3.0 s)");
+  });
+
   it("gives the expected remaining time from the delay config while the EC2 calls run", () => {
     const fixed = branchProgress({ records: [rec({})], now: 1200, delay: { kind: "fixed", fixedMs: 4000 } }, { uid: "u1" });
     expect(fixed).toContain("then the provisioning delay (fixed 4000ms), expected about 4.0 s more");
