@@ -78,16 +78,17 @@ async function branchAdd(ctx: Ctx, seen: SeenPod, key: LeaseKey, signal?: AbortS
     return fail(ctx, "no-trunk-eni", "Send AddNetworkReply: No trunk ENI found, cannot add a pod ENI", who);
   }
   let pod: PodObject | undefined = found;
+  let waited = 0;
   if (pod.annotations[POD_ENI_ANNOTATION] === undefined && ctx.state.branchWaitMs > 0) {
     const started = ctx.clock.now();
     pod = await waitForBranchAnnotation(ctx.cluster, ctx.clock, found, ctx.state.branchWaitMs, signal);
-    const waited = ctx.clock.now() - started;
+    waited = ctx.clock.now() - started;
     ctx.metrics.branchWait(waited, pod === undefined ? "timeout" : "ready");
     ctx.log.info({ ...who, waitedMs: waited, ready: pod !== undefined }, "waited for the branch ENI annotation");
   }
   const value = pod?.annotations[POD_ENI_ANNOTATION];
   if (value === undefined) {
-    return fail(ctx, "branch-eni-not-ready", NO_BRANCH_TEXT, { ...who, details: notReadyDetails(ctx, seen) });
+    return fail(ctx, "branch-eni-not-ready", NO_BRANCH_TEXT, { ...who, details: notReadyDetails(ctx, seen, waited) });
   }
   const parsed = parseBranchAnnotation(value);
   if (!parsed.ok) {
@@ -109,12 +110,14 @@ async function branchAdd(ctx: Ctx, seen: SeenPod, key: LeaseKey, signal?: AbortS
 }
 
 /** The pod, how long since it was scheduled, and where its provisioning stands (controller's view). */
-function notReadyDetails(ctx: Ctx, { pod, origin }: SeenPod): string {
+function notReadyDetails(ctx: Ctx, { pod, origin }: SeenPod, waitedMs: number): string {
   const since = origin !== "" ? `, ${origin},` :
     pod.scheduledAt === undefined ? "" : `, scheduled ${((ctx.clock.now() - pod.scheduledAt) / 1000).toFixed(1)} s ago,`;
   const progress = ctx.branchProgress(pod) ?? "the controller is still provisioning it";
+  // Wait-for-branch mode (DESIGN.md): say that this ADD already waited its whole bound.
+  const waited = waitedMs > 0 ? ` after waiting ${(waitedMs / 1000).toFixed(1)} s for it` : "";
   return `pod ${pod.namespace}/${pod.name} (uid ${pod.uid})${since} needs a branch ENI (${POD_ENI_RESOURCE} limit) ` +
-    `and has no ${POD_ENI_ANNOTATION} annotation yet: ${progress}`;
+    `and has no ${POD_ENI_ANNOTATION} annotation yet${waited}: ${progress}`;
 }
 
 function fail(ctx: Ctx, reason: AddFailureReason, text: string, who: Record<string, unknown>): AddNetworkResult {

@@ -199,7 +199,9 @@ describe("backend", () => {
       await clock.advance(2_999);
       expect(settled).toBe(false);
       await clock.advance(1);
-      expect((await pending).Success).toBe(false);
+      const r = await pending;
+      expect(r.Success).toBe(false);
+      expect(r.failure?.details).toContain("has no vpc.amazonaws.com/pod-eni annotation yet after waiting 3.0 s for it: progress of");
       expect(metrics.calls).toContain("wait:timeout:3000");
     });
 
