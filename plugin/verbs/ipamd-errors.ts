@@ -22,15 +22,22 @@ const EXPLAIN: Record<string, string> = {
 
 /** AddNetwork answered Success=false: code 999 with aws-cni's exact message. */
 export function addRefused(a: VerbArgs, address: string, note: FailureNote | undefined): CniError {
-  const why =
-    note === undefined
-      ? "ipamd gave no reason (the real ipamd never does; for a Security Groups for Pods pod this is the expected " +
-        "first-ADD failure while its branch ENI is provisioned, and kubelet's retry succeeds once it is)"
-      : `${note.reason}: ${EXPLAIN[note.reason] ?? note.details}`;
-  const extra = note !== undefined && EXPLAIN[note.reason] !== undefined && note.details !== "" ? ` (${note.details})` : "";
   return new CniError(CniCode.Generic, "add cmd: failed to assign an IP address to container", {
-    details: `${podLabel(a)}: ipamd at ${address} answered Success=false; ${why}${extra}`,
+    details: `${podLabel(a)}: ipamd at ${address} answered Success=false; ${refusalReason(note)}`,
   });
+}
+
+/** The daemon's own account (trailers) when it sent one, else our fixed explanation of the reason. */
+function refusalReason(note: FailureNote | undefined): string {
+  if (note === undefined) {
+    return (
+      "ipamd gave no reason (the real ipamd never does; for a Security Groups for Pods pod this is the expected " +
+      "first-ADD failure while its branch ENI is provisioned, and kubelet's retry succeeds once it is)"
+    );
+  }
+  const account = note.details !== "" ? note.details : (EXPLAIN[note.reason] ?? "no details");
+  const hint = note.reason === "branch-eni-not-ready" ? "; expected on a first ADD: kubelet retries, and the ADD succeeds once the annotation is there" : "";
+  return `${note.reason}: ${account}${hint}`;
 }
 
 /** A gRPC failure of AddNetwork: unreachable -> code 11 (try again later), else 999; msg as aws-cni wraps it. */

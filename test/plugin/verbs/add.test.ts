@@ -76,7 +76,9 @@ describe("ADD", () => {
     expect(out.json?.msg).toBe("add cmd: failed to assign an IP address to container");
     expect(out.json?.code).toBe(999);
     expect(String(out.json?.details)).toContain("pod default/web-1");
-    expect(String(out.json?.details)).toContain("has not provisioned it yet");
+    // The daemon's own account (its trailers) is passed on, with kubelet's retry as the hint.
+    expect(String(out.json?.details)).toContain("branch-eni-not-ready: provisioning for 0.4s");
+    expect(String(out.json?.details)).toContain("kubelet retries");
     expect(String(out.json?.details)).toContain(w.ipamd.address);
     expect(w.dataplane.calls).toEqual([]);
   });
