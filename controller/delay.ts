@@ -4,8 +4,15 @@ import { HarnessError } from "../common/errors.js";
 import { standardNormal } from "./rng.js";
 import type { ProvisioningDelay, Rng } from "./types.js";
 
+/**
+ * The longest delay a timer can wait: Node's setTimeout takes a signed 32-bit ms count (about
+ * 24.8 days) and fires a longer one after 1 ms, so a "115 days" delay would provision at once.
+ */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
 const nonNegative = (what: string, v: number): void => {
   if (!Number.isFinite(v) || v < 0) throw new HarnessError("invalid-config", `provisioning delay: ${what} must be a number >= 0, got ${v}`);
+  if (v > MAX_DELAY_MS) throw new HarnessError("invalid-config", `provisioning delay: ${what} must be at most ${MAX_DELAY_MS} ms (about 24.8 days), got ${v}`);
 };
 
 /** Checks a delay spec and returns a frozen copy; throws invalid-config naming the field. */
@@ -30,8 +37,12 @@ export function validateDelay(d: ProvisioningDelay): ProvisioningDelay {
   }
 }
 
-/** One delay in ms; never negative. Fixed delays draw nothing from the RNG. */
+/** One delay in ms, within 0..MAX_DELAY_MS (distribution tails included). Fixed delays draw nothing from the RNG. */
 export function sampleDelay(d: ProvisioningDelay, rng: Rng): number {
+  return Math.min(MAX_DELAY_MS, sampleUnbounded(d, rng));
+}
+
+function sampleUnbounded(d: ProvisioningDelay, rng: Rng): number {
   switch (d.kind) {
     case "fixed":
       return d.fixedMs;

@@ -19,7 +19,7 @@ export {
   resolveControllerConfig,
   validateFaults,
 } from "./config.js";
-export { describeDelay, sampleDelay, validateDelay } from "./delay.js";
+export { MAX_DELAY_MS, describeDelay, sampleDelay, validateDelay } from "./delay.js";
 export { createSeededRng } from "./rng.js";
 export { BRANCH_ENI_LIMITS, MAX_VLAN_ID, branchLimit } from "./limits.js";
 export {

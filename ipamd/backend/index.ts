@@ -2,6 +2,7 @@
 // datastore, cluster store, node, clock, log and metrics injected; no gRPC, process or env here.
 
 import { HarnessError } from "../../common/errors.js";
+import { MAX_DELAY_MS } from "../../controller/delay.js";
 import { addNetwork } from "./add.js";
 import { resolveDeps } from "./context.js";
 import { delNetwork } from "./del.js";
@@ -34,7 +35,10 @@ export function createBackend(deps: BackendDeps): Backend {
     addNetwork: (req, signal) => addNetwork(ctx, req, signal),
     delNetwork: (req, signal) => delNetwork(ctx, req, signal),
     setBranchWait(ms) {
-      if (!Number.isFinite(ms) || ms < 0) throw new HarnessError("invalid-argument", `branch wait must be a duration >= 0 ms, got ${ms}`);
+      // At most one timer's reach (MAX_DELAY_MS): a longer wait would end after 1 ms, not bounded.
+      if (!Number.isFinite(ms) || ms < 0 || ms > MAX_DELAY_MS) {
+        throw new HarnessError("invalid-argument", `branch wait must be a duration from 0 to ${MAX_DELAY_MS} ms, got ${ms}`);
+      }
       ctx.state.branchWaitMs = ms;
     },
     branchWaitMs: () => ctx.state.branchWaitMs,

@@ -6,7 +6,7 @@ import { parse as parseYaml } from "yaml";
 import type { SecurityGroupPolicyObject } from "../../cluster/types.js";
 import { parseDuration } from "../../common/duration.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
-import { validateDelay } from "../../controller/delay.js";
+import { MAX_DELAY_MS, validateDelay } from "../../controller/delay.js";
 import type { ProvisioningDelay } from "../../controller/types.js";
 import { validatePrefix } from "../hostlinks/index.js";
 import { instanceLimits } from "../limits.js";
@@ -38,6 +38,10 @@ function defined<T extends object>(o: T | undefined): { [K in keyof T]?: Exclude
 
 function flagDuration(value: string | undefined, flag: string): number | undefined {
   return value === undefined ? undefined : parseDuration(value, flag);
+}
+
+function tooLong(what: string, ms: number): void {
+  if (ms > MAX_DELAY_MS) throw new HarnessError("invalid-config", `${what}: ${ms} ms is longer than a timer can wait (at most ${MAX_DELAY_MS} ms, about 24.8 days)`);
 }
 
 function toDelay(d: NonNullable<NonNullable<ConfigFile["controller"]>["provisioningDelay"]>): ProvisioningDelay {
@@ -117,5 +121,8 @@ export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFile
   if (cfg.branchCooldownMs < 30_000) {
     throw new HarnessError("invalid-config", `controller.branchCooldown: ${cfg.branchCooldownMs} ms is below the controller's minimum of 30s`);
   }
+  // Both become timers; Node fires a timer longer than MAX_DELAY_MS after 1 ms.
+  tooLong("controller.branchCooldown", cfg.branchCooldownMs);
+  tooLong("--wait-for-branch-eni / ipamd.waitForBranchEni", cfg.waitForBranchEniMs);
   return Object.freeze(cfg);
 }

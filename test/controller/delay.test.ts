@@ -45,6 +45,12 @@ describe("provisioning delay", () => {
     expect(sorted[sorted.length / 2]).toBeLessThan(s.mean); // median < mean
   });
 
+  it("never samples past what a timer can wait, even in a distribution's tail", () => {
+    const rng = createSeededRng(1);
+    const xs = Array.from({ length: 200 }, () => sampleDelay({ kind: "lognormal", meanMs: 2e9, stddevMs: 2e10 }, rng));
+    expect(Math.max(...xs)).toBe(2 ** 31 - 1);
+  });
+
   it("is deterministic for a seed", () => {
     const d: ProvisioningDelay = { kind: "uniform", minMs: 0, maxMs: 1000 };
     expect(stats(d, 10, 42).xs).toEqual(stats(d, 10, 42).xs);
@@ -65,6 +71,10 @@ describe("provisioning delay", () => {
     expect(bad({ kind: "lognormal", meanMs: 0, stddevMs: 1 })).toContain("lognormal");
     expect(bad({ kind: "gamma" })).toContain("unknown kind");
     expect(bad({ kind: "normal", meanMs: 1, stddevMs: 0 })).toBe("ok");
+    // Node's setTimeout fires anything over 2^31-1 ms after 1 ms: a 115-day delay would provision at once.
+    expect(bad({ kind: "fixed", fixedMs: 1e10 })).toContain("fixedMs must be at most 2147483647 ms");
+    expect(bad({ kind: "uniform", minMs: 0, maxMs: 2 ** 31 })).toContain("maxMs must be at most");
+    expect(bad({ kind: "fixed", fixedMs: 2 ** 31 - 1 })).toBe("ok");
     expect(describeDelay({ kind: "uniform", minMs: 1, maxMs: 2 })).toBe("uniform 1ms..2ms");
   });
 });

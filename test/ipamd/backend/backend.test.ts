@@ -205,8 +205,12 @@ describe("backend", () => {
       expect(metrics.calls).toContain("wait:timeout:3000");
     });
 
-    it("refuses a negative bound", () => {
+    it("refuses a negative bound, and one longer than a timer can wait (Node would end it after 1 ms)", () => {
       expect(() => backend.setBranchWait(-1)).toThrow("branch wait");
+      expect(() => backend.setBranchWait(2 ** 31)).toThrow("branch wait must be a duration from 0 to 2147483647 ms");
+      expect(backend.branchWaitMs()).toBe(0);
+      backend.setBranchWait(2 ** 31 - 1);
+      expect(backend.branchWaitMs()).toBe(2 ** 31 - 1);
     });
   });
 });

@@ -60,6 +60,10 @@ describe("ipamd config", () => {
     ["node: { subnetCidr: 10.0.0.0 }", /node\.subnetCidr: must be an IPv4 CIDR/],
     ["node: { instanceType: x9.huge }", /instance type "x9.huge" is not known/],
     ["controller: { branchCooldown: 5s }", /controller\.branchCooldown: .*minimum of 30s/],
+    // Node fires a timer over 2^31-1 ms after 1 ms: such a cooldown or delay would end at once.
+    ["controller: { branchCooldown: 720h }", /controller\.branchCooldown: .*longer than a timer can wait/],
+    ["controller: { provisioningDelay: 720h }", /provisioning delay: fixedMs must be at most 2147483647 ms/],
+    ["ipamd: { waitForBranchEni: 720h }", /waitForBranchEni: .*longer than a timer can wait/],
     ["{ not yaml", /not YAML\/JSON/],
   ])("refuses %j naming the key", (text, message) => {
     expect(() => resolveConfig(parseFlags(["--config", "bad.yaml"]), files({ "bad.yaml": text }))).toThrow(message);
@@ -67,6 +71,8 @@ describe("ipamd config", () => {
 
   it("names the flag on bad flag values", () => {
     expect(() => resolveConfig(parseFlags(["--provisioning-delay", "fast"]))).toThrow(/--provisioning-delay: "fast" is not a duration/);
+    expect(() => resolveConfig(parseFlags(["--wait-for-branch-eni", "600h"]))).toThrow(/--wait-for-branch-eni.*longer than a timer can wait/);
+    expect(resolveConfig(parseFlags(["--wait-for-branch-eni", "576h"])).waitForBranchEniMs).toBe(24 * 86_400_000);
     expect(() => resolveConfig(parseFlags(["--listen", "/tmp/x.sock"]))).toThrow(/--listen.*unix:\/\/\/path or host:port/);
     expect(() => resolveConfig(parseFlags(["--metrics", "nope"]))).toThrow(/--metrics/);
     expect(() => parseFlags(["--host-links", "maybe"])).toThrow(/maybe/);
