@@ -3,7 +3,7 @@
 
 import type { ServerResponse } from "node:http";
 import type { Handler } from "./listen.js";
-import { sendJson } from "./listen.js";
+import { requestUrl, sendJson } from "./listen.js";
 
 export interface IntrospectionSources {
   enis(): unknown;
@@ -24,7 +24,8 @@ export function introspectionHandler(s: IntrospectionSources): Handler {
     "/v1/ipamd-env-settings": (_q, res) => sendJson(res, 200, s.envSettings()),
   };
   return (req, res) => {
-    const url = new URL(req.url ?? "/", "http://introspection");
+    const url = requestUrl(req, res, "http://introspection");
+    if (url === undefined) return;
     if (req.method !== "GET") return sendJson(res, 405, { error: `${req.method ?? ""} not allowed; introspection is read-only` });
     const route = routes[url.pathname];
     if (route === undefined) return sendJson(res, 404, { error: `no such path ${url.pathname}`, paths: Object.keys(routes) });
@@ -34,7 +35,8 @@ export function introspectionHandler(s: IntrospectionSources): Handler {
 
 export function metricsHandler(render: () => Promise<string>, contentType: string): Handler {
   return async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://metrics");
+    const url = requestUrl(req, res, "http://metrics");
+    if (url === undefined) return;
     if (url.pathname !== "/metrics") return sendJson(res, 404, { error: "metrics are served at /metrics" });
     const text = await render();
     res.writeHead(200, { "content-type": contentType });

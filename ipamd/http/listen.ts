@@ -44,6 +44,19 @@ export async function startHttp(address: string, handler: Handler, onError: (e: 
   };
 }
 
+/**
+ * The request's URL, or undefined after answering 400 when it cannot be parsed (an absolute-form
+ * target such as `http://[`): a client's bad request, not a handler failure worth a 500.
+ */
+export function requestUrl(req: IncomingMessage, res: ServerResponse, base: string): URL | undefined {
+  try {
+    return new URL(req.url ?? "/", base);
+  } catch {
+    sendJson(res, 400, { error: `bad request target ${JSON.stringify(req.url ?? "")}` });
+    return undefined;
+  }
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = `${JSON.stringify(body, null, 2)}\n`;
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
