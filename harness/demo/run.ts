@@ -154,6 +154,10 @@ async function startKubelet(ctx: Ctx, control: ControlClient, net: NetworkSetup,
   kubelet.start();
   ctx.cleanups.push(async () => {
     await kubelet.stop();
+    // A run that failed part-way (ipamd gone, a control call refused) skipped teardown(): DEL what
+    // still runs so no netns, host veth or rule is left (the plugin's DEL works from prevResult
+    // without ipamd). After teardown() this finds no pods; --keep leaves them on purpose.
+    if (!ctx.o.keep) await kubelet.teardownAll();
     await recorder.flush();
   });
   return kubelet;

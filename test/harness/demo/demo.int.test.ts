@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
+import { hostLinkPrefix } from "../../../harness/demo/daemon.js";
 import { REPO_ROOT } from "../../helpers/daemon.js";
 
 const CLI = join(REPO_ROOT, "dist", "cmd", "vpc-cni-harness.js");
@@ -125,6 +126,37 @@ describe.skipIf(!root)("vpc-cni-harness demo (needs root: network namespaces)", 
     expect(r.stdout).toMatch(/\[transient-expected\] Failed to create pod sandbox/);
     expect(r.stdout).toContain("RESULT: the sequence happened as expected");
     expect(await leftBehind(r.stdout, false)).toEqual([]);
+  });
+
+  it("a run that fails part-way (mock-ipamd killed) still DELs the running pod: nothing left behind", async () => {
+    // The SGP pod keeps backing off (60 s delay); the plain pod runs; then ipamd dies, the run
+    // gives up at --timeout and its control calls fail: the cleanup must still tear the pod down.
+    const child = execa(process.execPath, [CLI, "demo", "--provisioning-delay", "60s", "--timeout", "15s"], RUN);
+    let out = "";
+    let killed = 0;
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (killed === 0 && /Started +default\/plain-pod/.test(out)) {
+        killed = daemonPid(out);
+        process.kill(killed, "SIGKILL");
+      }
+    });
+    try {
+      const r = await child;
+      out += r.stdout;
+      expect(killed, out).toBeGreaterThan(0);
+      expect(r.exitCode, out + r.stderr).toBe(1);
+      expect(r.stderr).toContain("demo failed: ");
+      expect(out).toMatch(/CNI DEL aws-cni eth0 +default\/plain-pod .*netns=\/run\/netns\/cni-[0-9a-f-]+ .*ok/);
+      expect(await leftBehind(out), out).toEqual([]);
+    } finally {
+      // The SIGKILLed daemon could not remove its host links (a restarted one would adopt them).
+      const prefix = hostLinkPrefix(child.pid ?? 0, 0);
+      const links = (await execa("ip", ["-o", "link", "show"], { reject: false })).stdout;
+      for (const m of links.matchAll(/^\d+: ([^:@\s]+)/gm)) {
+        if (m[1]?.startsWith(prefix)) await execa("ip", ["link", "del", m[1]], { reject: false });
+      }
+    }
   });
 
   it("Ctrl-C: stops, cleans up (daemon, netns, temp dir) and exits 130", async () => {
