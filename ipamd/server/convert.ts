@@ -42,8 +42,9 @@ export function eventFromWire(e: Partial<W.Event>): NewEvent {
   const type = e.type ?? "";
   if (type !== "Normal" && type !== "Warning") throw invalid(`RecordEvent: type must be Normal or Warning, got "${type}"`);
   if ((e.reason ?? "") === "") throw invalid("RecordEvent: reason is required");
-  const obj = e.involved_object;
-  if (obj === undefined || (obj.kind !== "Pod" && obj.kind !== "Node") || obj.name === "") {
+  // proto-loader (defaults: true) decodes an absent message field as null, not undefined.
+  const obj: Partial<W.ObjectRef> | null | undefined = e.involved_object;
+  if (obj === undefined || obj === null || (obj.kind !== "Pod" && obj.kind !== "Node") || (obj.name ?? "") === "") {
     throw invalid("RecordEvent: involved_object needs kind Pod or Node and a name");
   }
   const cls = e.classification ?? "";
@@ -54,7 +55,7 @@ export function eventFromWire(e: Partial<W.Event>): NewEvent {
     type,
     reason: e.reason ?? "",
     message: e.message ?? "",
-    involvedObject: { kind: obj.kind, namespace: obj.namespace, name: obj.name, uid: obj.uid },
+    involvedObject: { kind: obj.kind, namespace: obj.namespace ?? "", name: obj.name ?? "", uid: obj.uid ?? "" },
     source: e.source === undefined || e.source === "" ? "harness" : e.source,
     classification: cls,
     attributes: { ...(e.attributes ?? {}) },
