@@ -51,7 +51,7 @@ const lazyVerbs: VerbTable = {
   status: async (a, log) => (await verbs()).status(a, log),
 };
 
-// No top-level await: bun's --bytecode build emits CommonJS, which does not allow it.
+// No top-level await: a --bytecode build as CommonJS (measure-binary's comparison) does not allow it.
 void runPlugin(
   {
     env: process.env,

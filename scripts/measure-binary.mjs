@@ -26,8 +26,10 @@ function build() {
   const run = (args) => execFileSync(bun, args, { stdio: ["ignore", "ignore", "inherit"] });
   const c = [];
   // The first candidate is what scripts/build.mjs ships (keep the flags in step).
-  run(["build", ENTRY, "--compile", "--bytecode", "--minify", ...NO_AUTOLOAD, "--outfile", join(work, "bun-bytecode")]);
+  run(["build", ENTRY, "--compile", "--bytecode", "--minify", "--format=esm", "--splitting", ...NO_AUTOLOAD, "--outfile", join(work, "bun-bytecode")]);
   c.push({ name: "bun --compile --bytecode (shipped)", argv: [join(work, "bun-bytecode")], file: join(work, "bun-bytecode") });
+  run(["build", ENTRY, "--compile", "--bytecode", "--minify", ...NO_AUTOLOAD, "--outfile", join(work, "bun-bytecode-one")]);
+  c.push({ name: "bun --compile --bytecode, one CommonJS file", argv: [join(work, "bun-bytecode-one")], file: join(work, "bun-bytecode-one") });
   run(["build", ENTRY, "--compile", "--minify", ...NO_AUTOLOAD, "--outfile", join(work, "bun-plain")]);
   c.push({ name: "bun --compile", argv: [join(work, "bun-plain")], file: join(work, "bun-plain") });
   run(["build", ENTRY, "--target=node", "--format=cjs", "--minify", "--outfile", join(work, "bundle.cjs")]);
