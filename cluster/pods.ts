@@ -87,6 +87,14 @@ export function createPodStore(deps: PodStoreDeps): PodStore {
       if (pods.has(key(spec.namespace, spec.name))) {
         throw new HarnessError("already-exists", `pods "${spec.name}" already exists in namespace "${spec.namespace}"`);
       }
+      // UIDs are unique among live objects, as the API server's are: the controller keys a pod's
+      // branch ENI by uid, so a second live pod with the same uid would orphan the first one's.
+      if (nonEmpty(spec.uid)) {
+        const holder = [...pods.values()].find((p) => p.uid === spec.uid);
+        if (holder !== undefined) {
+          throw new HarnessError("already-exists", `uid ${spec.uid} is already the uid of pod ${holder.namespace}/${holder.name}`);
+        }
+      }
       let pod = newPod(spec, nonEmpty(spec.uid) ? spec.uid : deps.newUid(), clock.now());
       // Mutating admission runs before the object is persisted, as on a real API server.
       for (const hook of hooks) pod = hook(pod);

@@ -32,6 +32,16 @@ describe("cluster store: pods", () => {
     expect(Object.isFrozen(pod.labels)).toBe(true);
   });
 
+  it("refuses a given uid that a live pod already has (the controller keys branch ENIs by uid)", () => {
+    const { store } = setup();
+    store.createPod({ namespace: "ns", name: "a", uid: "u-1" });
+    expect(kindOf(() => store.createPod({ namespace: "other", name: "b", uid: "u-1" }))).toBe("already-exists");
+    expect(store.getPod("other", "b")).toBeUndefined();
+    // Once the holder is gone the uid may be given again (a scenario recreating "the same" pod).
+    store.deletePod("ns", "a");
+    expect(store.createPod({ namespace: "other", name: "b", uid: "u-1" }).uid).toBe("u-1");
+  });
+
   it("runs admission hooks in order on create, before watchers see the pod", async () => {
     const { store } = setup();
     store.addAdmissionHook((p) => ({ ...p, limits: { ...p.limits, first: "1" } }));
