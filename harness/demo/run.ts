@@ -11,17 +11,15 @@ import { systemClock } from "../../common/clock.js";
 import { errorMessage } from "../../common/errors.js";
 import { controlClient } from "../../ipamd/server/control-client.js";
 import type { ControlClient } from "../../ipamd/server/control-client.js";
-import { createCniSandboxRuntime } from "../../runtime/containerd/index.js";
-import { createKubelet } from "../../runtime/kubelet/index.js";
 import type { Kubelet, KubeletObservation } from "../../runtime/kubelet/index.js";
-import { createCniRuntime, loadConfDir, loopbackList } from "../../runtime/libcni/index.js";
-import { fakeNetns, isRoot, realNetns, showAddress } from "../../runtime/netns.js";
+import { isRoot, showAddress } from "../../runtime/netns.js";
 import { choosePrinter } from "../output/index.js";
 import type { OutputRecord, Printer, RunSummary, Sink } from "../output/index.js";
 import { AttemptLog, buildTimeline, writeTimeline } from "../timeline/index.js";
 import { startDaemon } from "./daemon.js";
-import { controlEventRecorder, controlPodSource, eventFromWire, podFromWire, watchEvents } from "./cluster-client.js";
+import { eventFromWire, podFromWire, watchEvents } from "./cluster-client.js";
 import { judge } from "./expect.js";
+import { startCniKubelet } from "./kubelet.js";
 import { writeNetworkSetup } from "./network.js";
 import type { NetworkSetup } from "./network.js";
 import type { DemoOptions } from "./options.js";
@@ -132,34 +130,18 @@ function onEvent(ctx: Ctx, control: ControlClient, ec2: () => Promise<OutputReco
 }
 
 async function startKubelet(ctx: Ctx, control: ControlClient, net: NetworkSetup, nodeName: string, attempts: AttemptLog): Promise<Kubelet> {
-  const loaded = await loadConfDir(net.confDir);
-  const podNetwork = loaded.lists[0];
-  if (podNetwork === undefined) throw new Error(`no network config in ${net.confDir}: ${loaded.skipped.map((s) => s.reason).join("; ")}`);
-  const cni = createCniRuntime({ binDirs: net.binDirs, cacheDir: net.cacheDir, execTimeoutMs: 30_000 });
-  const runtime = createCniSandboxRuntime({
-    cni, podNetwork, loopback: net.loopback ? loopbackList() : undefined,
-    netns: ctx.root ? realNetns() : fakeNetns(join(net.cacheDir, "..", "netns")),
+  const { kubelet, shutdown } = await startCniKubelet({
+    control, net, nodeName, root: ctx.root, fakeNetnsDir: join(net.cacheDir, "..", "netns"),
+    onProblem: (t) => ctx.info(t),
     onCall: (c) => {
       if (c.ifName !== "lo" || !c.ok) ctx.printer.record(cniRecord(c, c.startedAt + c.durationMs));
     },
-  });
-  const recorder = controlEventRecorder(control, (t) => ctx.info(t));
-  const kubelet = createKubelet({
-    nodeName, clock: systemClock, runtime, pods: controlPodSource(control, (t) => ctx.info(t)), events: recorder, rng: Math.random,
     observe: (ob) => {
       attempts.observe(ob);
       ctx.printer.status(statusText(ob, kubelet));
     },
   });
-  kubelet.start();
-  ctx.cleanups.push(async () => {
-    await kubelet.stop();
-    // A run that failed part-way (ipamd gone, a control call refused) skipped teardown(): DEL what
-    // still runs so no netns, host veth or rule is left (the plugin's DEL works from prevResult
-    // without ipamd). After teardown() this finds no pods; --keep leaves them on purpose.
-    if (!ctx.o.keep) await kubelet.teardownAll();
-    await recorder.flush();
-  });
+  ctx.cleanups.push(() => shutdown(ctx.o.keep));
   return kubelet;
 }
 

@@ -9,13 +9,11 @@ import { systemClock } from "../../../common/clock.js";
 import { HarnessError, errorMessage } from "../../../common/errors.js";
 import { controlClient } from "../../../ipamd/server/control-client.js";
 import type { ControlClient } from "../../../ipamd/server/control-client.js";
-import { createCniSandboxRuntime } from "../../../runtime/containerd/index.js";
-import { createKubelet } from "../../../runtime/kubelet/index.js";
 import type { Kubelet } from "../../../runtime/kubelet/index.js";
-import { createCniRuntime, loadConfDir, loopbackList } from "../../../runtime/libcni/index.js";
-import { fakeNetns, isRoot, realNetns } from "../../../runtime/netns.js";
-import { controlEventRecorder, controlPodSource, eventFromWire, podFromWire, watchEvents } from "../../demo/cluster-client.js";
+import { isRoot } from "../../../runtime/netns.js";
+import { eventFromWire, podFromWire, watchEvents } from "../../demo/cluster-client.js";
 import { hostLinkPrefix, startDaemon } from "../../demo/daemon.js";
+import { startCniKubelet } from "../../demo/kubelet.js";
 import { writeNetworkSetup } from "../../demo/network.js";
 import { artefacts } from "../../demo/paths.js";
 import { AttemptLog, buildTimeline } from "../../timeline/build.js";
@@ -95,27 +93,15 @@ async function play(ctx: Ctx): Promise<RunResult> {
 
 async function startKubelet(ctx: Ctx, control: ControlClient, dir: string, address: string, nodeName: string, attempts: AttemptLog): Promise<Kubelet> {
   const net = await writeNetworkSetup(dir, artefacts().pluginBinary, address, ctx.root);
-  const loaded = await loadConfDir(net.confDir);
-  const podNetwork = loaded.lists[0];
-  if (podNetwork === undefined) throw new HarnessError("internal", `no network config in ${net.confDir}`);
-  const runtime = createCniSandboxRuntime({
-    cni: createCniRuntime({ binDirs: net.binDirs, cacheDir: net.cacheDir, execTimeoutMs: 30_000 }),
-    podNetwork,
-    loopback: net.loopback ? loopbackList() : undefined,
-    netns: ctx.root ? realNetns() : fakeNetns(join(dir, "netns")),
-  });
-  const recorder = controlEventRecorder(control, (t) => void ctx.problems.push(t));
-  const kubelet = createKubelet({ nodeName, clock: systemClock, runtime, pods: controlPodSource(control, (t) => void ctx.problems.push(t)), events: recorder, rng: Math.random,
+  const { kubelet, shutdown } = await startCniKubelet({
+    control, net, nodeName, root: ctx.root, fakeNetnsDir: join(dir, "netns"),
+    onProblem: (t) => void ctx.problems.push(t),
     observe: (o) => {
       attempts.observe(o);
       ctx.hooks.onObservation?.(o);
     },
   });
-  kubelet.start();
-  ctx.cleanups.push(async () => {
-    await kubelet.stop();
-    await recorder.flush();
-  });
+  ctx.cleanups.push(() => shutdown(false));
   return kubelet;
 }
 
