@@ -24,9 +24,14 @@ function writeAll(fd: number, text: string): void {
   while (off < buf.length) off += writeSync(fd, buf, off);
 }
 
-/** pluginLogFile when set (appended, like aws-cni's plugin.log), else stderr. */
+/**
+ * pluginLogFile when set (appended, like aws-cni's plugin.log), else stderr. aws-cni takes "stdout"
+ * (any case) as its stdout; that would break the one-document rule, so it means stderr here, never
+ * a file named "stdout" in the runtime's working directory.
+ */
 function openLog(conf: NetConf): Logger {
-  if (conf.pluginLogFile === "" || conf.pluginLogFile === "stderr") {
+  const target = conf.pluginLogFile.toLowerCase();
+  if (target === "" || target === "stderr" || target === "stdout") {
     return createLogger(conf.pluginLogLevel, (l) => writeAll(2, l));
   }
   const path = conf.pluginLogFile;

@@ -13,7 +13,7 @@ export interface Logger {
   with(fields: LogFields): Logger;
 }
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, fatal: 50 };
 
 function jsonSafe(v: unknown): unknown {
   if (v instanceof Error) return { name: v.name, message: v.message, stack: v.stack };
@@ -26,7 +26,7 @@ export function createLogger(
   base: LogFields = {},
   now: () => number = Date.now,
 ): Logger {
-  const emit = (lvl: LogLevel, msg: string, fields?: LogFields): void => {
+  const emit = (lvl: Exclude<LogLevel, "fatal">, msg: string, fields?: LogFields): void => {
     if (RANK[lvl] < RANK[level]) return;
     const rec: LogFields = { time: new Date(now()).toISOString(), level: lvl, msg, ...base };
     for (const [k, v] of Object.entries(fields ?? {})) rec[k] = jsonSafe(v);

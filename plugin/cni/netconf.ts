@@ -6,7 +6,7 @@ import { CniCode, CniError } from "./errors.js";
 import type { Result110 } from "./types110.js";
 import { requireSupported, type CniVersion } from "./version.js";
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogLevel = "debug" | "info" | "warn" | "error" | "fatal";
 export type DataplaneKind = "iproute2" | "none";
 export type IpamdTransport = "grpc-js" | "http2";
 
@@ -46,7 +46,7 @@ export const MAX_NETCONF_BYTES = 1 << 20;
 export const DEFAULT_IPAMD_ADDRESS = "unix:///run/mock-ipamd/ipamd.sock";
 export const DEFAULT_STATE_DIR = "/var/lib/cni/mock-vpc-cni";
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-const LOG_LEVELS: readonly string[] = ["debug", "info", "warn", "error"];
+const LOG_LEVELS: readonly string[] = ["debug", "info", "warn", "error", "fatal"];
 
 type Json = Record<string, unknown>;
 
@@ -67,6 +67,15 @@ function oneOf<T extends string>(o: Json, key: string, allowed: readonly T[], fa
   const hit = allowed.find((a) => a === lower);
   if (hit === undefined) throw invalid(`invalid network config: "${key}" must be one of ${allowed.join(", ")}, got "${v}"`);
   return hit;
+}
+
+/**
+ * aws-cni's logger (pkg/utils/logger getZapLevel): any case; "fatal" logs nothing we write; any
+ * other value, "" included, means debug. It never fails the verb, so neither do we. Absent: info.
+ */
+function logLevel(o: Json): LogLevel {
+  const level = str(o, "pluginLogLevel", "info").toLowerCase();
+  return LOG_LEVELS.includes(level) ? (level as LogLevel) : "debug";
 }
 
 /** aws-cni's GetPodMTU: a number in 576..9001, anything else falls back to 9001. */
@@ -146,8 +155,6 @@ export function parseNetConf(stdin: Uint8Array | string): NetConf {
   if (!NAME_RE.test(name)) throw invalid("invalid characters found in network name", `name: "${name}"`);
   const vethPrefix = str(o, "vethPrefix", "eni");
   if (vethPrefix.length > 4) throw invalid("conf.VethPrefix can be at most 4 characters long", `vethPrefix: "${vethPrefix}"`);
-  const level = str(o, "pluginLogLevel", "info").toLowerCase();
-  if (!LOG_LEVELS.includes(level)) throw invalid(`invalid network config: "pluginLogLevel" must be one of ${LOG_LEVELS.join(", ")}`);
   const conf: NetConf = {
     cniVersion,
     name,
@@ -156,7 +163,7 @@ export function parseNetConf(stdin: Uint8Array | string): NetConf {
     mtu: podMtu(str(o, "mtu", "9001")),
     podSGEnforcingMode: oneOf(o, "podSGEnforcingMode", ["strict", "standard"], "strict"),
     pluginLogFile: str(o, "pluginLogFile", ""),
-    pluginLogLevel: level as LogLevel,
+    pluginLogLevel: logLevel(o),
     ipamdAddress: ipamdAddress(o),
     ipamdTimeoutMs: timeoutMs(o),
     ipamdTransport: oneOf(o, "ipamdTransport", ["grpc-js", "http2"], "http2"),

@@ -48,7 +48,7 @@ function conf(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { cniVersion: "1.0.0", name: "aws-cni", type: "mock-vpc-cni", ipamdAddress: server.address, ipamdTimeout: "2s", dataplane: "none", stateDir, ...extra };
 }
 
-async function run(command: string, stdin: string, env: Record<string, string> = {}): Promise<Run> {
+async function run(command: string, stdin: string, env: Record<string, string> = {}, cwd?: string): Promise<Run> {
   const t0 = performance.now();
   const r = await execa(BIN, [], {
     env: {
@@ -61,6 +61,7 @@ async function run(command: string, stdin: string, env: Record<string, string> =
       ...env,
     },
     extendEnv: false,
+    ...(cwd === undefined ? {} : { cwd }),
     input: stdin,
     reject: false,
     timeout: 20_000,
@@ -150,6 +151,16 @@ describe("mock-vpc-cni binary", () => {
     const lines = readFileSync(logFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.some((l) => l.containerId === "logpod" && l.verb === "ADD")).toBe(true);
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
+  });
+
+  it('pluginLogFile "stdout" logs to stderr: stdout keeps its one document, no file named stdout appears', async () => {
+    server.onAdd = () => okAdd("10.0.0.31");
+    const r = await run("ADD", JSON.stringify(conf({ pluginLogFile: "stdout", pluginLogLevel: "Debug" })), { CNI_CONTAINERID: "stdoutlog" }, stateDir);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(1);
+    expect(r.json).toMatchObject({ ips: [{ address: "10.0.0.31/32" }] });
+    expect(r.stderr).toContain('"containerId":"stdoutlog"');
+    expect(existsSync(join(stateDir, "stdout"))).toBe(false);
   });
 
   it("huge stdin: code 6, not a crash", async () => {

@@ -51,6 +51,14 @@ describe("parseNetConf", () => {
     expect(c.pluginLogLevel).toBe("debug");
   });
 
+  it.each([
+    ["Fatal", "fatal"],
+    ["", "debug"],
+    ["verbose", "debug"],
+  ])("pluginLogLevel %j is %j and never fails the verb (aws-cni's getZapLevel)", (pluginLogLevel, want) => {
+    expect(parse({ pluginLogLevel }).pluginLogLevel).toBe(want);
+  });
+
   it("lifts a 0.4.0 prevResult to the newest type (no ips version)", () => {
     const c = parseNetConf(
       JSON.stringify({
