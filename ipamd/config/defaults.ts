@@ -1,7 +1,10 @@
 // Defaults that make mock-ipamd start with no config at all: an m5.large node with a trunk, the
 // real ports and cooldowns, the socket path of ipamd v1.23 under /run/mock-ipamd.
 
+import { DEFAULT_CONTROLLER_CONFIG, DEFAULT_COOLDOWN_MS, NO_FAULTS } from "../../controller/config.js";
 import type { IpamdConfig } from "./types.js";
+
+const { qps, burst, callLatencyMs } = DEFAULT_CONTROLLER_CONFIG.ec2;
 
 export const DEFAULT_CONFIG: IpamdConfig = Object.freeze({
   listen: "unix:///run/mock-ipamd/ipamd.sock",
@@ -16,19 +19,11 @@ export const DEFAULT_CONFIG: IpamdConfig = Object.freeze({
     trunk: true,
   }),
   policies: Object.freeze([]),
-  provisioningDelay: Object.freeze({ kind: "fixed", fixedMs: 1500 }),
-  branchCooldownMs: 60_000,
-  // The controller's EC2 client: 12 QPS, burst 18 (FACTS.md section 1).
-  ec2: Object.freeze({ qps: 12, burst: 18, callLatencyMs: 50 }),
-  faults: Object.freeze({
-    ec2ThrottleRate: 0,
-    ec2FailureRate: 0,
-    branchAllocationFailureRate: 0,
-    annotationFailureRate: 0,
-    branchCapacityOverride: -1,
-    subnetExhausted: false,
-    ipamdDown: false,
-  }),
+  // The controller's own defaults: 1.5 s delay, 60 s cooldown, EC2 client 12 QPS burst 18 (FACTS.md section 1).
+  provisioningDelay: DEFAULT_CONTROLLER_CONFIG.provisioningDelay,
+  branchCooldownMs: DEFAULT_COOLDOWN_MS,
+  ec2: Object.freeze({ qps, burst, callLatencyMs }),
+  faults: Object.freeze({ ...NO_FAULTS, ipamdDown: false }),
   warm: Object.freeze({ WARM_ENI_TARGET: 1, WARM_IP_TARGET: undefined, MINIMUM_IP_TARGET: undefined, WARM_PREFIX_TARGET: undefined }),
   ipCooldownMs: 30_000,
   waitForBranchEniMs: 0,
