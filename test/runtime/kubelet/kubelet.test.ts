@@ -137,6 +137,15 @@ describe("kubelet pod loop", () => {
     t.pods.add("plain");
     await t.clock.runUntilIdle();
     expect(t.events.events[0]?.classification).toBe("real");
+    // An SGP pod annotated before its sandbox attempt: the branch ENI was ready, so the failure is real.
+    const a = setup();
+    a.runtime.script("sgp", BRANCH_FAIL);
+    a.pods.add("sgp", { sgp: true });
+    a.pods.annotate("sgp", "vpc.amazonaws.com/pod-eni", '[{"vlanId":1}]');
+    a.kubelet.start();
+    await a.clock.runUntilIdle();
+    const failed = a.events.events.filter((e) => e.reason === "FailedCreatePodSandBox");
+    expect(failed.map((e) => e.classification)).toEqual(["real"]);
   });
 
   it("stops the running sandbox on deletion and forgets the pod", async () => {
