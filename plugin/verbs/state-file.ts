@@ -12,6 +12,23 @@ function fileName(containerId: string, ifName: string): string {
   return `${encodeURIComponent(containerId)}_${encodeURIComponent(ifName)}.json`;
 }
 
+/**
+ * One record, or undefined when it cannot be used: removed meanwhile by a concurrent DEL, another
+ * format, or cut short by a crash (no fsync). GC must keep going past such files (spec: GC keeps
+ * going after partial errors), so they are skipped instead of failing every later GC.
+ */
+async function readRecord(path: string): Promise<AttachmentRecord | undefined> {
+  let parsed: ({ format?: string } & AttachmentRecord) | null;
+  try {
+    parsed = JSON.parse(await readFile(path, "utf8")) as ({ format?: string } & AttachmentRecord) | null;
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== "object" || parsed.format !== FORMAT) return undefined;
+  const { format: _format, ...rec } = parsed;
+  return rec;
+}
+
 export function fileAttachmentStore(stateDir: string): AttachmentStore {
   const dir = (network: string): string => join(stateDir, encodeURIComponent(network));
   return {
@@ -35,10 +52,8 @@ export function fileAttachmentStore(stateDir: string): AttachmentStore {
       }
       const out: AttachmentRecord[] = [];
       for (const n of names.filter((f) => f.endsWith(".json"))) {
-        const parsed = JSON.parse(await readFile(join(dir(network), n), "utf8")) as { format?: string } & AttachmentRecord;
-        if (parsed.format !== FORMAT) continue;
-        const { format: _format, ...rec } = parsed;
-        out.push(rec);
+        const rec = await readRecord(join(dir(network), n));
+        if (rec !== undefined) out.push(rec);
       }
       return out;
     },

@@ -58,6 +58,15 @@ describe("fileAttachmentStore", () => {
     expect((await s.list("aws-cni")).map((r) => r.containerId)).toEqual(["a"]);
   });
 
+  it("skips records cut short by a crash or not JSON, so GC is not blocked by them", async () => {
+    const { dir, s } = store();
+    await s.put("aws-cni", rec("a", "10.0.0.1"));
+    writeFileSync(join(dir, "state", "aws-cni", "b_eth0.json"), "");
+    writeFileSync(join(dir, "state", "aws-cni", "c_eth0.json"), '{"format":"mock-vpc-cni-attachment/1","contai');
+    writeFileSync(join(dir, "state", "aws-cni", "d_eth0.json"), "null");
+    expect((await s.list("aws-cni")).map((r) => r.containerId)).toEqual(["a"]);
+  });
+
   it("parallel puts for different containers all land", async () => {
     const { s } = store();
     await Promise.all(Array.from({ length: 20 }, (_, i) => s.put("aws-cni", rec(`p${i}`, `10.0.1.${i}`))));
