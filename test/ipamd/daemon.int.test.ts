@@ -121,13 +121,16 @@ describe.skipIf(!existsSync(DAEMON_JS))("mock-ipamd daemon (needs `npm run build
     it("with --wait-for-branch-eni the first ADD waits for the annotation instead of failing", async () => {
       d = await startDaemon({ args: ["--sgp-namespace", "sgp", "--provisioning-delay", "300ms", "--wait-for-branch-eni", "5s"] });
       const cni = cniBackendClient(d.address);
-      await d.control.CreatePod({ namespace: "sgp", name: "w", schedule: true });
-      const t0 = Date.now();
+      // Not scheduled: the ADD schedules it, so provisioning starts only then and the ADD must wait
+      // (whatever the machine's load), which the daemon logs with how long it waited.
+      await d.control.CreatePod({ namespace: "sgp", name: "w", schedule: false });
       const r = await cni.AddNetwork(addReq("s1", "sgp", "w"));
       cni.close();
       expect(r.Success).toBe(true);
       expect(r.PodVlanId).toBeGreaterThan(0);
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+      const waited = d.logs.find((l) => l.msg === "waited for the branch ENI annotation" && l.name === "w");
+      expect(waited).toMatchObject({ ready: true });
+      expect(waited?.waitedMs).toBeGreaterThanOrEqual(300);
     });
 
     it("exits 0 on SIGTERM with the checkpoint intact and the socket gone from service", async () => {
