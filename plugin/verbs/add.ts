@@ -10,8 +10,9 @@ import { vlanTable } from "../dataplane/names.js";
 import type { PodInterfaces, PodNetworkSpec } from "../dataplane/types.js";
 import { withDeadline } from "./deadline.js";
 import { addCallFailed, addRefused, podLabel } from "./ipamd-errors.js";
-import { dummyIfName, hostVethPrefix, podHostVethName } from "./naming.js";
+import { dummyIfName } from "./naming.js";
 import { buildAddResult, chainResult, ordinaryRouteTable } from "./result.js";
+import { basePodSpec, delRequest } from "./spec.js";
 import { DATAPLANE_TIMEOUT_MS, type VerbDeps } from "./types.js";
 
 /** Multi-NIC pods are asked for through this pod annotation (aws-cni cni.go). */
@@ -47,17 +48,7 @@ async function callAdd(a: VerbArgs, d: VerbDeps): Promise<AddNetworkOutcome> {
 /** The pod network the dataplane must build from ipamd's reply. */
 export function podSpec(a: VerbArgs, reply: AddNetworkReply, ipv4: string, deviceNumber: number, routeTableId: number): PodNetworkSpec {
   const vlanId = reply.PodVlanId;
-  const spec: PodNetworkSpec = {
-    containerId: a.env.containerId,
-    netns: a.env.netns,
-    ifName: a.env.ifName,
-    podNamespace: a.k8s.podNamespace,
-    podName: a.k8s.podName,
-    hostVethName: podHostVethName(hostVethPrefix(a.conf, vlanId > 0), a.k8s.podNamespace, a.k8s.podName),
-    mtu: a.conf.mtu,
-    ipv4,
-    routeTable: vlanId > 0 ? vlanTable(vlanId) : ordinaryRouteTable(deviceNumber, routeTableId),
-  };
+  const spec = basePodSpec(a, vlanId > 0, ipv4, vlanId > 0 ? vlanTable(vlanId) : ordinaryRouteTable(deviceNumber, routeTableId));
   if (vlanId > 0) {
     spec.branch = {
       vlanId,
@@ -73,17 +64,7 @@ export function podSpec(a: VerbArgs, reply: AddNetworkReply, ipv4: string, devic
 /** aws-cni releases the IP when the pod network could not be set up; a failed release is only logged. */
 async function releaseAfterFailedSetup(a: VerbArgs, d: VerbDeps): Promise<void> {
   try {
-    const r = await d.ipamd.delNetwork({
-      K8S_POD_NAME: a.k8s.podName,
-      K8S_POD_NAMESPACE: a.k8s.podNamespace,
-      K8S_POD_INFRA_CONTAINER_ID: a.k8s.infraContainerId,
-      Reason: "SetupNSFailed",
-      IfName: a.env.ifName,
-      NetworkName: a.conf.name,
-      ContainerID: a.env.containerId,
-      ClientVersion: CLIENT_VERSION,
-      K8S_POD_UID: "",
-    });
+    const r = await d.ipamd.delNetwork(delRequest(a, "SetupNSFailed", ""));
     if (!r.Success) d.log.error("failed to release IP after failed setup: Success == false");
   } catch (e) {
     d.log.error("failed to release IP after failed setup", { error: e });

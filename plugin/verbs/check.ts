@@ -5,8 +5,9 @@ import type { VerbArgs } from "../cni/skel.js";
 import type { PodNetworkSpec } from "../dataplane/types.js";
 import { withDeadline } from "./deadline.js";
 import { podLabel } from "./ipamd-errors.js";
-import { dummyIfName, hostVethPrefix, podHostVethName } from "./naming.js";
+import { dummyIfName } from "./naming.js";
 import { readPrevResult } from "./result.js";
+import { basePodSpec } from "./spec.js";
 import { DATAPLANE_TIMEOUT_MS, type VerbDeps } from "./types.js";
 
 export function checkSpec(a: VerbArgs): PodNetworkSpec {
@@ -21,17 +22,7 @@ export function checkSpec(a: VerbArgs): PodNetworkSpec {
     });
   }
   const isBranch = facts.vlanId > 0;
-  const spec: PodNetworkSpec = {
-    containerId: a.env.containerId,
-    netns: a.env.netns,
-    ifName: a.env.ifName,
-    podNamespace: a.k8s.podNamespace,
-    podName: a.k8s.podName,
-    hostVethName: podHostVethName(hostVethPrefix(a.conf, isBranch), a.k8s.podNamespace, a.k8s.podName),
-    mtu: a.conf.mtu,
-    ipv4: facts.ipv4,
-    routeTable: facts.routeTable,
-  };
+  const spec = basePodSpec(a, isBranch, facts.ipv4, facts.routeTable);
   if (isBranch) {
     // prevResult does not hold the branch ENI's MAC or trunk index; CHECK looks at the VLAN link by name.
     spec.branch = { vlanId: facts.vlanId, eniMac: "", subnetGateway: facts.gateway ?? "", parentIfIndex: 0, mode: a.conf.podSGEnforcingMode };

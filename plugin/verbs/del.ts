@@ -2,7 +2,7 @@
 // otherwise DelNetwork, `datastore: unknown pod` is success, and when ipamd cannot be reached (or
 // errs) the pod is torn down from prevResult and DEL still succeeds, as the real plugin does
 // (kubelet may never retry a DEL, and ipamd reclaims the IP on its own later).
-import { CLIENT_VERSION, type DelNetworkReply } from "../../proto/rpc.js";
+import type { DelNetworkReply } from "../../proto/rpc.js";
 import { CniCode, CniError } from "../cni/errors.js";
 import type { VerbArgs } from "../cni/skel.js";
 import { isIpamdError } from "../client/types.js";
@@ -11,6 +11,7 @@ import { withDeadline } from "./deadline.js";
 import { podLabel, UNKNOWN_POD } from "./ipamd-errors.js";
 import { dummyIfName, hostVethPrefix, podHostVethName } from "./naming.js";
 import { ordinaryRouteTable, readPrevResult, type PrevFacts } from "./result.js";
+import { delRequest } from "./spec.js";
 import { DATAPLANE_TIMEOUT_MS, type VerbDeps } from "./types.js";
 
 function teardownSpec(a: VerbArgs, vlanId: number, ipv4: string | undefined, routeTable: number | undefined): TeardownSpec {
@@ -85,17 +86,7 @@ export async function del(a: VerbArgs, d: VerbDeps): Promise<void> {
   }
   let reply: DelNetworkReply;
   try {
-    reply = await d.ipamd.delNetwork({
-      K8S_POD_NAME: a.k8s.podName,
-      K8S_POD_NAMESPACE: a.k8s.podNamespace,
-      K8S_POD_INFRA_CONTAINER_ID: a.k8s.infraContainerId,
-      Reason: "PodDeleted",
-      IfName: a.env.ifName,
-      NetworkName: a.conf.name,
-      ContainerID: a.env.containerId,
-      ClientVersion: CLIENT_VERSION,
-      K8S_POD_UID: a.k8s.podUid,
-    });
+    reply = await d.ipamd.delNetwork(delRequest(a, "PodDeleted", a.k8s.podUid));
   } catch (e) {
     if (isIpamdError(e) && e.grpcDetails.includes(UNKNOWN_POD)) {
       d.log.info(`container ${a.env.containerId} not found`);
