@@ -40,8 +40,14 @@ export function createInvoker(opts: CniRuntimeOptions, clock: Clock): Invoke {
       binDirs: opts.binDirs, stdin: JSON.stringify(config), timeoutMs: opts.execTimeoutMs,
       ...(opts.env === undefined ? {} : { env: opts.env }), ...(signal === undefined ? {} : { signal }),
     });
-    record(out.ok, out.ok ? "" : out.message, out.output);
+    // libcni's fixupResultVersion: an ADD that exits 0 must still print a result; empty or
+    // invalid stdout fails the ADD (a plugin bug a lenient runtime would hide).
+    const noResult = out.ok && verb === "ADD" && out.output === undefined
+      ? `failed to unmarshal raw result: ${out.stdout.trim() === "" ? "unexpected end of JSON input" : `invalid JSON ${JSON.stringify(out.stdout.slice(0, 80))}`}`
+      : "";
+    record(out.ok && noResult === "", out.ok ? noResult : out.message, out.output);
     if (!out.ok) throw fail(out.timedOut ? "deadline" : "internal", out.message, out.pluginError);
+    if (noResult !== "") throw fail("internal", noResult);
     return out.output;
   };
 }

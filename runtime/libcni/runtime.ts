@@ -27,7 +27,8 @@ export interface CniRuntime {
 function asResult(output: unknown, listVersion: string): CniResult | undefined {
   if (typeof output !== "object" || output === null || Array.isArray(output)) return undefined;
   const o = output as Record<string, unknown>;
-  return { ...o, cniVersion: typeof o.cniVersion === "string" ? o.cniVersion : listVersion };
+  // fixupResultVersion: a result without (or with an empty) cniVersion is in the config's version.
+  return { ...o, cniVersion: typeof o.cniVersion === "string" && o.cniVersion !== "" ? o.cniVersion : listVersion };
 }
 
 /** A result in the list's version when both are known (libcni's GetAsVersion), else as it is. */
@@ -50,13 +51,16 @@ export function createCniRuntime(opts: CniRuntimeOptions, clock: Clock = systemC
 
   const api: CniRuntime = {
     async addNetworkList(list, rt, signal) {
+      // libcni's AddNetworkList: each plugin gets the previous result as that plugin printed it
+      // (no conversion: plugins parse prevResult into their own version); the last one is
+      // returned and cached as is. Only cached results are converted, when read back (DEL, CHECK).
       let prev: CniResult | undefined;
       for (const plugin of list.plugins) {
-        const config = buildPluginConfig(list.name, list.cniVersion, plugin, inVersion(prev, list.cniVersion), rt);
+        const config = buildPluginConfig(list.name, list.cniVersion, plugin, prev, rt);
         const output = await invoke("ADD", list, plugin, rt, config, signal);
         prev = asResult(output, list.cniVersion) ?? prev;
       }
-      const result = inVersion(prev, list.cniVersion) ?? { cniVersion: list.cniVersion };
+      const result = prev ?? { cniVersion: list.cniVersion };
       await writeCache(opts.cacheDir, list.name, list.bytes, rt, result);
       return result;
     },

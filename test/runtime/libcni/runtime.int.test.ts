@@ -49,26 +49,28 @@ describe("libcni-like runtime with fixture plugins", () => {
       expect(r.env).toEqual({ CNI_COMMAND: "ADD", CNI_CONTAINERID: t.rt.containerId, CNI_NETNS: "/run/netns/x", CNI_IFNAME: "eth0", CNI_ARGS: "IgnoreUnknown=1;K8S_POD_NAME=p", CNI_PATH: `/nonexistent:${binDir}` });
     }
     expect(recs[0]?.conf.prevResult).toBeUndefined();
-    // The 0.4.0 result reaches the next plugin converted to the list's 1.0.0 (no ips[].version).
-    expect(recs[1]?.conf.prevResult).toEqual({ cniVersion: "1.0.0", interfaces: [{ name: "eth0", sandbox: "/run/netns/x" }], ips: [{ address: "10.9.0.2/24", gateway: "10.9.0.1", interface: 0 }], dns: {} });
+    // libcni passes the 0.4.0 result on as the plugin printed it (plugins convert prevResult themselves).
+    expect(recs[1]?.conf.prevResult).toEqual({ cniVersion: "0.4.0", interfaces: [{ name: "eth0", sandbox: "/run/netns/x" }], ips: [{ address: "10.9.0.2/24", gateway: "10.9.0.1", interface: 0, version: "4" }], dns: {} });
     expect(recs[2]?.conf.prevResult).toEqual(recs[1]?.conf.prevResult);
     expect(recs[0]?.conf.runtimeConfig).toBeUndefined();
     expect(recs[1]?.conf.runtimeConfig).toEqual({ portMappings: [{ hostPort: 8080, containerPort: 80, protocol: "tcp" }] });
     expect(recs[2]?.conf.runtimeConfig).toBeUndefined();
-    expect(result.ips).toEqual([{ address: "10.9.0.2/24", gateway: "10.9.0.1", interface: 0 }]);
+    expect(result).toEqual(recs[1]?.conf.prevResult);
     const cache = JSON.parse(await readFile(cacheFile(t.cacheDir, "testnet", t.rt), "utf8")) as Record<string, unknown>;
     expect(cache).toMatchObject({ kind: "cniCacheV1", containerId: t.rt.containerId, ifName: "eth0", networkName: "testnet", result });
     expect(Buffer.from(cache.config as string, "base64").toString()).toBe(t.list.bytes);
     expect(t.execs.map((e) => [e.verb, e.pluginType, e.ok])).toEqual([["ADD", "first", true], ["ADD", "second", true], ["ADD", "third", true]]);
   });
 
-  it("DEL: reverse order with the cached result as prevResult, cache removed", async () => {
+  it("DEL: reverse order with the cached result converted to the list's version as prevResult, cache removed", async () => {
     const t = setup([{ type: "first", mode: "result" }, { type: "second" }, { type: "third" }]);
-    const result = await t.runtime.addNetworkList(t.list, t.rt);
+    await t.runtime.addNetworkList(t.list, t.rt);
     await t.runtime.delNetworkList(t.list, { ...t.rt, netns: "" });
     const dels = (await readRecords(t.record)).filter((r) => r.env.CNI_COMMAND === "DEL");
     expect(dels.map((r) => r.type)).toEqual(["third", "second", "first"]);
-    for (const d of dels) expect(d.conf.prevResult).toEqual(result);
+    // libcni's getCachedResult: GetAsVersion(list version), here 0.4.0 -> 1.0.0 (no ips[].version).
+    const converted = { cniVersion: "1.0.0", interfaces: [{ name: "eth0", sandbox: "/run/netns/x" }], ips: [{ address: "10.9.0.2/24", gateway: "10.9.0.1", interface: 0 }], dns: {} };
+    for (const d of dels) expect(d.conf.prevResult).toEqual(converted);
     expect(dels[0]?.env.CNI_NETNS).toBe("");
     expect(existsSync(cacheFile(t.cacheDir, "testnet", t.rt))).toBe(false);
   });
@@ -96,6 +98,14 @@ describe("libcni-like runtime with fixture plugins", () => {
     await t.runtime.addNetworkList(t.list, t.rt);
     await expect(t.runtime.delNetworkList(t.list, t.rt)).rejects.toThrow('plugin type="first" failed (delete): gone wrong');
     expect(existsSync(cacheFile(t.cacheDir, "testnet", t.rt))).toBe(true);
+  });
+
+  it("an ADD that exits 0 without printing a result fails, as libcni's result parsing does; nothing cached", async () => {
+    const t = setup([{ type: "first", mode: "result" }, { type: "second", mode: "silent" }, { type: "third" }]);
+    await expect(t.runtime.addNetworkList(t.list, t.rt)).rejects.toThrow('plugin type="second" failed (add): failed to unmarshal raw result: unexpected end of JSON input');
+    expect((await readRecords(t.record)).map((r) => r.type)).toEqual(["first", "second"]);
+    expect(existsSync(cacheFile(t.cacheDir, "testnet", t.rt))).toBe(false);
+    expect(t.execs.map((e) => [e.pluginType, e.ok])).toEqual([["first", true], ["second", false]]);
   });
 
   it("a plugin that exits without an error object is reported with its exit status and stderr", async () => {
@@ -129,7 +139,9 @@ describe("libcni-like runtime with fixture plugins", () => {
     const result = await on.runtime.addNetworkList(on.list, on.rt);
     await on.runtime.checkNetworkList(on.list, on.rt);
     const checks = (await readRecords(on.record)).filter((r) => r.env.CNI_COMMAND === "CHECK");
-    expect(checks.map((c) => [c.type, c.conf.prevResult])).toEqual([["first", result], ["second", result]]);
+    // The cached 0.4.0 result, read back in the list's 1.0.0.
+    const cached = { ...result, cniVersion: "1.0.0", ips: [{ address: "10.9.0.2/24", gateway: "10.9.0.1", interface: 0 }] };
+    expect(checks.map((c) => [c.type, c.conf.prevResult])).toEqual([["first", cached], ["second", cached]]);
   });
 
   it("GC: DELs stale cached attachments, then sends GC with the valid attachments (1.1.0); disableGC is a no-op", async () => {
