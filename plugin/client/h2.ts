@@ -44,6 +44,19 @@ function unframe(body: Buffer): Buffer {
   return body.subarray(5, 5 + body.readUInt32BE(1));
 }
 
+/**
+ * grpc-message is percent-encoded (PROTOCOL-HTTP2.md), but a peer may send a raw "%": then the
+ * text is kept as sent, since a throw in the stream's close handler would crash the plugin.
+ */
+export function grpcMessage(raw: string | string[] | undefined): string {
+  const text = String(raw ?? "");
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 export function createH2IpamdClient(opts: IpamdClientOptions): IpamdClient {
   let session: ClientHttp2Session | undefined;
   const fail = (path: string, code: number, text: string, cause?: unknown): IpamdError => new IpamdError(path, opts.address, code, text, cause);
@@ -95,7 +108,7 @@ export function createH2IpamdClient(opts: IpamdClientOptions): IpamdClient {
         s.off("error", onSessionError);
         // A trailers-only response carries grpc-status in the headers.
         const status = Number(headers["grpc-status"] ?? GrpcStatus.UNKNOWN);
-        const text = decodeURIComponent(String(headers["grpc-message"] ?? ""));
+        const text = grpcMessage(headers["grpc-message"]);
         if (status !== 0) return done(fail(path, status, text === "" ? `status ${status}` : text));
         done(undefined, { body: Buffer.concat(chunks), trailers: headers });
       });
