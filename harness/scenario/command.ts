@@ -78,10 +78,16 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (note !== undefined && flags.json !== true) process.stdout.write(`note: ${note}\n`);
   const hooks = hooksFor(scenario, flags, mode);
   // Ctrl-C / SIGTERM stop waiting; the run then cleans up (daemon, netns, temp dirs) and reports.
+  // A second signal exits at once: through process.exit, whose 'exit' hook still takes the
+  // detached mock-ipamd down (the default signal death would leave it running).
   const abort = new AbortController();
-  const onSignal = (): void => abort.abort(new Error("interrupted"));
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const onSignal = (): void => {
+    if (!abort.signal.aborted) return abort.abort(new Error("interrupted"));
+    process.stderr.write("scenario: interrupted again, exiting without finishing the cleanup\n");
+    process.exit(130);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   let result: RunResult;
   try {
     result = await runScenario(scenario, mode, { ...hooks, signal: abort.signal });

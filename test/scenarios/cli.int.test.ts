@@ -1,7 +1,7 @@
 // The built CLI end to end: `vpc-cni-harness scenario ...` as a user runs it (node dist/...).
 
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -22,6 +22,31 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   } catch (e) {
     const x = e as { code?: number; stdout?: string; stderr?: string };
     return { code: x.code ?? -1, stdout: x.stdout ?? "", stderr: x.stderr ?? "" };
+  }
+}
+
+/** Processes whose parent is `ppid`, with their command lines. */
+function childrenOf(ppid: number): { pid: number; cmdline: string }[] {
+  const out: { pid: number; cmdline: string }[] = [];
+  for (const d of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    try {
+      // stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after the last ')'.
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== ppid) continue;
+      out.push({ pid: Number(d), cmdline: readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0").join(" ") });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -50,6 +75,42 @@ describe.skipIf(!built)("vpc-cni-harness scenario (built CLI; needs `npm run bui
     expect(lines.length).toBeGreaterThan(20);
     expect(lines.at(-1)).toMatchObject({ kind: "result", passed: true });
   });
+
+  // As nobody (setpriv, needs root): fake netns and no host links, so the abandoned cleanup leaves
+  // nothing on the host but the run's temp dir, which the test removes.
+  it.skipIf(process.getuid?.() !== 0)("a second Ctrl-C during a real-time run exits 130 at once and takes mock-ipamd down (needs root: setpriv)", async () => {
+    const child = spawn("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, CLI, "scenario", "run", "basic", "--real", "--json"], { cwd: tmpdir(), stdio: ["ignore", "pipe", "pipe"] });
+    const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
+    let out = "";
+    await new Promise<void>((resolve) => {
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('"kind":"event"')) resolve();
+      });
+      void exited.then(() => resolve());
+    });
+    const daemon = childrenOf(child.pid ?? -1).find((p) => p.cmdline.includes("mock-ipamd.js"));
+    const runDir = /--config (\S+)\/ipamd-config\.json/.exec(daemon?.cmdline ?? "")?.[1];
+    try {
+      expect(daemon, out).toBeDefined();
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => void (stderr += d.toString()));
+      child.kill("SIGINT");
+      // Apart, so the kernel delivers two signals (a pending one is not queued twice); the
+      // cleanup the first one starts (plugin DELs, daemon stop) takes far longer than this.
+      await new Promise((r) => setTimeout(r, 50));
+      child.kill("SIGINT");
+      expect(await exited).toBe(130);
+      expect(stderr).toContain("interrupted again, exiting without finishing the cleanup");
+      // SIGKILLed from the CLI's exit hook: give the kernel a moment to reap it.
+      for (let i = 0; i < 50 && alive(daemon?.pid ?? -1); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(alive(daemon?.pid ?? -1)).toBe(false);
+    } finally {
+      if (daemon !== undefined && alive(daemon.pid)) process.kill(daemon.pid, "SIGKILL");
+      for (let i = 0; i < 50 && alive(daemon?.pid ?? -1); i++) await new Promise((r) => setTimeout(r, 100));
+      if (runDir?.startsWith(join(tmpdir(), "vpc-cni-harness-scenario-basic-")) === true) rmSync(runDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("validate reports the path and problem, exit 1", async () => {
     const r = await cli(["scenario", "validate", join(root, "package.json")]);
