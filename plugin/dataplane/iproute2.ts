@@ -110,12 +110,20 @@ async function setup(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promis
   const stale = staleLinks(d, spec);
   const ctx: SetupContext = { hostMac, containerMac: cMac, staleHostLinks: stale, ...(trunk ? { trunk } : {}) };
   const plan = buildSetupPlan(withNormalizedMac(spec), ctx);
-  const host = await applyHostSteps(plan.host, d.run, signal);
+  // A batch killed at the deadline (or an ip that cannot start) throws: which host steps ran is
+  // then unknown, so every undoable one is undone ("already gone" tolerated).
+  const host = await applyHostSteps(plan.host, d.run, signal).catch(async (e: unknown) => {
+    await undo(d, plan.host, signal);
+    throw e;
+  });
   if (host.failure !== undefined) {
     await undo(d, host.done, signal);
     throw setupError(spec, "host", host.failure.line, host.failure.message);
   }
-  const pod = await d.run(plan.pod, { netns: spec.netns }, signal);
+  const pod = await d.run(plan.pod, { netns: spec.netns }, signal).catch(async (e: unknown) => {
+    await undo(d, host.done, signal);
+    throw e;
+  });
   if (pod.exitCode !== 0) {
     await undo(d, host.done, signal);
     const f = pod.failures.find((x) => x.line > 0) ?? pod.failures[0];

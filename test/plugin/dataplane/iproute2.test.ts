@@ -54,6 +54,21 @@ describe("iproute2 dataplane setup", () => {
     });
   });
 
+  it.each([
+    ["the host batch", 1, ["rule del to 10.0.1.5/32 lookup main prio 512", `link del ${ordinary.hostVethName}`]],
+    ["the pod batch", 2, ["rule del to 10.0.1.5/32 lookup main prio 512", `link del ${ordinary.hostVethName}`]],
+  ] as const)("undoes the host side when %s is killed at the deadline", async (_what, killedBatch, undo) => {
+    const f = fakeRunner();
+    let n = 0;
+    const run: typeof f.run = async (lines, opts, s) => {
+      if (++n === killedBatch) throw new Error("dataplane setup: deadline of 30000 ms exceeded");
+      return f.run(lines, opts, s);
+    };
+    const dp = createIproute2Dataplane({ runner: run, links: links() });
+    await expect(dp.setup(pod, signal)).rejects.toThrow(/deadline/);
+    expect(f.batches.at(-1)).toEqual({ lines: [...undo], opts: { force: true } });
+  });
+
   it("creates nothing and undoes nothing when the interface already exists", async () => {
     const f = fakeRunner((l) => (l.startsWith("link add") ? "RTNETLINK answers: File exists" : undefined));
     const dp = createIproute2Dataplane({ runner: f.run, links: links() });
