@@ -38,7 +38,16 @@ export function createCriSandboxRuntime(o: CriSandboxRuntimeOptions): SandboxRun
         // containerd has already run DEL and removed the netns, as kubelet expects.
         return { ok: false, error: grpcDetailsOf(e) ?? errorMessage(e) };
       }
-      const { status, info } = await o.cri.podSandboxStatus(id, { ...call(signal), verbose: true });
+      let reply: Awaited<ReturnType<CriClient["podSandboxStatus"]>>;
+      try {
+        reply = await o.cri.podSandboxStatus(id, { ...call(signal), verbose: true });
+      } catch (e) {
+        // The kubelet loop will retry with a new sandbox: this one must not stay behind (its netns, lease).
+        const fresh = { timeoutMs: o.timeoutMs ?? 120_000 };
+        await o.cri.stopPodSandbox(id, fresh).then(() => o.cri.removePodSandbox(id, fresh)).catch(() => undefined);
+        throw e;
+      }
+      const { status, info } = reply;
       const netns = (JSON.parse(info["info"] ?? "{}") as VerboseInfo).runtimeSpec?.linux?.namespaces?.find((n) => n.type === "network")?.path ?? "";
       const ips = [status?.network?.ip ?? "", ...(status?.network?.additionalIps ?? []).map((a) => a.ip)].filter((ip) => ip !== "");
       return { ok: true, sandbox: { sandboxId: id, netns, ips } };
