@@ -12,7 +12,7 @@ mkdir -p "$CNI_BIN_DIR" "$CNI_CONF_DIR"
 cp "$SRC_BIN" "$CNI_BIN_DIR/.mock-vpc-cni.tmp"
 chmod 0755 "$CNI_BIN_DIR/.mock-vpc-cni.tmp"
 mv -f "$CNI_BIN_DIR/.mock-vpc-cni.tmp" "$CNI_BIN_DIR/mock-vpc-cni"
-# Files starting with "." are ignored by libcni, so the temp file is never loaded.
+# libcni (ConfFiles) loads only .conf, .conflist and .json files: the .tmp file is never loaded.
 cp "$SRC_CONFLIST" "$CNI_CONF_DIR/.10-mock-vpc-cni.conflist.tmp"
 mv -f "$CNI_CONF_DIR/.10-mock-vpc-cni.conflist.tmp" "$CNI_CONF_DIR/10-mock-vpc-cni.conflist"
 echo "install-cni: installed $CNI_BIN_DIR/mock-vpc-cni and $CNI_CONF_DIR/10-mock-vpc-cni.conflist"
