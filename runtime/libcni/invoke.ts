@@ -26,8 +26,9 @@ export function createInvoker(opts: CniRuntimeOptions, clock: Clock): Invoke {
         verb, network: list.name, pluginType: plugin.type, pluginName: typeof plugin.name === "string" ? plugin.name : "",
         containerId: rt.containerId, ifName: rt.ifName, startedAt, durationMs: clock.now() - startedAt, ok, error, output,
       });
+    // libcni prefixes what the plugin said, except CheckNetworkList, which returns it as is.
     const fail = (kind: "not-found" | "deadline" | "internal", text: string, cause?: unknown): HarnessError =>
-      new HarnessError(kind, `plugin ${pluginDescription(plugin)} failed (${VERB_WORD[verb]}): ${text}`, cause === undefined ? undefined : { cause });
+      new HarnessError(kind, verb === "CHECK" ? text : `plugin ${pluginDescription(plugin)} failed (${VERB_WORD[verb]}): ${text}`, cause === undefined ? undefined : { cause });
     let binary: string;
     try {
       binary = await findPlugin(plugin.type, opts.binDirs);

@@ -79,8 +79,8 @@ export function createCniRuntime(opts: CniRuntimeOptions, clock: Clock = systemC
         throw new HarnessError("invalid-argument", `configuration version "${list.cniVersion}" does not support the CHECK command`);
       }
       if (list.disableCheck) return;
+      // No cached result: libcni still runs CHECK, without prevResult (the plugin then says what is missing).
       const prev = await cached(list, rt);
-      if (prev === undefined) throw new HarnessError("not-found", `could not retrieve cached network "${list.name}" result for ${rt.containerId}/${rt.ifName}`);
       for (const plugin of list.plugins) {
         await invoke("CHECK", list, plugin, rt, buildPluginConfig(list.name, list.cniVersion, plugin, prev, rt), signal);
       }

@@ -142,6 +142,11 @@ describe("libcni-like runtime with fixture plugins", () => {
     // The cached 0.4.0 result, read back in the list's 1.0.0.
     const cached = { ...result, cniVersion: "1.0.0", ips: [{ address: "10.9.0.2/24", gateway: "10.9.0.1", interface: 0 }] };
     expect(checks.map((c) => [c.type, c.conf.prevResult])).toEqual([["first", cached], ["second", cached]]);
+    // As libcni: without a cached result CHECK still runs (no prevResult), and a failing plugin's
+    // error comes back as the plugin wrote it, without the "plugin type=... failed" prefix.
+    const bad = setup([{ type: "first", modes: { CHECK: "fail" }, msg: "eth0 has no address 10.9.0.2/24" }, { type: "second" }]);
+    await expect(bad.runtime.checkNetworkList(bad.list, bad.rt)).rejects.toThrow(/^eth0 has no address 10\.9\.0\.2\/24$/);
+    expect((await readRecords(bad.record)).map((r) => [r.type, r.conf.prevResult])).toEqual([["first", undefined]]);
   });
 
   it("GC: DELs stale cached attachments, then sends GC with the valid attachments (1.1.0); disableGC is a no-op", async () => {
