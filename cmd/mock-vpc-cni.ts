@@ -1,6 +1,7 @@
 // Entry point of the mock-vpc-cni binary: wires process env, stdin and stdout into the dispatcher.
 // Everything a verb needs (gRPC client, dataplane) is imported lazily so VERSION starts fast.
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { createLogger, type Logger } from "../plugin/cni/log.js";
 import { MAX_NETCONF_BYTES, type NetConf } from "../plugin/cni/netconf.js";
 import { runPlugin, type VerbTable } from "../plugin/cni/skel.js";
@@ -35,7 +36,13 @@ function openLog(conf: NetConf): Logger {
     return createLogger(conf.pluginLogLevel, (l) => writeAll(2, l));
   }
   const path = conf.pluginLogFile;
+  let dirReady = false;
   return createLogger(conf.pluginLogLevel, (line) => {
+    // Like aws-cni's lumberjack writer, create the log's directory (e.g. /var/log/aws-routed-eni).
+    if (!dirReady) {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+      dirReady = true;
+    }
     const fd = openSync(path, "a", 0o644);
     try {
       writeAll(fd, line);

@@ -150,6 +150,14 @@ describe("mock-vpc-cni binary", () => {
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
   });
 
+  it("pluginLogFile in a directory that does not exist yet: the directory is made, as aws-cni's log writer does", async () => {
+    server.onAdd = () => okAdd("10.0.0.32");
+    const logFile = join(stateDir, "aws-routed-eni", "plugin.log");
+    const r = await run("ADD", JSON.stringify(conf({ pluginLogFile: logFile })), { CNI_CONTAINERID: "logdir" });
+    expect(r.code, r.stdout).toBe(0);
+    expect(readFileSync(logFile, "utf8")).toContain('"containerId":"logdir"');
+  });
+
   it('pluginLogFile "stdout" logs to stderr: stdout keeps its one document, no file named stdout appears', async () => {
     server.onAdd = () => okAdd("10.0.0.31");
     const r = await run("ADD", JSON.stringify(conf({ pluginLogFile: "stdout", pluginLogLevel: "Debug" })), { CNI_CONTAINERID: "stdoutlog" }, stateDir);
