@@ -2,6 +2,7 @@
 
 import { Command } from "commander";
 import { errorMessage } from "../../common/errors.js";
+import { timelinePathProblem } from "../timeline/index.js";
 import { parseDemoOptions } from "./options.js";
 import type { RawDemoOptions } from "./options.js";
 import { runComparison } from "./compare.js";
@@ -27,6 +28,12 @@ export function demoCommand(): Command {
         options = parseDemoOptions(raw);
       } catch (e) {
         process.stderr.write(`demo: ${errorMessage(e)}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const problem = options.timelineFile === undefined ? "" : await timelinePathProblem(options.timelineFile);
+      if (problem !== "") {
+        process.stderr.write(`demo: ${problem}\n`);
         process.exitCode = 2;
         return;
       }

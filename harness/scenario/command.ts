@@ -6,7 +6,7 @@ import { parseDuration } from "../../common/duration.js";
 import { errorMessage, isHarnessError } from "../../common/errors.js";
 import { choosePrinter, plainPrinter } from "../output/printers.js";
 import type { Printer } from "../output/types.js";
-import { writeTimeline } from "../timeline/write.js";
+import { timelinePathProblem, writeTimeline } from "../timeline/write.js";
 import { loadScenario } from "./parse.js";
 import { formatResult, jsonResult, progressText } from "./print.js";
 import type { RunHooks, RunResult } from "./result.js";
@@ -74,6 +74,12 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       return 2;
     }
   }
+  // A long run must not end in a stack trace: check the picture's directory before starting.
+  const problem = flags.timeline === undefined ? "" : await timelinePathProblem(flags.timeline);
+  if (problem !== "") {
+    process.stderr.write(`${problem}\n`);
+    return 2;
+  }
   const { mode, note } = chooseMode(scenario, flags);
   if (note !== undefined && flags.json !== true) process.stdout.write(`note: ${note}\n`);
   const hooks = hooksFor(scenario, flags, mode);
@@ -103,7 +109,12 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (flags.json === true) process.stdout.write(`${JSON.stringify(jsonResult(result))}\n`);
   else process.stdout.write(`${formatResult(result)}\n`);
   if (flags.timeline !== undefined) {
-    await writeTimeline(flags.timeline, result.timeline);
+    try {
+      await writeTimeline(flags.timeline, result.timeline);
+    } catch (e) {
+      process.stderr.write(`--timeline: could not write ${flags.timeline}: ${errorMessage(e)}\n`);
+      return 2;
+    }
     if (flags.json !== true) process.stdout.write(`timeline written to ${flags.timeline}\n`);
   }
   if (abort.signal.aborted) return 130;

@@ -70,6 +70,14 @@ describe("scenario run", () => {
     expect(lines[lines.length - 1]).toMatchObject({ kind: "result", scenario: "tiny", mode: "simulated", passed: true });
   });
 
+  it("exits 2 with one clear line, before running, when the timeline cannot be written", async () => {
+    const io = capture();
+    const code = await runCommand(file("tl.yaml", SCENARIO.replace("EXPECTED", "1")), { simulated: true, timeline: join(dir, "no-such-dir", "t.svg") });
+    expect(code).toBe(2);
+    expect(io.err()).toMatch(/^--timeline \S+t\.svg: directory \S+no-such-dir is not writable: ENOENT[^\n]*\n$/);
+    expect(io.out()).toBe("");
+  });
+
   it("exits 2 on an invalid file, naming the problem", async () => {
     const io = capture();
     expect(await runCommand(file("broken.yaml", "name: x\nnodes: []\n"), { simulated: true })).toBe(2);
