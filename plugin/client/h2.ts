@@ -57,71 +57,94 @@ export function grpcMessage(raw: string | string[] | undefined): string {
   }
 }
 
-export function createH2IpamdClient(opts: IpamdClientOptions): IpamdClient {
-  let session: ClientHttp2Session | undefined;
-  const fail = (path: string, code: number, text: string, cause?: unknown): IpamdError => new IpamdError(path, opts.address, code, text, cause);
+/** One HTTP/2 session per client, opened on first use and again after a connection error. */
+class Sessions {
+  #session: ClientHttp2Session | undefined;
+  constructor(readonly address: string) {}
 
-  function call(path: string, message: Uint8Array, signal?: AbortSignal): Promise<Answer> {
-    return new Promise<Answer>((resolve, reject) => {
-      if (signal?.aborted) return reject(fail(path, GrpcStatus.CANCELLED, "aborted before the call", signal.reason));
-      const s = (session ??= openSession(opts.address));
-      // Never an unhandled 'error': each call reports it through its own listener below.
-      if (s.listenerCount("error") === 0) s.on("error", () => void (session = undefined));
-      let settled = false;
-      const done = (e: IpamdError | undefined, a?: Answer): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        if (e !== undefined) reject(e);
-        else resolve(a as Answer);
-      };
-      // Connection failures (no socket, refused) are gRPC's UNAVAILABLE.
-      const onSessionError = (e: Error): void => done(fail(path, GrpcStatus.UNAVAILABLE, `connection error: ${e.message}`, e));
-      s.once("error", onSessionError);
-      const frame = Buffer.alloc(5 + message.length);
-      frame.writeUInt32BE(message.length, 1);
-      frame.set(message, 5);
-      const req = s.request({
-        [constants.HTTP2_HEADER_METHOD]: "POST",
-        [constants.HTTP2_HEADER_PATH]: path,
-        "content-type": "application/grpc",
-        te: "trailers",
-        "grpc-timeout": `${Math.max(1, Math.ceil(opts.timeoutMs))}m`,
+  get(): ClientHttp2Session {
+    if (this.#session === undefined) {
+      const s = openSession(this.address);
+      // Never an unhandled 'error': each call reports it through its own listener (call below).
+      s.on("error", () => {
+        if (this.#session === s) this.#session = undefined;
       });
-      const timer = setTimeout(() => {
-        req.close(constants.NGHTTP2_CANCEL);
-        done(fail(path, GrpcStatus.DEADLINE_EXCEEDED, "Deadline exceeded"));
-      }, opts.timeoutMs);
-      const onAbort = (): void => {
-        req.close(constants.NGHTTP2_CANCEL);
-        done(fail(path, GrpcStatus.CANCELLED, "Cancelled on client"));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const chunks: Buffer[] = [];
-      let headers: IncomingHttpHeaders = {};
-      req.on("response", (h) => (headers = h));
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("trailers", (t) => (headers = { ...headers, ...t }));
-      req.on("error", (e) => done(fail(path, GrpcStatus.UNAVAILABLE, e.message, e)));
-      req.on("close", () => {
-        s.off("error", onSessionError);
-        // A trailers-only response carries grpc-status in the headers.
-        const status = Number(headers["grpc-status"] ?? GrpcStatus.UNKNOWN);
-        const text = grpcMessage(headers["grpc-message"]);
-        if (status !== 0) return done(fail(path, status, text === "" ? `status ${status}` : text));
-        done(undefined, { body: Buffer.concat(chunks), trailers: headers });
-      });
-      req.end(frame);
-    });
+      this.#session = s;
+    }
+    return this.#session;
   }
 
+  close(): void {
+    this.#session?.close();
+  }
+}
+
+type Fail = (code: number, text: string, cause?: unknown) => IpamdError;
+
+/** One unary call: frames the message, sends it with grpc-timeout, settles once on the first outcome. */
+function call(sessions: Sessions, timeoutMs: number, path: string, message: Uint8Array, fail: Fail, signal?: AbortSignal): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    if (signal?.aborted) return reject(fail(GrpcStatus.CANCELLED, "aborted before the call", signal.reason));
+    const s = sessions.get();
+    let settled = false;
+    const done = (e: IpamdError | undefined, a?: Answer): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      if (e !== undefined) reject(e);
+      else resolve(a as Answer);
+    };
+    // Connection failures (no socket, refused) are gRPC's UNAVAILABLE.
+    const onSessionError = (e: Error): void => done(fail(GrpcStatus.UNAVAILABLE, `connection error: ${e.message}`, e));
+    s.once("error", onSessionError);
+    const frame = Buffer.alloc(5 + message.length);
+    frame.writeUInt32BE(message.length, 1);
+    frame.set(message, 5);
+    const req = s.request({
+      [constants.HTTP2_HEADER_METHOD]: "POST",
+      [constants.HTTP2_HEADER_PATH]: path,
+      "content-type": "application/grpc",
+      te: "trailers",
+      "grpc-timeout": `${Math.max(1, Math.ceil(timeoutMs))}m`,
+    });
+    const timer = setTimeout(() => {
+      req.close(constants.NGHTTP2_CANCEL);
+      done(fail(GrpcStatus.DEADLINE_EXCEEDED, "Deadline exceeded"));
+    }, timeoutMs);
+    const onAbort = (): void => {
+      req.close(constants.NGHTTP2_CANCEL);
+      done(fail(GrpcStatus.CANCELLED, "Cancelled on client"));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const chunks: Buffer[] = [];
+    let headers: IncomingHttpHeaders = {};
+    req.on("response", (h) => (headers = h));
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("trailers", (t) => (headers = { ...headers, ...t }));
+    req.on("error", (e) => done(fail(GrpcStatus.UNAVAILABLE, e.message, e)));
+    req.on("close", () => {
+      s.off("error", onSessionError);
+      // A trailers-only response carries grpc-status in the headers.
+      const status = Number(headers["grpc-status"] ?? GrpcStatus.UNKNOWN);
+      const text = grpcMessage(headers["grpc-message"]);
+      if (status !== 0) return done(fail(status, text === "" ? `status ${status}` : text));
+      done(undefined, { body: Buffer.concat(chunks), trailers: headers });
+    });
+    req.end(frame);
+  });
+}
+
+export function createH2IpamdClient(opts: IpamdClientOptions): IpamdClient {
+  const sessions = new Sessions(opts.address);
+
   async function unary<Res>(path: string, reqSpec: MessageSpec, resSpec: MessageSpec, req: object, signal?: AbortSignal): Promise<{ res: Res; trailers: IncomingHttpHeaders }> {
-    const a = await call(path, encodeMessage(reqSpec, req as Record<string, unknown>), signal);
+    const fail: Fail = (code, text, cause) => new IpamdError(path, opts.address, code, text, cause);
+    const a = await call(sessions, opts.timeoutMs, path, encodeMessage(reqSpec, req as Record<string, unknown>), fail, signal);
     try {
       return { res: decodeMessage(resSpec, unframe(a.body)) as Res, trailers: a.trailers };
     } catch (e) {
-      throw fail(path, GrpcStatus.INTERNAL, `cannot decode the response: ${e instanceof Error ? e.message : String(e)}`, e);
+      throw fail(GrpcStatus.INTERNAL, `cannot decode the response: ${e instanceof Error ? e.message : String(e)}`, e);
     }
   }
 
@@ -140,6 +163,6 @@ export function createH2IpamdClient(opts: IpamdClientOptions): IpamdClient {
       const { res } = await unary<{ status: number }>(S.HEALTH_CHECK_PATH, S.HealthCheckRequestSpec, S.HealthCheckResponseSpec, { service }, signal);
       return res.status === S.SERVING;
     },
-    close: () => session?.close(),
+    close: () => sessions.close(),
   };
 }
