@@ -54,12 +54,15 @@ export function cniArgs(pod: PodObject, sandboxId: string): [string, string][] {
   ];
 }
 
-/** IPs of the result that sit on the container's eth0 (containerd needs them there). */
+/**
+ * IPs of the result on interface `ifName`, as go-cni's createResult assigns them: by the ip's
+ * `interface` index, and to eth0 when it has none. containerd needs some on eth0 (see below).
+ */
 export function ipsOn(result: CniResult, ifName: string): string[] {
   const ifaces = Array.isArray(result.interfaces) ? (result.interfaces as { name?: string }[]) : [];
   const ips = Array.isArray(result.ips) ? (result.ips as { address?: string; interface?: number }[]) : [];
-  const on = ips.filter((ip) => ip.interface === undefined || ifaces[ip.interface]?.name === ifName);
-  return (on.length > 0 ? on : ips).map((ip) => ip.address ?? "").filter((a) => a !== "");
+  const on = ips.filter((ip) => (ip.interface === undefined ? ifName === "eth0" : ifaces[ip.interface]?.name === ifName));
+  return on.map((ip) => ip.address ?? "").filter((a) => a !== "");
 }
 
 export function createCniSandboxRuntime(opts: CniSandboxOptions): SandboxRuntime {
@@ -119,14 +122,16 @@ export function createCniSandboxRuntime(opts: CniSandboxOptions): SandboxRuntime
         }),
       );
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-      if (failed !== undefined) {
-        // RunPodSandbox's deferred cleanup: teardown (DEL without prevResult), then the netns goes.
-        await teardown(pod, id, netns, undefined);
-        const removed = await opts.netns.remove(netns).then(() => "", (e: unknown) => `; also: ${errorMessage(e)}`);
-        return { ok: false, error: `failed to setup network for sandbox "${id}": ${errorMessage(failed.reason)}${removed}` };
-      }
-      const podResult = settled[settled.length - 1] as PromiseFulfilledResult<CniResult>;
-      return { ok: true, sandbox: { sandboxId: id, netns, ips: ipsOn(podResult.value, "eth0") } };
+      const podResult = settled[settled.length - 1];
+      const ips = podResult?.status === "fulfilled" ? ipsOn(podResult.value, "eth0") : [];
+      // containerd's setupPodNetwork also fails a sandbox whose result has no IP on eth0.
+      const error = failed !== undefined ? `failed to setup network for sandbox "${id}": ${errorMessage(failed.reason)}`
+        : ips.length === 0 ? `failed to find network info for sandbox "${id}"` : "";
+      if (error === "") return { ok: true, sandbox: { sandboxId: id, netns, ips } };
+      // RunPodSandbox's deferred cleanup: teardown (DEL), then the netns goes.
+      await teardown(pod, id, netns, undefined);
+      const removed = await opts.netns.remove(netns).then(() => "", (e: unknown) => `; also: ${errorMessage(e)}`);
+      return { ok: false, error: `${error}${removed}` };
     },
 
     async stopPodSandbox(pod: PodObject, sandbox: SandboxInfo, signal: AbortSignal): Promise<void> {

@@ -12,7 +12,7 @@ import { createCniSandboxRuntime } from "../../../runtime/containerd/index.js";
 import type { SandboxCall } from "../../../runtime/containerd/index.js";
 import { newSandboxId } from "../../../runtime/kubelet/index.js";
 import { cacheFile, createCniRuntime, loopbackList, parseConfList } from "../../../runtime/libcni/index.js";
-import { realNetns } from "../../../runtime/netns.js";
+import { fakeNetns, realNetns } from "../../../runtime/netns.js";
 import { makeBinDir, readRecords } from "../libcni/fixtures.js";
 
 const DEBIAN = "/usr/lib/cni";
@@ -101,5 +101,32 @@ describe.skipIf(!root)("sandboxes with Debian's bridge + host-local + portmap (n
     expect(nsName).toMatch(/^\/run\/netns\/cni-/);
     expect(existsSync(nsName)).toBe(false);
     expect(existsSync(cacheFile(t.cacheDir, "h6net", { containerId: id, ifName: "eth0" }))).toBe(false);
+  });
+});
+
+describe("a result without an IP on eth0 (fake netns, fixture plugin)", () => {
+  it("fails the sandbox as containerd does (failed to find network info), DELs it with the cached result, removes netns and cache", async () => {
+    const work = await mkdtemp(join(tmpdir(), "h6-noip-"));
+    const fixtures = await makeBinDir(["fixture"]);
+    try {
+      const record = join(work, "rec.jsonl");
+      // The plugin puts its address on "net1", not on the eth0 it was asked for.
+      const list = parseConfList(JSON.stringify({ cniVersion: "1.0.0", name: "noipnet", plugins: [{ type: "fixture", record, mode: "result", resultIfName: "net1" }] }));
+      const cacheDir = join(work, "cache");
+      const runtime = createCniSandboxRuntime({
+        cni: createCniRuntime({ binDirs: [fixtures], cacheDir, execTimeoutMs: 10_000 }), podNetwork: list, loopback: undefined, netns: fakeNetns(join(work, "netns")),
+      });
+      const id = newSandboxId(Math.random);
+      const out = await runtime.runPodSandbox(pod, { sandboxId: id, attempt: 1 }, new AbortController().signal);
+      expect(out).toEqual({ ok: false, error: `failed to find network info for sandbox "${id}"` });
+      const recs = await readRecords(record);
+      expect(recs.map((r) => r.env.CNI_COMMAND)).toEqual(["ADD", "DEL"]);
+      expect(recs[1]?.conf.prevResult).toMatchObject({ interfaces: [{ name: "net1" }] });
+      expect(existsSync(recs[0]?.env.CNI_NETNS ?? "")).toBe(false);
+      expect(existsSync(cacheFile(cacheDir, "noipnet", { containerId: id, ifName: "eth0" }))).toBe(false);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+      await rm(fixtures, { recursive: true, force: true });
+    }
   });
 });
