@@ -31,18 +31,13 @@ async function main(): Promise<void> {
   const [{ startDaemon }, { createLogger }] = await Promise.all([import("../ipamd/daemon.js"), import("../ipamd/log.js")]);
   const log = createLogger(config.logLevel);
   process.on("unhandledRejection", (e) => log.error({ err: e instanceof Error ? e.stack : String(e) }, "unhandled rejection"));
-  let daemon;
-  try {
-    daemon = await startDaemon({ config, log });
-  } catch (e) {
-    const details = isHarnessError(e) ? e.details : undefined;
-    log.fatal({ err: errorMessage(e), details }, "cannot start");
-    process.stderr.write(`mock-ipamd: cannot start: ${errorMessage(e)}${details === undefined ? "" : ` (${details})`}\n`);
-    process.exit(1);
-  }
+  // The handlers go in before start-up: a SIGTERM that arrives while host links are being made
+  // must still end in a clean shutdown. Without them Node dies mid-way (links left behind), or,
+  // while execa's signal-exit handler is installed for an `ip` child, the signal is swallowed and
+  // the daemon keeps running. A second signal takes the default action (exit at once).
   const stop = (signal: NodeJS.Signals): void => {
-    daemon
-      .shutdown(signal)
+    started
+      .then((daemon) => daemon.shutdown(signal))
       .then(() => process.exit(0))
       .catch((e: unknown) => {
         log.error({ err: errorMessage(e) }, "shutdown failed");
@@ -51,6 +46,17 @@ async function main(): Promise<void> {
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+  // Signal listeners run in a later turn than this one, so `started` is set by then; startDaemon
+  // logs (synchronously) before its first await, so the handlers must already be in place.
+  const started = startDaemon({ config, log });
+  try {
+    await started;
+  } catch (e) {
+    const details = isHarnessError(e) ? e.details : undefined;
+    log.fatal({ err: errorMessage(e), details }, "cannot start");
+    process.stderr.write(`mock-ipamd: cannot start: ${errorMessage(e)}${details === undefined ? "" : ` (${details})`}\n`);
+    process.exit(1);
+  }
 }
 
 void main();
