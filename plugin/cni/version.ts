@@ -1,29 +1,18 @@
 // CNI spec versions this plugin speaks and how they compare (model: Go pkg/version/reconcile.go).
+import { CNI_SPEC_VERSIONS, compareVersionsWith, type CniSpecVersion } from "../../common/cni-version.js";
 import { CniCode, CniError } from "./errors.js";
 
-export const SUPPORTED_VERSIONS = ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"] as const;
-export type CniVersion = (typeof SUPPORTED_VERSIONS)[number];
+export const SUPPORTED_VERSIONS = CNI_SPEC_VERSIONS;
+export type CniVersion = CniSpecVersion;
 export const LATEST_VERSION: CniVersion = "1.1.0";
 
 export function isSupportedVersion(v: unknown): v is CniVersion {
   return typeof v === "string" && (SUPPORTED_VERSIONS as readonly string[]).includes(v);
 }
 
-function parts(v: string): [number, number, number] {
-  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(v);
-  if (m === null) throw new CniError(CniCode.IncompatibleVersion, `invalid version "${v}": must be of the form X.Y.Z`);
-  return [Number(m[1]), Number(m[2]), Number(m[3])];
-}
-
 /** Negative, zero or positive as a < b, a == b, a > b (semantic version order). */
 export function compareVersions(a: string, b: string): number {
-  const pa = parts(a);
-  const pb = parts(b);
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] as number) - (pb[i] as number);
-    if (d !== 0) return d;
-  }
-  return 0;
+  return compareVersionsWith(a, b, (v) => new CniError(CniCode.IncompatibleVersion, `invalid version "${v}": must be of the form X.Y.Z`));
 }
 
 export function versionAtLeast(v: string, min: string): boolean {

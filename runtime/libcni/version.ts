@@ -1,23 +1,12 @@
 // CNI spec versions the runtime speaks, and comparisons (libcni's pkg/version).
 
+import { CNI_SPEC_VERSIONS, compareVersionsWith } from "../../common/cni-version.js";
 import { HarnessError } from "../../common/errors.js";
 
-export const SUPPORTED_VERSIONS = ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"] as const;
-
-function parts(v: string): [number, number, number] {
-  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(v);
-  if (m === null) throw new HarnessError("invalid-config", `invalid version "${v}": must be in the form x.y.z`);
-  return [Number(m[1]), Number(m[2]), Number(m[3])];
-}
+export const SUPPORTED_VERSIONS = CNI_SPEC_VERSIONS;
 
 export function compareVersions(a: string, b: string): number {
-  const pa = parts(a);
-  const pb = parts(b);
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] as number) - (pb[i] as number);
-    if (d !== 0) return d;
-  }
-  return 0;
+  return compareVersionsWith(a, b, (v) => new HarnessError("invalid-config", `invalid version "${v}": must be in the form x.y.z`));
 }
 
 export function atLeast(v: string, min: string): boolean {
