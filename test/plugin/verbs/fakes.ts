@@ -1,5 +1,6 @@
 // Hand-written fakes for verb tests: a small in-memory ipamd shaped like IpamdClient (leases keyed
 // like the real datastore, branch pods pending or ready, injectable failures) and a dispatcher runner.
+import { addReply } from "../../../ipamd/backend/replies.js";
 import type { AddNetworkReply, AddNetworkRequest, DelNetworkReply, DelNetworkRequest } from "../../../proto/rpc.js";
 import { FakeClock } from "../../../common/clock.js";
 import { createLogger } from "../../../plugin/cni/log.js";
@@ -17,22 +18,8 @@ export interface BranchEni {
   parentIfIndex: number;
 }
 
-/** An AddNetworkReply with proto3 defaults, as the real daemon's Go struct. */
-export function addReply(fields: Partial<AddNetworkReply>): AddNetworkReply {
-  return {
-    Success: false,
-    IPAllocationMetadata: [],
-    UseExternalSNAT: false,
-    VPCv4CIDRs: [],
-    PodVlanId: 0,
-    PodENIMAC: "",
-    PodENISubnetGW: "",
-    ParentIfIndex: 0,
-    VPCv6CIDRs: [],
-    NetworkPolicyMode: "",
-    ...fields,
-  };
-}
+/** Replies with proto3 defaults, as the real daemon's Go structs: the daemon's own builder. */
+export { addReply };
 
 export class FakeIpamd implements IpamdClient {
   readonly address = "unix:///run/fake-ipamd/ipamd.sock";
