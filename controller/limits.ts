@@ -1,4 +1,4 @@
-// Branch-ENI limits per instance type, from ipamd/limits.ts (FACTS.md section 4), plus the trunk's
+// Branch-ENI limits per instance type, from ipamd/limits.ts (docs/REFERENCE.md §4), plus the trunk's
 // VLAN id range.
 
 import { instanceLimits, KNOWN_INSTANCE_TYPES } from "../ipamd/limits.js";

@@ -50,7 +50,7 @@ export interface ControllerFaults {
 
 /**
  * How the controller's EC2 calls map onto rate-limited clients.
- * - "single" (FACTS.md section 1): one client, 12 QPS burst 18, three calls per branch ENI
+ * - "single" (docs/REFERENCE.md §1): one client, 12 QPS burst 18, three calls per branch ENI
  *   (CreateNetworkInterface, CreateNetworkInterfacePermission, AssociateTrunkInterface).
  * - "split" (the controller's current sources, ec2/api/wrapper.go + helper.go): a user client and an
  *   instance client, each 12 QPS burst 18; a branch ENI takes CreateNetworkInterface (user) and

@@ -1,5 +1,5 @@
 // Per instance type limits (ENIs, IPv4 addresses per ENI, branch ENIs) as EC2 publishes them and
-// the VPC CNI / VPC resource controller use them (FACTS.md section 4), and the derived max pods.
+// the VPC CNI / VPC resource controller use them (docs/REFERENCE.md §4), and the derived max pods.
 
 import { HarnessError } from "../common/errors.js";
 
@@ -28,7 +28,7 @@ export function supportsTrunking(limits: InstanceLimits): boolean {
   return limits.branchEnis > 0;
 }
 
-// [maxEnis, ipv4PerEni, branchEnis]; the figures of FACTS.md section 4 first, then a few common
+// [maxEnis, ipv4PerEni, branchEnis]; the figures of docs/REFERENCE.md §4 first, then a few common
 // neighbours from the same public tables (vpc-resource-controller's limits.go, eni-max-pods.txt).
 const TABLE: Readonly<Record<string, readonly [number, number, number]>> = {
   "t3.medium": [3, 6, 0],

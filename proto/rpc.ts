@@ -52,7 +52,7 @@ export interface DelNetworkReply {
   NetworkPolicyMode: string;
 }
 
-/** The version string both sides compare; a mismatch is FAILED_PRECONDITION (FACTS.md section 2). */
+/** The version string both sides compare; a mismatch is FAILED_PRECONDITION (docs/REFERENCE.md §2). */
 export const CLIENT_VERSION = "v1.20.0-harness";
 
 /** gRPC method paths, so a client can call without parsing the .proto at start-up. */

@@ -31,7 +31,7 @@ export async function writeNetworkSetup(dir: string, pluginBinary: string, ipamd
   const loopback = root && existsSync(join(DEBIAN_CNI_DIR, "loopback"));
   const pluginLog = join(dir, "plugin.log");
   const dataplane = root ? "iproute2" : "none";
-  // Shaped like the shipped aws-node conflist (FACTS.md section 3): cniVersion 0.4.0, disableCheck.
+  // Shaped like the shipped aws-node conflist (docs/REFERENCE.md §3): cniVersion 0.4.0, disableCheck.
   const conflist = {
     cniVersion: "0.4.0",
     name: "aws-cni",

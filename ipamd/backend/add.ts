@@ -1,4 +1,4 @@
-// AddNetwork as ipamd's rpc_handler does it (FACTS.md sections 1, 2, 4): a pod with the pod-eni
+// AddNetwork as ipamd's rpc_handler does it (docs/REFERENCE.md sections 1, 2, 4): a pod with the pod-eni
 // limit takes the branch path (annotation or Success=false), every other pod gets a secondary IP
 // from the datastore. Failures are Success=false replies, not gRPC errors, as in the real daemon.
 
@@ -97,7 +97,7 @@ async function branchAdd(ctx: Ctx, seen: SeenPod, key: LeaseKey, signal?: AbortS
   }
   const eni = parsed.eni;
   ctx.log.info({ ...who, vlanId: eni.vlanId, eniId: eni.eniId, ipv4: eni.privateIp }, `Pod vlandId: ${eni.vlanId}`);
-  // Branch IPs come from the annotation on every call and never enter the datastore (FACTS.md 1.7).
+  // Branch IPs come from the annotation on every call and never enter the datastore (docs/REFERENCE.md §1.7).
   return addReply({
     Success: true,
     IPAllocationMetadata: [ipMeta(eni.privateIp, -1, 0)],
@@ -114,7 +114,7 @@ function notReadyDetails(ctx: Ctx, { pod, origin }: SeenPod, waitedMs: number): 
   const since = origin !== "" ? `, ${origin},` :
     pod.scheduledAt === undefined ? "" : `, scheduled ${((ctx.clock.now() - pod.scheduledAt) / 1000).toFixed(1)} s ago,`;
   const progress = ctx.branchProgress(pod) ?? "the controller is still provisioning it";
-  // Wait-for-branch mode (DESIGN.md): say that this ADD already waited its whole bound.
+  // Wait-for-branch mode (docs/ARCHITECTURE.md): say that this ADD already waited its whole bound.
   const waited = waitedMs > 0 ? ` after waiting ${(waitedMs / 1000).toFixed(1)} s for it` : "";
   return `pod ${pod.namespace}/${pod.name} (uid ${pod.uid})${since} needs a branch ENI (${POD_ENI_RESOURCE} limit) ` +
     `and has no ${POD_ENI_ANNOTATION} annotation yet${waited}: ${progress}`;

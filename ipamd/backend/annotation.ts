@@ -1,4 +1,4 @@
-// Reads the `vpc.amazonaws.com/pod-eni` annotation the way ipamd does (FACTS.md section 1):
+// Reads the `vpc.amazonaws.com/pod-eni` annotation the way ipamd does (docs/REFERENCE.md §1):
 // a JSON array of which only element 0 counts; keys matched case-insensitively as Go's
 // encoding/json does, so both `vlanId` (controller) and `vlanID` (ipamd's struct tag) work.
 

@@ -34,7 +34,7 @@ export function resolveDeps(deps: BackendDeps): Ctx {
   };
 }
 
-/** Only a branch ENI that is still being provisioned clears by itself (DESIGN.md, Classification). */
+/** Only a branch ENI that is still being provisioned clears by itself (docs/ARCHITECTURE.md, classification). */
 export function classify(reason: AddFailureReason): FailureClass {
   return reason === "branch-eni-not-ready" ? "transient-expected" : "real";
 }

@@ -1,4 +1,4 @@
-// DelNetwork as ipamd's rpc_handler does it (FACTS.md sections 1, 2, 4): release the datastore
+// DelNetwork as ipamd's rpc_handler does it (docs/REFERENCE.md sections 1, 2, 4): release the datastore
 // lease; for an unknown key look at the pod: gone -> Success, branch annotation -> its VLAN and IP
 // (after the UID guard), otherwise the gRPC error `datastore: unknown pod`, which the plugin
 // treats as success.

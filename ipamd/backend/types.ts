@@ -6,7 +6,7 @@ import type { ClusterStore, FailureClass } from "../../cluster/types.js";
 import type { Clock } from "../../common/clock.js";
 import type { AddNetworkReply, AddNetworkRequest, DelNetworkReply, DelNetworkRequest } from "../../proto/rpc.js";
 
-/** The datastore's primary key (FACTS.md section 4): (networkName, containerID, ifName). */
+/** The datastore's primary key (docs/REFERENCE.md §4): (networkName, containerID, ifName). */
 export interface LeaseKey {
   networkName: string;
   containerID: string;
@@ -63,7 +63,7 @@ export type AddFailureReason =
  */
 export interface AddFailure {
   reason: AddFailureReason;
-  /** Free text: which pod, and where its branch ENI provisioning stands (DESIGN.md, errors). */
+  /** Free text: which pod, and where its branch ENI provisioning stands (docs/ARCHITECTURE.md, error strings). */
   details: string;
 }
 

@@ -4,7 +4,7 @@
 import { HarnessError } from "../../common/errors.js";
 import type { LeaseKey } from "./types.js";
 
-// CNI spec (FACTS.md section 5): container id and network name syntax, ifname rules.
+// CNI spec (docs/REFERENCE.md §5): container id and network name syntax, ifname rules.
 const ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 function text(req: Record<string, unknown>, name: string, rpc: string): string {

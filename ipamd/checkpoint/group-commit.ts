@@ -1,7 +1,7 @@
 // Group commit: every change waits for a checkpoint write that started after it; changes that
 // arrive while a write is in flight share the next one (one fsync for a burst). A failed write
 // undoes its changes (newest first) before the next write takes its snapshot, so the file never
-// holds a lease the memory has rolled back (FACTS.md section 4: a failed write rolls back).
+// holds a lease the memory has rolled back (docs/REFERENCE.md §4: a failed write rolls back).
 
 import type { Checkpoint, CheckpointData } from "./types.js";
 

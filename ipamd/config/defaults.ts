@@ -19,7 +19,7 @@ export const DEFAULT_CONFIG: IpamdConfig = Object.freeze({
     trunk: true,
   }),
   policies: Object.freeze([]),
-  // The controller's own defaults: 1.5 s delay, 60 s cooldown, EC2 client 12 QPS burst 18 (FACTS.md section 1).
+  // The controller's own defaults: 1.5 s delay, 60 s cooldown, EC2 client 12 QPS burst 18 (docs/REFERENCE.md §1).
   provisioningDelay: DEFAULT_CONTROLLER_CONFIG.provisioningDelay,
   branchCooldownMs: DEFAULT_COOLDOWN_MS,
   ec2: Object.freeze({ qps, burst, callLatencyMs }),

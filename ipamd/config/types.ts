@@ -6,7 +6,7 @@ import type { ControllerFaults, ProvisioningDelay } from "../../controller/types
 export type HostLinksMode = "auto" | "on" | "off";
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 
-/** The real ipamd's warm-pool environment variables (FACTS.md section 4); undefined = unset. */
+/** The real ipamd's warm-pool environment variables (docs/REFERENCE.md §4); undefined = unset. */
 export interface WarmTargets {
   WARM_ENI_TARGET: number;
   WARM_IP_TARGET: number | undefined;

@@ -1,6 +1,6 @@
 // The datastore with durability: assign/release change memory synchronously (so concurrent
 // handlers never get one IP twice), then await a group-committed checkpoint write; a failed write
-// rolls the change back and the caller gets the error (FACTS.md section 4). Operations on the same
+// rolls the change back and the caller gets the error (docs/REFERENCE.md §4). Operations on the same
 // key are serialized, so a repeated ADD waits for the first one's write and gets the same IP.
 
 import type { Checkpoint, CheckpointAllocation, CheckpointData } from "../checkpoint/index.js";

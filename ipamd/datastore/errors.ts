@@ -1,4 +1,4 @@
-// The datastore's error strings, exactly as the real ipamd's (FACTS.md section 4), and constants.
+// The datastore's error strings, exactly as the real ipamd's (docs/REFERENCE.md §4), and constants.
 
 import { HarnessError } from "../../common/errors.js";
 import type { LeaseKey } from "./types.js";

@@ -1,4 +1,4 @@
-// Prometheus metrics (prom-client): the real ipamd's awscni_ names where they apply (FACTS.md
+// Prometheus metrics (prom-client): the real ipamd's awscni_ names where they apply (docs/REFERENCE.md
 // section 2), plus the harness's own: ADD failures by reason and classification (so transient
 // branch-ENI-not-ready failures can be told from real ones), branch ENI provisioning latency and
 // the bounded branch wait.

@@ -1,5 +1,5 @@
 // rpc.CNIBackend on top of the backend: the ClientVersion check first, as ipamd's validateVersion
-// (FACTS.md section 2), then AddNetwork/DelNetwork. A refused ADD (Success=false, the real reply,
+// (docs/REFERENCE.md §2), then AddNetwork/DelNetwork. A refused ADD (Success=false, the real reply,
 // which has no reason field) carries our explanation in trailing metadata that real clients ignore
 // and mock-vpc-cni puts in the CNI error's details (plugin/client/types.ts).
 

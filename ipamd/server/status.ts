@@ -1,6 +1,6 @@
 // Maps errors to gRPC statuses. rpc.CNIBackend keeps grpc-go's behaviour: an error that is not a
 // status (e.g. `datastore: unknown pod`) reaches the client as code UNKNOWN with the bare message,
-// which is what the plugin string-matches (FACTS.md section 1.5). Unexpected exceptions become
+// which is what the plugin string-matches (docs/REFERENCE.md §1.5). Unexpected exceptions become
 // INTERNAL with their message, and are logged.
 
 import * as grpc from "@grpc/grpc-js";

@@ -1,4 +1,4 @@
-// Field tables of rpc.proto (v1.20+ numbers, FACTS.md section 2) and grpc.health.v1, for wire.ts.
+// Field tables of rpc.proto (v1.20+ numbers, docs/REFERENCE.md §2) and grpc.health.v1, for wire.ts.
 // test/plugin/client/schema.test.ts checks them against proto/rpc.proto so they cannot drift.
 import type { MessageSpec } from "./wire.js";
 

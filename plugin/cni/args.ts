@@ -1,4 +1,4 @@
-// CNI_ARGS ("K=V;K=V", any order) into the Kubernetes keys aws-cni reads (FACTS.md section 3);
+// CNI_ARGS ("K=V;K=V", any order) into the Kubernetes keys aws-cni reads (docs/REFERENCE.md §3);
 // unknown keys are an error unless IgnoreUnknown is true, as Go's types.LoadArgs does.
 import { CniCode, CniError } from "./errors.js";
 

@@ -1,5 +1,5 @@
 // CNI_* environment parsing with ONE table of (variable, verbs needing it, validator), as Go's
-// pkg/skel does; the spec's rules are in FACTS.md section 5.
+// pkg/skel does; the spec's rules are in docs/REFERENCE.md §5.
 import { CniCode, CniError } from "./errors.js";
 
 export const VERBS = ["ADD", "DEL", "CHECK", "GC", "STATUS", "VERSION"] as const;

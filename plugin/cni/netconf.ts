@@ -1,5 +1,5 @@
 // The network configuration on stdin, parsed and validated once into a frozen object: the spec's
-// keys plus aws-cni's (FACTS.md section 3) and ours (docs/ARCHITECTURE.md, "Plugin netconf").
+// keys plus aws-cni's (docs/REFERENCE.md §3) and ours (docs/ARCHITECTURE.md, "Plugin netconf").
 import { parseDuration } from "../../common/duration.js";
 import { parsePrevResult } from "./convert.js";
 import { CniCode, CniError } from "./errors.js";
@@ -35,7 +35,7 @@ export interface NetConf {
   /** Where the plugin records its attachments per network, for GC. */
   stateDir: string;
   prevResult?: Result110;
-  /** runtimeConfig with lower-cased keys (runtimes send Go field-name case, FACTS.md section 5). */
+  /** runtimeConfig with lower-cased keys (runtimes send Go field-name case, docs/REFERENCE.md §5). */
   runtimeConfig: Readonly<Record<string, unknown>>;
   /** GC: `cni.dev/valid-attachments` (or the older `cni.dev/attachments`); undefined when absent. */
   validAttachments?: readonly Attachment[];

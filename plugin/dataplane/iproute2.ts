@@ -1,4 +1,4 @@
-// The real pod dataplane: iproute2 batches on the host and inside the pod's netns (FACTS.md
+// The real pod dataplane: iproute2 batches on the host and inside the pod's netns (docs/REFERENCE.md
 // section 3), the branch ENI as an 802.1Q link or, on kernels without 802.1Q, a macvlan fallback.
 import { existsSync } from "node:fs";
 import { CniCode, CniError } from "../cni/errors.js";

@@ -1,4 +1,4 @@
-// Names and numbers the real aws-cni derives for branch (VLAN) pods (FACTS.md section 3).
+// Names and numbers the real aws-cni derives for branch (VLAN) pods (docs/REFERENCE.md §3).
 
 /** Host link of a branch ENI: `vlan.eth.<vlanId>` (the real plugin's name, kept for the fallback). */
 export function vlanLinkName(vlanId: number): string {
@@ -13,7 +13,7 @@ export function vlanTable(vlanId: number): number {
 /** The main routing table's id; "from <ip>" rules are only added for other tables. */
 export const MAIN_TABLE = 254;
 
-/** Link-local gateway every pod routes through (FACTS.md section 3). */
+/** Link-local gateway every pod routes through (docs/REFERENCE.md §3). */
 export const POD_GATEWAY = "169.254.1.1";
 
 /** Rule priorities of the real plugin: to-pod 512, from-pod 1536, branch strict-mode iif 10. */

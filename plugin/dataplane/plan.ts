@@ -1,5 +1,5 @@
 // Pure plan builders: a pod spec -> the iproute2 batch lines for the host and for the pod's netns,
-// with the undo line of every host step (the real aws-cni's driver.go, FACTS.md section 3).
+// with the undo line of every host step (the real aws-cni's driver.go, docs/REFERENCE.md §3).
 import type { PodNetworkSpec, SgEnforcingMode, TeardownSpec } from "./types.js";
 import {
   MAIN_TABLE,
@@ -135,7 +135,7 @@ export interface TeardownPlan {
 /**
  * DEL. The veth pair goes by deleting its container end inside the netns (its peer, addresses and
  * routes go with it); the host end is never deleted by name, because the host veth name belongs to
- * the pod, not the sandbox: containerd's late second DEL of an old sandbox (CNI_NETNS="", FACTS.md
+ * the pod, not the sandbox: containerd's late second DEL of an old sandbox (CNI_NETNS="", docs/REFERENCE.md
  * section 5) must not cut a newer sandbox of the same pod. Like aws-cni's TeardownPodNetwork, rules
  * are removed by IP, and for branch pods the VLAN link and its rules by VLAN id. Run with `-force`,
  * "not found" tolerated, so a repeated or partial DEL succeeds. Without a known mode both modes'

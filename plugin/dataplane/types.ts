@@ -23,7 +23,7 @@ export interface PodNetworkSpec {
   ifName: string;
   podNamespace: string;
   podName: string;
-  /** Host veth name: prefix + first 11 hex of sha1("<namespace>.<name>"), see FACTS.md section 3. */
+  /** Host veth name: prefix + first 11 hex of sha1("<namespace>.<name>"), see docs/REFERENCE.md §3. */
   hostVethName: string;
   mtu: number;
   /** The pod's IPv4 address (no prefix length: it is configured as /32). */

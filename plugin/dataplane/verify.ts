@@ -92,7 +92,7 @@ export function hostRouteTable(spec: PodNetworkSpec): string {
 
 const tableName = (t: number): string => (t === MAIN_TABLE ? "main" : String(t));
 
-/** Host side of CHECK: the /32 route to the host veth and the rules setup added (FACTS.md section 3). */
+/** Host side of CHECK: the /32 route to the host veth and the rules setup added (docs/REFERENCE.md §3). */
 export function verifyHost(spec: PodNetworkSpec, snap: HostSnapshot): string[] {
   const out: string[] = [];
   const hv = spec.hostVethName;

@@ -1,5 +1,5 @@
 // Whether this kernel has 802.1Q links, probed once and cached under a state dir: this machine's
-// kernel answers "Unknown device type" (FACTS.md section 6); real EKS and kind nodes have VLANs.
+// kernel answers "Unknown device type" (docs/REFERENCE.md §6); real EKS and kind nodes have VLANs.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BatchRunner } from "./batch.js";

@@ -1,4 +1,4 @@
-// How ipamd's answers become CNI errors: the real plugin's strings in msg (FACTS.md sections 1 and
+// How ipamd's answers become CNI errors: the real plugin's strings in msg (docs/REFERENCE.md sections 1 and
 // 3), our explanation in details.
 import { CniCode, CniError } from "../cni/errors.js";
 import type { VerbArgs } from "../cni/skel.js";

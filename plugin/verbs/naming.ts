@@ -1,4 +1,4 @@
-// Names aws-cni derives from the pod (FACTS.md section 3; networkutils.GeneratePodHostVethName).
+// Names aws-cni derives from the pod (docs/REFERENCE.md §3; networkutils.GeneratePodHostVethName).
 import { createHash } from "node:crypto";
 import type { NetConf } from "../cni/netconf.js";
 

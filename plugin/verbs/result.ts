@@ -1,5 +1,5 @@
 // The ADD result as aws-cni builds it (host veth, container interface, a last "dummy" entry that
-// carries the VLAN id, FACTS.md section 3), chaining with a prevResult, and reading it back on DEL
+// carries the VLAN id, docs/REFERENCE.md §3), chaining with a prevResult, and reading it back on DEL
 // and CHECK.
 import type { Interface110, Result110 } from "../cni/types110.js";
 import { MAIN_TABLE, POD_GATEWAY, vlanTable } from "../dataplane/names.js";

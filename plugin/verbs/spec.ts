@@ -20,7 +20,7 @@ export function basePodSpec(a: VerbArgs, isBranch: boolean, ipv4: string, routeT
   };
 }
 
-/** DelNetwork for this invocation; aws-cni sends the pod UID only on a pod's DEL (FACTS.md section 3). */
+/** DelNetwork for this invocation; aws-cni sends the pod UID only on a pod's DEL (docs/REFERENCE.md §3). */
 export function delRequest(a: VerbArgs, reason: string, podUid: string): DelNetworkRequest {
   return {
     K8S_POD_NAME: a.k8s.podName,

@@ -1,5 +1,5 @@
 // STATUS (spec 1.1.0): ready when ipamd answers its gRPC health check (service
-// `grpc.health.v1.aws-node`, FACTS.md section 2) within the deadline; else code 50.
+// `grpc.health.v1.aws-node`, docs/REFERENCE.md §2) within the deadline; else code 50.
 import { HEALTH_SERVICE } from "../../proto/rpc.js";
 import { CniCode, CniError } from "../cni/errors.js";
 import type { VerbArgs } from "../cni/skel.js";

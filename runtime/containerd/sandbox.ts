@@ -1,6 +1,6 @@
 // The containerd side of RunPodSandbox/StopPodSandbox/RemovePodSandbox as far as networking goes:
 // netns per sandbox, CNI ADD of loopback and the pod network in parallel through the libcni-like
-// runtime, undo on failure, and containerd's error wording (FACTS.md sections 1 and 5).
+// runtime, undo on failure, and containerd's error wording (docs/REFERENCE.md sections 1 and 5).
 
 import type { PodObject } from "../../cluster/types.js";
 import type { Clock } from "../../common/clock.js";

@@ -7,7 +7,7 @@ import type { BackoffConfig } from "./types.js";
 
 /** kubelet's pod_workers.go: errors containing this text retry after ~1 s instead of ~10 s. */
 export const NETWORK_NOT_READY = "network is not ready";
-/** What aws-cni answers while the branch ENI is not annotated yet (FACTS.md section 1, step 4). */
+/** What aws-cni answers while the branch ENI is not annotated yet (docs/REFERENCE.md §1, step 4). */
 export const BRANCH_NOT_READY_ERROR = "add cmd: failed to assign an IP address to container";
 
 /** wait.Jitter(d, f) = d + rand * f * d. */
@@ -17,7 +17,7 @@ export function retryDelayMs(error: string, cfg: BackoffConfig, rng: () => numbe
   return { ms: base + rng() * cfg.jitter * base, reason: networkNotReady ? "network-not-ready" : "backoff" };
 }
 
-/** kuberuntime_sandbox.go + the CRI error as kubelet prints it (FACTS.md section 1, step 5). */
+/** kuberuntime_sandbox.go + the CRI error as kubelet prints it (docs/REFERENCE.md §1, step 5). */
 export function failedCreatePodSandboxMessage(runtimeError: string): string {
   return `Failed to create pod sandbox: rpc error: code = Unknown desc = ${runtimeError}`;
 }

@@ -62,7 +62,7 @@ function asPluginError(v: unknown): PluginErrorObject | undefined {
 }
 
 export async function execPlugin(req: ExecRequest): Promise<ExecOutcome> {
-  // libcni sets all six variables, some empty (FACTS.md section 5).
+  // libcni sets all six variables, some empty (docs/REFERENCE.md §5).
   const env: Record<string, string> = {
     ...req.env,
     CNI_COMMAND: req.verb,

@@ -39,7 +39,7 @@ export async function gcNetworkList(deps: GcDeps, list: NetworkConfigList, valid
   if (isSupported(list.cniVersion) && atLeast(list.cniVersion, "1.1.0")) {
     const attachments = valid.map((a) => ({ containerID: a.containerID, ifname: a.ifname }));
     for (const plugin of list.plugins) {
-      // Both spellings: cni.dev/attachments is the older draft's key (FACTS.md section 5).
+      // Both spellings: cni.dev/attachments is the older draft's key (docs/REFERENCE.md §5).
       const config = { ...buildPluginConfig(list.name, list.cniVersion, plugin, undefined, {}), "cni.dev/valid-attachments": attachments, "cni.dev/attachments": attachments };
       try {
         await deps.invoke("GC", list, plugin, { containerId: "", netns: "", ifName: "" }, config, signal);

@@ -1,5 +1,5 @@
 // The libcni-like runtime: ADD/DEL/CHECK/GC/STATUS over a network config list, with libcni's
-// ordering, injection, result cache, version gates and error wording (FACTS.md sections 5 and 7).
+// ordering, injection, result cache, version gates and error wording (docs/REFERENCE.md sections 5 and 7).
 
 import type { Clock } from "../../common/clock.js";
 import { systemClock } from "../../common/clock.js";

@@ -1,5 +1,5 @@
 // The rendered containerd config, as containerd itself parses it (`containerd config dump`),
-// and the conflists: the settings this machine needs must reach containerd (FACTS.md section 6).
+// and the conflists: the settings this machine needs must reach containerd (docs/REFERENCE.md §6).
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";

@@ -1,5 +1,5 @@
 // Renders the containerd 1.6 config.toml of a test run (pure): everything under one temp dir,
-// settings this machine needs (FACTS.md section 6), and one runtime handler per extra CNI conf dir.
+// settings this machine needs (docs/REFERENCE.md §6), and one runtime handler per extra CNI conf dir.
 import { join } from "node:path";
 
 export interface ContainerdConfigInput {
@@ -68,7 +68,7 @@ export function renderContainerdConfig(c: ContainerdConfigInput): string {
     `[${cri}]`,
     `  sandbox_image = ${q(c.sandboxImage)}`,
     // No AppArmor profile loading in this container, and no CAP_SYS_RESOURCE: without
-    // restrict_oom_score_adj every sandbox fails in runc (FACTS.md section 6).
+    // restrict_oom_score_adj every sandbox fails in runc (docs/REFERENCE.md §6).
     `  disable_apparmor = true`,
     `  restrict_oom_score_adj = true`,
     `  netns_mounts_under_state_dir = true`,

@@ -1,5 +1,5 @@
 // The CNI network lists a test run installs: ours (mock-vpc-cni chained with portmap, the shape
-// of the real aws-cni conflist, FACTS.md section 3) and Debian's bridge + host-local for comparison.
+// of the real aws-cni conflist, docs/REFERENCE.md §3) and Debian's bridge + host-local for comparison.
 
 export interface MockVpcCniOptions {
   /** mock-ipamd's gRPC address, e.g. unix:///tmp/x/ipamd.sock */

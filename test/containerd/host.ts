@@ -150,7 +150,7 @@ export async function removeCgroupDirs(dirs: readonly string[]): Promise<void> {
 }
 
 /**
- * The host-side veth names mock-vpc-cni gives a pod (FACTS.md section 3: prefix + first 11 hex of
+ * The host-side veth names mock-vpc-cni gives a pod (docs/REFERENCE.md §3: prefix + first 11 hex of
  * sha1("<namespace>.<name>"); "eni" for ordinary pods, "vlan" for branch pods in strict mode).
  * Leak checks look for exactly these, because the machine is shared and other runs add links.
  */

@@ -1,6 +1,6 @@
 // kubelet's pod loop (runtime/kubelet) driving the real containerd through CRI, with our plugin
 // and daemon: the SGP pod's first sandbox fails with containerd's error, kubelet records
-// FailedCreatePodSandBox, retries at once when the controller annotates the pod (FACTS.md
+// FailedCreatePodSandBox, retries at once when the controller annotates the pod (docs/REFERENCE.md
 // section 1, step 6) and the new sandbox runs; the ordinary pod runs at its first attempt.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../common/clock.js";

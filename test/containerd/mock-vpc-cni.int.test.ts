@@ -1,5 +1,5 @@
 // The real CRI path with our plugin and daemon: containerd runs mock-vpc-cni (+ portmap) for
-// RunPodSandbox; an SGP pod's first sandbox fails exactly as on EKS (FACTS.md section 1, step 5),
+// RunPodSandbox; an SGP pod's first sandbox fails exactly as on EKS (docs/REFERENCE.md §1, step 5),
 // and a new sandbox succeeds once the branch ENI is annotated (step 7).
 import { readFile, readdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -54,7 +54,7 @@ describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and
     // StopPodSandbox: DEL with the netns still there, which frees the lease.
     await stack.env.cri.stopPodSandbox(id);
     expect((await leases()).filter((l) => l.container_id === id)).toEqual([]);
-    // RemovePodSandbox: containerd's second DEL, with an empty CNI_NETNS (FACTS.md section 5).
+    // RemovePodSandbox: containerd's second DEL, with an empty CNI_NETNS (docs/REFERENCE.md §5).
     await stack.env.cri.removePodSandbox(id);
     const calls = (await stack.env.cniCalls()).filter((c) => c.containerId === id).map((c) => [c.command, c.netns, c.ifname]);
     expect(calls).toEqual([
@@ -104,7 +104,7 @@ describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and
     expect(status?.network?.ip).toBe(branch?.privateIp);
     const netns = await sandboxNetns(stack.env.cri, id);
     expect(await inNetns(netns, ["-4", "-o", "addr", "show", "dev", "eth0"])).toContain(`inet ${branch?.privateIp}/`);
-    // No 802.1Q here (FACTS.md section 6): the plugin's fallback is a macvlan vlan.eth.<id> on the trunk.
+    // No 802.1Q here (docs/REFERENCE.md §6): the plugin's fallback is a macvlan vlan.eth.<id> on the trunk.
     const trunk = await linkNameOf((await stack.daemon.control.GetNode({})).trunk_ifindex);
     expect(trunk).toBeDefined();
     const details = await linkDetails(`vlan.eth.${vlanId}`);

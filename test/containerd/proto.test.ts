@@ -1,5 +1,5 @@
 // Checks proto/cri/runtime_v1.proto against the CRI descriptor compiled into the containerd binary
-// we run (gzipped FileDescriptorProto, FACTS.md section 6): every field we declare must have the
+// we run (gzipped FileDescriptorProto, docs/REFERENCE.md §6): every field we declare must have the
 // real number and type, every enum value the real number, every method the real types.
 import { existsSync, readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";

@@ -41,7 +41,7 @@ describe("EniAttacher for ipamd's warm pool", () => {
 });
 
 describe("branch limits", () => {
-  it("match FACTS.md section 4", () => {
+  it("match docs/REFERENCE.md §4", () => {
     expect(branchLimit("t3.medium")).toBe(0);
     expect(branchLimit("m5.large")).toBe(9);
     expect(branchLimit("m5.xlarge")).toBe(18);

@@ -20,7 +20,7 @@ function whichGo(): string | undefined {
   return ["/usr/bin/go", "/usr/lib/go/bin/go"].find((p) => existsSync(p));
 }
 
-/** Builds (or reuses) the client; GOPATH mode, offline (FACTS.md section 6). */
+/** Builds (or reuses) the client; GOPATH mode, offline (docs/REFERENCE.md §6). */
 export function buildLibcniClient(): string {
   mkdirSync(dirname(LIBCNI_CLIENT), { recursive: true });
   execFileSync("bash", [join(CLIENT_SRC, "build.sh"), LIBCNI_CLIENT], {

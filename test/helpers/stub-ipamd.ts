@@ -42,7 +42,7 @@ export async function startStubIpamd(opts: StubIpamdOptions = {}): Promise<StubI
     dels.push(request);
     const ip = leases.get(key(request));
     leases.delete(key(request));
-    // ipamd's answer for a container it does not know (FACTS.md section 1, step 5).
+    // ipamd's answer for a container it does not know (docs/REFERENCE.md §1, step 5).
     if (ip === undefined) cb({ code: grpc.status.UNKNOWN, details: "datastore: unknown pod", message: "datastore: unknown pod", name: "Error", metadata: new grpc.Metadata() });
     else cb(null, { Success: true, IPAllocationMetadata: [{ IPv4Addr: ip, IPv6Addr: "", DeviceNumber: 0, RouteTableId: 254 }] });
   };

@@ -76,7 +76,7 @@ describe.skipIf(!existsSync(DAEMON_JS))("mock-ipamd durability (needs `npm run b
     const leases = (await d.control.ListLeases({})).leases;
     expect(new Map(leases.map((l) => [l.container_id, l.ipv4]))).toEqual(given);
     expect(leases.every((l) => l.pod_namespace === "load" && l.pod_name === `pod-${l.container_id}`)).toBe(true);
-    // The same key again gets the same IP (FACTS.md section 4), after the restart too.
+    // The same key again gets the same IP (docs/REFERENCE.md §4), after the restart too.
     const again = await (clients[0] as CniBackendClient).AddNetwork(addReq("par007"));
     expect(ipOf(again)).toBe(given.get("par007"));
     expect(checkpointLeases(state)).toEqual(given);

@@ -134,7 +134,7 @@ describe.skipIf(!IS_ROOT || !canBuildLibcniClient())("mock-vpc-cni via libcni in
     expect(hostVeth).toMatch(/^vlan[0-9a-f]{11}$/);
     const link = hostJson(["-d", "link", "show", "vlan.eth.5"])[0] as { address?: string; link?: string; linkinfo?: { info_kind?: string } };
     expect(link).toMatchObject({ address: VLAN_MAC, link: trunk.name });
-    // This kernel has no 802.1Q (FACTS.md section 6): the macvlan fallback, and the log says so.
+    // This kernel has no 802.1Q (docs/REFERENCE.md §6): the macvlan fallback, and the log says so.
     if (link.linkinfo?.info_kind === "macvlan") expect(readFileSync(logFile, "utf8")).toMatch(/no 802\.1Q/);
     expect(hostJson(["route", "show", "table", "105"]).map((r) => r.dst).sort()).toEqual(["10.212.8.1", branchIp, "default"].sort());
     const rules = hostJson(["rule", "show"]).filter((r) => r.priority === 10 && r.table === "105");

@@ -23,7 +23,7 @@ export interface SimSandboxDeps {
   delMs: number;
 }
 
-/** containerd's wrapping of a failed ADD (FACTS.md section 1, step 5). */
+/** containerd's wrapping of a failed ADD (docs/REFERENCE.md §1, step 5). */
 export function setupFailure(sandboxId: string, pluginMsg: string): string {
   return `failed to setup network for sandbox "${sandboxId}": plugin type="${SIM_PLUGIN_TYPE}" name="${SIM_NETWORK}" failed (add): ${pluginMsg}`;
 }
@@ -62,7 +62,7 @@ async function quietDel(deps: SimSandboxDeps, pod: PodObject, sandboxId: string,
   try {
     await deps.backend().delNetwork(delRequest(pod, sandboxId, reason));
   } catch {
-    // `datastore: unknown pod` and an unreachable ipamd are both success for DEL (FACTS.md section 3).
+    // `datastore: unknown pod` and an unreachable ipamd are both success for DEL (docs/REFERENCE.md §3).
   }
 }
 
@@ -76,7 +76,7 @@ export function createSimSandboxRuntime(deps: SimSandboxDeps): SandboxRuntime {
         const reply = await deps.backend().addNetwork(addRequest(pod, request.sandboxId, netns), signal);
         const ip = reply.IPAllocationMetadata[0]?.IPv4Addr ?? "";
         if (reply.Success && ip !== "") return { ok: true, sandbox: { sandboxId: request.sandboxId, netns, ips: [`${ip}/32`] } };
-        // Success=false without a reason on the wire: aws-cni's generic text (FACTS.md section 1, step 4).
+        // Success=false without a reason on the wire: aws-cni's generic text (docs/REFERENCE.md §1, step 4).
         pluginMsg = "add cmd: failed to assign an IP address to container";
       } catch (e) {
         // A gRPC error (ipamd down): aws-cni wraps it as "add cmd: Error received from AddNetwork gRPC call".

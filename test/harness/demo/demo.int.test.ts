@@ -18,7 +18,7 @@ const root = process.getuid?.() === 0;
 // into a cleanup) comes later, and SIGKILL only well after that.
 const RUN = { reject: false, timeout: 150_000, forceKillAfterDelay: 60_000 } as const;
 
-/** Pod veth names on the host (FACTS.md section 3): prefix + first 11 hex of sha1("<namespace>.<name>"). */
+/** Pod veth names on the host (docs/REFERENCE.md §3): prefix + first 11 hex of sha1("<namespace>.<name>"). */
 function hostVeth(prefix: string, namespace: string, name: string): string {
   return prefix + createHash("sha1").update(`${namespace}.${name}`).digest("hex").slice(0, 11);
 }

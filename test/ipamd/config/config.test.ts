@@ -17,7 +17,7 @@ describe("ipamd config", () => {
     expect(cfg.listen).toBe("unix:///run/mock-ipamd/ipamd.sock");
     expect(cfg.node.instanceType).toBe("m5.large");
     expect(cfg.ipCooldownMs).toBe(30_000);
-    // FACTS.md section 1: the controller's EC2 client 12 QPS burst 18, branch cooldown 60 s.
+    // docs/REFERENCE.md §1: the controller's EC2 client 12 QPS burst 18, branch cooldown 60 s.
     expect(cfg.ec2).toEqual({ qps: 12, burst: 18, callLatencyMs: 50 });
     expect(cfg.branchCooldownMs).toBe(60_000);
     expect(cfg.provisioningDelay).toEqual({ kind: "fixed", fixedMs: 1500 });

@@ -1,4 +1,4 @@
-// Instance type limits (ipamd/limits.ts, the datastore's bounds) and the EKS max-pods formula (FACTS.md section 4).
+// Instance type limits (ipamd/limits.ts, the datastore's bounds) and the EKS max-pods formula (docs/REFERENCE.md §4).
 
 import { describe, expect, it } from "vitest";
 import { isHarnessError } from "../../../common/errors.js";

@@ -108,7 +108,7 @@ describe.skipIf(!IS_ROOT)("iproute2 dataplane in real netns (needs root: network
       branch: { vlanId: 5, eniMac: "0a:58:00:00:05:05", subnetGateway: "10.211.8.1", parentIfIndex: trunk.ifindex, mode: "strict" },
     };
     const out = await dp.setup(s, signal());
-    // This kernel has no 802.1Q (FACTS.md section 6): the probe must say so and cache it.
+    // This kernel has no 802.1Q (docs/REFERENCE.md §6): the probe must say so and cache it.
     const kind = readFileSync(join(stateDir, "vlan-support"), "utf8").trim();
     expect(out.vlan).toEqual({ name: "vlan.eth.5", mac: "0a:58:00:00:05:05", kind });
     const link = hostJson(["-d", "link", "show", "vlan.eth.5"])[0] as { address?: string; link?: string; linkinfo?: { info_kind?: string } };

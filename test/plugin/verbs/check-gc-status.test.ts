@@ -1,4 +1,4 @@
-// CHECK, GC and STATUS semantics (spec 0.4.0 / 1.1.0 rules, FACTS.md section 7).
+// CHECK, GC and STATUS semantics (spec 0.4.0 / 1.1.0 rules, docs/REFERENCE.md §7).
 import { describe, expect, it } from "vitest";
 import { FakeIpamd, invoke, netconf, newWorld } from "./fakes.js";
 

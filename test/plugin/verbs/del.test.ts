@@ -1,4 +1,4 @@
-// DEL semantics (FACTS.md sections 3 and 5): idempotent, empty netns, no prevResult, unknown pod,
+// DEL semantics (docs/REFERENCE.md sections 3 and 5): idempotent, empty netns, no prevResult, unknown pod,
 // unreachable daemon, branch pods from prevResult without ipamd, the pod UID sent only on DEL.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
