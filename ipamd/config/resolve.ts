@@ -9,7 +9,7 @@ import { HarnessError, errorMessage } from "../../common/errors.js";
 import { MAX_DELAY_MS, validateDelay } from "../../controller/delay.js";
 import type { ProvisioningDelay } from "../../controller/types.js";
 import { validatePrefix } from "../hostlinks/index.js";
-import { instanceLimits } from "../limits.js";
+import { instanceLimits } from "../../common/limits.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
 import type { Flags } from "./flags.js";
 import { describeIssues, fileSchema } from "./schema.js";

@@ -6,7 +6,7 @@ import type { ClusterStore, PodObject } from "../../../cluster/types.js";
 import { SimClock } from "./clock.js";
 import { createController, createSeededRng } from "../../../controller/index.js";
 import type { ControllerOptions, VpcResourceController } from "../../../controller/types.js";
-import { instanceLimits, maxPods, secondaryIpsPerEni } from "../../../ipamd/limits.js";
+import { instanceLimits, maxPods, secondaryIpsPerEni } from "../../../common/limits.js";
 import { createKubelet } from "../../../runtime/kubelet/index.js";
 import type { BackoffConfig, Kubelet, KubeletObservation } from "../../../runtime/kubelet/types.js";
 import { AttemptLog } from "../../timeline/build.js";

@@ -8,7 +8,7 @@ import { FakeClock } from "../../../common/clock.js";
 import { createController, createSeededRng } from "../../../controller/index.js";
 import { MemoryCheckpoint } from "../../../ipamd/checkpoint/index.js";
 import { Datastore, DurableDatastore } from "../../../ipamd/datastore/index.js";
-import { instanceLimits } from "../../../ipamd/limits.js";
+import { instanceLimits } from "../../../common/limits.js";
 import { WarmPoolReconciler, warmPoolConfig } from "../../../ipamd/warmpool/index.js";
 
 const limits = instanceLimits("m5.large");

@@ -6,7 +6,7 @@ import { createClusterStore } from "../../../cluster/index.js";
 import { FakeClock } from "../../../common/clock.js";
 import { createController, createSeededRng } from "../../../controller/index.js";
 import { Datastore } from "../../../ipamd/datastore/index.js";
-import { instanceLimits } from "../../../ipamd/limits.js";
+import { instanceLimits } from "../../../common/limits.js";
 import { WarmPoolReconciler, warmPoolConfig } from "../../../ipamd/warmpool/index.js";
 
 async function node() {
