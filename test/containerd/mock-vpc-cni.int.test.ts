@@ -2,19 +2,20 @@
 // RunPodSandbox; an SGP pod's first sandbox fails exactly as on EKS (docs/REFERENCE.md §1, step 5),
 // and a new sandbox succeeds once the branch ENI is annotated (step 7).
 import { readFile, readdir } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { podSandboxConfig } from "../../cri/index.js";
 import { linkDetails, linkNameOf, linkNames, natChains, podVethNames } from "./host.js";
 import { waitFor } from "./lifecycle.js";
 import { HOST_PORT_ADDRESS, echoServerCommand, inNetns, sandboxNetns, startContainer, tcpExchange } from "./pods.js";
 import { stackUnavailable, startStack } from "./stack.js";
 import type { Stack } from "./stack.js";
+import { describeIf } from "../helpers/prereq.js";
 
 const unavailable = stackUnavailable();
 const SGP_NS = "sgp";
 const POD_ENI = "vpc.amazonaws.com/pod-eni";
 
-describe.skipIf(unavailable !== undefined)(`containerd CRI with mock-vpc-cni and mock-ipamd (${unavailable ?? "root, built"})`, () => {
+describeIf(unavailable, `containerd CRI with mock-vpc-cni and mock-ipamd (${unavailable ?? "root, built"})`, () => {
   let stack: Stack;
   const linksBefore: string[] = [];
   const chainsBefore: string[] = [];

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { execaBatchRunner } from "../../../plugin/dataplane/batch.js";
+import { itIf, needRoot } from "../../helpers/prereq.js";
 
 const dir = mkdtempSync(join(tmpdir(), "batch-int-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,7 +20,7 @@ describe("execaBatchRunner", () => {
     expect(r.failures).toEqual([{ line: 2, message: expect.stringMatching(/does-not-exist-h2/) }]);
   });
 
-  it.skipIf(process.getuid?.() !== 0)("runs inside a netns given as /proc/<pid>/ns/net (nsenter) and by name (ip -n) (needs root)", async () => {
+  itIf(needRoot(), "runs inside a netns given as /proc/<pid>/ns/net (nsenter) and by name (ip -n) (needs root)", async () => {
     const name = `h2b-${process.pid}`;
     execFileSync("ip", ["netns", "add", name]);
     const holder = spawn("ip", ["netns", "exec", name, "sleep", "30"], { stdio: "ignore" });
