@@ -2,8 +2,8 @@
 // host links, datastore restored from the checkpoint, warm pool, backend, gRPC server,
 // introspection and metrics; logs "ready" with the actual addresses; shuts down cleanly.
 
-import type { ClusterStore } from "../cluster/index.js";
-import { createClusterStore } from "../cluster/index.js";
+import type { ClusterStore } from "../cluster/k8s/index.js";
+import { createClusterStore } from "../cluster/k8s/index.js";
 import type { Clock } from "../common/clock.js";
 import { systemClock } from "../common/clock.js";
 import { mkdirSync } from "node:fs";

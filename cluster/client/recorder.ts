@@ -36,9 +36,16 @@ export interface RecorderOptions {
   log?: (level: "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 }
 
+/** Where an occurrence goes: the Event object and its count (undefined: dropped, queue full). */
+export interface Recorded {
+  namespace: string;
+  name: string;
+  count: number;
+}
+
 export interface EventRecorder {
   /** Stamps, correlates and queues one occurrence; never throws. */
-  record(e: NewEvent): void;
+  record(e: NewEvent): Recorded | undefined;
   /** Resolves when every queued write has been made (or given up). */
   flush(): Promise<void>;
   stats(): { queued: number; inFlight: number; written: number; dropped: number; failed: number };
@@ -154,7 +161,7 @@ export function createEventRecorder(o: RecorderOptions): EventRecorder {
       if (queue.length >= maxQueue) {
         counts.dropped++;
         o.log?.("warn", "event queue full: dropping event", { reason: event.reason, object: event.involvedObject.name });
-        return;
+        return undefined;
       }
       const obs = correlator.observe(event, () => newName(event));
       // Attributes accumulate over the occurrences of one Event (the latest value of each key wins).
@@ -162,6 +169,7 @@ export function createEventRecorder(o: RecorderOptions): EventRecorder {
       obs.slot.attributes = merged;
       queue.push({ key: aggregationKey(event), event: { ...event, attributes: merged }, obs });
       pump();
+      return { namespace: obs.slot.namespace, name: obs.slot.name, count: obs.count };
     },
     flush() {
       if (queue.length === 0 && inFlight === 0) return Promise.resolve();

@@ -48,3 +48,35 @@ export function buildSgp(p: NewSgp): K8sSecurityGroupPolicy {
     },
   };
 }
+
+/** A policy written with matchLabels maps only (mock-ipamd's config file, the control API, scenarios). */
+export interface SimplePolicy {
+  namespace: string;
+  name: string;
+  /** matchLabels; {} selects every pod of the namespace. */
+  podSelector: Readonly<Record<string, string>>;
+  /** matchLabels on the service account; {} means no service-account selector. */
+  serviceAccountSelector: Readonly<Record<string, string>>;
+  securityGroupIds: readonly string[];
+}
+
+export function sgpFromSimple(p: SimplePolicy): NewSgp {
+  return {
+    namespace: p.namespace,
+    name: p.name,
+    podSelector: Object.keys(p.podSelector).length === 0 ? {} : { matchLabels: { ...p.podSelector } },
+    ...(Object.keys(p.serviceAccountSelector).length === 0 ? {} : { serviceAccountSelector: { matchLabels: { ...p.serviceAccountSelector } } }),
+    securityGroupIds: p.securityGroupIds,
+  };
+}
+
+/** Back to maps (matchLabels only; expressions are not representable there). */
+export function simpleFromSgp(p: SecurityGroupPolicyObject): SimplePolicy {
+  return {
+    namespace: p.namespace,
+    name: p.name,
+    podSelector: { ...(p.podSelector?.matchLabels ?? {}) },
+    serviceAccountSelector: { ...(p.serviceAccountSelector?.matchLabels ?? {}) },
+    securityGroupIds: [...p.securityGroupIds],
+  };
+}

@@ -1,8 +1,8 @@
 // The kubelet loop's pod source and event recorder over the daemon's control API (WatchPods,
 // RecordEvent), so the demo's kubelet and the daemon's controller share one cluster and one timeline.
 
-import type { ClusterEvent, PodObject, WatchType } from "../../cluster/types.js";
-import type { NewEvent } from "../../cluster/types.js";
+import type { ClusterEvent, PodObject, WatchType } from "../../cluster/k8s/index.js";
+import type { NewEvent } from "../../cluster/k8s/index.js";
 import { errorMessage } from "../../common/errors.js";
 import type { ControlClient } from "../../ipamd/server/control-client.js";
 import type * as W from "../../ipamd/server/control-types.js";

@@ -5,8 +5,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { POD_ENI_RESOURCE } from "../../cluster/types.js";
-import type { ClusterEvent } from "../../cluster/types.js";
+import { POD_ENI_RESOURCE } from "../../common/names.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
 import { systemClock } from "../../common/clock.js";
 import { errorMessage } from "../../common/errors.js";
 import { controlClient } from "../../ipamd/server/control-client.js";

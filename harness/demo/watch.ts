@@ -1,7 +1,7 @@
 // Turns what the daemon reports (events, ENIs, EC2-call log lines) and what the runtime does
 // (CNI calls) into output records, as they happen.
 
-import type { ClusterEvent } from "../../cluster/types.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
 import { errorMessage } from "../../common/errors.js";
 import type { ControlClient } from "../../ipamd/server/control-client.js";
 import type { SandboxCall } from "../../runtime/containerd/index.js";

@@ -2,7 +2,7 @@
 // whose status cannot be read is stopped and removed before the failure goes back to the loop.
 
 import { describe, expect, it } from "vitest";
-import type { PodObject } from "../../cluster/types.js";
+import type { PodObject } from "../../cluster/k8s/index.js";
 import { createCriSandboxRuntime } from "../../cri/index.js";
 import type { CriClient } from "../../cri/index.js";
 

@@ -1,11 +1,11 @@
 // Test wiring: a FakeClock, a cluster store and a started controller with an SGP for namespace "sgp".
 
-import { createClusterStore } from "../../cluster/index.js";
-import type { ClusterStore, PodObject } from "../../cluster/index.js";
+import { createClusterStore } from "../../cluster/k8s/index.js";
+import type { ClusterStore, PodObject } from "../../cluster/k8s/index.js";
 import { FakeClock } from "../../common/clock.js";
 import { createController, createSeededRng, parseBranchAnnotation } from "../../controller/index.js";
 import type { BranchEniAnnotation, ControllerOptions, VpcResourceController } from "../../controller/index.js";
-import { POD_ENI_ANNOTATION } from "../../cluster/types.js";
+import { POD_ENI_ANNOTATION } from "../../common/names.js";
 
 export interface Rig {
   clock: FakeClock;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { POD_ENI_RESOURCE } from "../../cluster/index.js";
+import { POD_ENI_RESOURCE } from "../../common/names.js";
 import { annotationOf, reasons, rig } from "./helpers.js";
 
 const FIXED_2S = { provisioningDelay: { kind: "fixed" as const, fixedMs: 2000 } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createClusterStore } from "../../cluster/index.js";
+import { createClusterStore } from "../../cluster/k8s/index.js";
 import { systemClock } from "../../common/clock.js";
 import { createController, createSeededRng } from "../../controller/index.js";
 import { annotationOf } from "./helpers.js";

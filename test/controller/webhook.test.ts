@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createClusterStore, POD_ENI_RESOURCE } from "../../cluster/index.js";
-import type { SecurityGroupPolicyObject } from "../../cluster/index.js";
+import { POD_ENI_RESOURCE } from "../../common/names.js";
+import { createClusterStore } from "../../cluster/k8s/index.js";
+import type { SecurityGroupPolicyObject } from "../../cluster/k8s/index.js";
 import { FakeClock } from "../../common/clock.js";
 import { createSgpWebhook, matchingSecurityGroups, policyMatches } from "../../controller/index.js";
 

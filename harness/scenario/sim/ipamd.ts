@@ -3,7 +3,7 @@
 // fake controller's EC2 (like the warm pool's first ENI); a restart rebuilds the datastore from
 // the checkpoint, as the real daemon does at start-up.
 
-import type { ClusterStore } from "../../../cluster/types.js";
+import type { ClusterStore } from "../../../cluster/k8s/index.js";
 import type { Clock } from "../../../common/clock.js";
 import type { EniAttacher } from "../../../controller/types.js";
 import { createBackend } from "../../../ipamd/backend/index.js";

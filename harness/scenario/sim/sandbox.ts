@@ -2,7 +2,7 @@
 // DelNetwork in-process instead of exec'ing the plugin (no netns, no gRPC), and reports failures
 // in containerd's exact text, so the kubelet loop, its classification and its events are the real ones.
 
-import type { PodObject } from "../../../cluster/types.js";
+import type { PodObject } from "../../../cluster/k8s/index.js";
 import type { Clock } from "../../../common/clock.js";
 import { errorMessage, isHarnessError } from "../../../common/errors.js";
 import type { Backend } from "../../../ipamd/backend/index.js";

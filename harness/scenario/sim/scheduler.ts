@@ -2,8 +2,8 @@
 // that still has room (pods, and vpc.amazonaws.com/pod-eni for SGP pods), else leaves it pending
 // with a FailedScheduling event and tries again when a pod goes away or a node joins.
 
-import type { ClusterStore, NodeObject, PodObject } from "../../../cluster/types.js";
-import { POD_ENI_RESOURCE } from "../../../cluster/types.js";
+import type { ClusterStore, NodeObject, PodObject } from "../../../cluster/k8s/index.js";
+import { POD_ENI_RESOURCE } from "../../../common/names.js";
 import type { Clock } from "../../../common/clock.js";
 
 interface Usage {

@@ -1,8 +1,8 @@
 // The simulated cluster: the real cluster store, fake VPC resource controller + EC2, per node the
 // real ipamd backend + datastore and the real kubelet loop, all on one FakeClock, in-process.
 
-import { createClusterStore } from "../../../cluster/index.js";
-import type { ClusterStore, PodObject } from "../../../cluster/types.js";
+import { createClusterStore } from "../../../cluster/k8s/index.js";
+import type { ClusterStore, PodObject } from "../../../cluster/k8s/index.js";
 import { SimClock } from "./clock.js";
 import { createController, createSeededRng } from "../../../controller/index.js";
 import type { ControllerOptions, VpcResourceController } from "../../../controller/types.js";

@@ -1,7 +1,7 @@
 // The demo's verdict on a run: the expected fail-then-retry for SGP pods, nothing for ordinary pods.
 
 import { describe, expect, it } from "vitest";
-import type { ClusterEvent, PodObject } from "../../../cluster/types.js";
+import type { ClusterEvent, PodObject } from "../../../cluster/k8s/index.js";
 import { judge, parseDemoOptions } from "../../../harness/demo/index.js";
 
 const pod = (name: string, branch: boolean): PodObject => ({

@@ -1,7 +1,7 @@
 // Building the timeline from kubelet observations, pods, events and provisioning records.
 
 import { describe, expect, it } from "vitest";
-import type { ClusterEvent, PodObject } from "../../../cluster/types.js";
+import type { ClusterEvent, PodObject } from "../../../cluster/k8s/index.js";
 import type { ProvisioningRecord } from "../../../controller/types.js";
 import { AttemptLog, buildTimeline, windowFromEvents, windowFromRecords } from "../../../harness/timeline/index.js";
 

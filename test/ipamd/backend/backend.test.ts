@@ -2,9 +2,9 @@
 // sequence, unknown pods, the UID guard, the bounded branch wait and the cnitool first-seen pod.
 
 import { beforeEach, describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
-import type { ClusterStore } from "../../../cluster/index.js";
-import { POD_ENI_ANNOTATION, POD_ENI_RESOURCE } from "../../../cluster/types.js";
+import { createClusterStore } from "../../../cluster/k8s/index.js";
+import type { ClusterStore } from "../../../cluster/k8s/index.js";
+import { POD_ENI_ANNOTATION, POD_ENI_RESOURCE } from "../../../common/names.js";
 import { FakeClock } from "../../../common/clock.js";
 import { HarnessError } from "../../../common/errors.js";
 import { createBackend } from "../../../ipamd/backend/index.js";

@@ -2,7 +2,7 @@
 // datastore, so a client that gave up (deadline, cancel) is not kept waiting on a checkpoint write.
 
 import { beforeEach, describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
+import { createClusterStore } from "../../../cluster/k8s/index.js";
 import { FakeClock } from "../../../common/clock.js";
 import { HarnessError } from "../../../common/errors.js";
 import type { Backend } from "../../../ipamd/backend/index.js";

@@ -2,8 +2,8 @@
 // and the ADD succeeds exactly once the three EC2 calls and the provisioning delay have passed.
 
 import { describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
-import { POD_ENI_ANNOTATION } from "../../../cluster/types.js";
+import { createClusterStore } from "../../../cluster/k8s/index.js";
+import { POD_ENI_ANNOTATION } from "../../../common/names.js";
 import { FakeClock } from "../../../common/clock.js";
 import { createController, createSeededRng } from "../../../controller/index.js";
 import { createBackend } from "../../../ipamd/backend/index.js";

@@ -3,7 +3,7 @@
 // when the warm pool re-attaches an ENI carrying their IPs; meanwhile nobody else gets those IPs.
 
 import { describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
+import { createClusterStore } from "../../../cluster/k8s/index.js";
 import { FakeClock } from "../../../common/clock.js";
 import { createController, createSeededRng } from "../../../controller/index.js";
 import { MemoryCheckpoint } from "../../../ipamd/checkpoint/index.js";

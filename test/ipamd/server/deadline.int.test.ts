@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
+import { createClusterStore } from "../../../cluster/k8s/index.js";
 import { systemClock } from "../../../common/clock.js";
 import type { IpAssignment, IpDatastore } from "../../../ipamd/backend/index.js";
 import { createBackend } from "../../../ipamd/backend/index.js";

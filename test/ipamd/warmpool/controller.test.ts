@@ -2,7 +2,7 @@
 // through the rate-limited EC2 calls, an EC2 outage makes the pool back off, and it recovers.
 
 import { describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
+import { createClusterStore } from "../../../cluster/k8s/index.js";
 import { FakeClock } from "../../../common/clock.js";
 import { createController, createSeededRng } from "../../../controller/index.js";
 import { Datastore } from "../../../ipamd/datastore/index.js";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PodObject } from "../../../cluster/types.js";
+import type { PodObject } from "../../../cluster/k8s/index.js";
 import { createCniSandboxRuntime } from "../../../runtime/containerd/index.js";
 import type { SandboxCall } from "../../../runtime/containerd/index.js";
 import { newSandboxId } from "../../../runtime/kubelet/index.js";

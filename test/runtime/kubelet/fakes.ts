@@ -1,7 +1,7 @@
 // Hand-written fakes for the kubelet loop tests: a tiny pod store with watch, an event list,
 // a scripted sandbox runtime and a seeded rng.
 
-import type { NewEvent, PodObject, WatchType } from "../../../cluster/types.js";
+import type { NewEvent, PodObject, WatchType } from "../../../cluster/k8s/index.js";
 import type { Clock } from "../../../common/clock.js";
 import type { PodSource, SandboxOutcome, SandboxRuntime, SandboxInfo, SandboxRequest } from "../../../runtime/kubelet/index.js";
 

@@ -2,7 +2,7 @@
 // aggregate into one event (count, first/last timestamps) and print as "(xN over T)".
 
 import { describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
+import { createClusterStore } from "../../../cluster/k8s/index.js";
 import { FakeClock } from "../../../common/clock.js";
 import { formatRecord } from "../../../harness/output/index.js";
 import { createKubelet } from "../../../runtime/kubelet/index.js";
