@@ -78,6 +78,11 @@ export interface StoreWatchEvent {
 
 export interface StoreWatch {
   stop(): void;
+  /**
+   * Sends a BOOKMARK now (when the watch asked for them) carrying the store's current version: every
+   * change up to it has been delivered. The API server calls it on a timer and before closing a watch.
+   */
+  bookmark(): void;
 }
 
 export interface WriteOptions {
@@ -107,7 +112,12 @@ export interface DeleteOptions {
  * A mutating admission step run inside create (and, when it asks, update) before validation:
  * the SGP webhook in memory mode. It returns the object to store (or throws to deny).
  */
-export type AdmissionHook = (op: "CREATE" | "UPDATE", object: K8sObject, old: K8sObject | undefined) => K8sObject;
+export type AdmissionHook = (op: "CREATE" | "UPDATE", object: K8sObject, old: K8sObject | undefined, ctx: { dryRun: boolean }) => K8sObject;
+
+export interface AdmissionHookOptions {
+  /** Default ["CREATE"]. */
+  operations?: readonly ("CREATE" | "UPDATE")[];
+}
 
 export interface WriteResult {
   object: K8sObject;
@@ -133,6 +143,17 @@ export interface ObjectStore {
   patch(r: ResourceRef, namespace: string, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { preconditions?: Preconditions }): WriteResult;
   /** Returns the deleted object, or the terminating one when the deletion is graceful. */
   delete(r: ResourceRef, namespace: string, name: string, opts?: DeleteOptions): K8sObject;
+  /** Deletes every object the selectors match (each as delete() would); returns them. */
+  deleteCollection(r: ResourceRef, opts: SelectorOptions & DeleteOptions): K8sObject[];
+  /**
+   * pods/binding: sets spec.nodeName of an unbound pod (409 Conflict when it is bound or being
+   * deleted), copies the binding's annotations, sets the PodScheduled condition. The binding is a
+   * core/v1 Binding: { metadata: { name: pod, namespace?, uid? }, target: { kind: "Node", name } }.
+   */
+  bind(namespace: string, binding: K8sObject, opts?: { dryRun?: boolean }): K8sObject;
 
-  addAdmissionHook(r: ResourceRef, hook: AdmissionHook): void;
+  /** Registers a mutating admission hook; returns its removal. */
+  addAdmissionHook(r: ResourceRef, hook: AdmissionHook, opts?: AdmissionHookOptions): () => void;
+  /** Deletes the objects whose TTL has passed (also done lazily on every call). */
+  sweep(): void;
 }
