@@ -4,7 +4,7 @@
 // records for the harness. It reaches the cluster only through the seam (cluster/client).
 
 import { setMaxListeners } from "node:events";
-import { createEventRecorder, createInformer } from "../cluster/client/index.js";
+import { createInformer, recorderFor } from "../cluster/client/index.js";
 import type { ClusterClient, Informer, ObjectIdentity, ResourceClient } from "../cluster/client/index.js";
 import type { PodObject } from "../cluster/k8s/pod.js";
 import type { K8sObject } from "../cluster/k8s/types.js";
@@ -22,6 +22,7 @@ import { needsBranch, processPod } from "./provision.js";
 import type { PodJob } from "./provision.js";
 import type { ControllerDeps, ControllerOptions, VpcResourceController } from "./types.js";
 import { mutatePod } from "./webhook.js";
+import { createKeyedRunner } from "./keyed.js";
 import { createWorkQueue } from "./workqueue.js";
 
 function informers(cluster: ClusterClient, clock: Clock, log: ControllerContext["log"]): ControllerInformers {
@@ -36,7 +37,7 @@ export function createController(deps: ControllerDeps, options: ControllerOption
   const log = deps.log ?? (() => undefined);
   const ctx: ControllerContext = {
     clock: deps.clock, cluster: deps.cluster, informers: informers(deps.cluster, deps.clock, log),
-    recorder: createEventRecorder({ events: deps.cluster.events, clock: deps.clock, source: EVENT_SOURCE, log: (level, msg, fields) => log(level, msg, fields) }),
+    recorder: recorderFor(deps.cluster, { clock: deps.clock, source: EVENT_SOURCE, log: (level, msg, fields) => log(level, msg, fields) }),
     ec2, rng: deps.rng, config,
     instanceEc2: config.ec2.clientModel === "split" ? ec2.client(INSTANCE_CLIENT, { qps: config.ec2.qps, burst: config.ec2.burst }) : ec2,
     delay: config.provisioningDelay, faults: config.faults,
@@ -80,10 +81,9 @@ export function createController(deps: ControllerDeps, options: ControllerOption
   const onNodeReady = (node: NodeState): void => {
     for (const pod of ctx.informers.pods.list()) if (pod.nodeName === node.info.name) enqueue(pod);
   };
-  const nodeQueue = createWorkQueue<string>({
-    clock: deps.clock, workers: 4, key: (n) => n,
-    baseBackoffMs: 1_000, maxBackoffMs: 60_000, maxRetries: Number.MAX_SAFE_INTEGER,
-    handle: (name) => reconcileNode(ctx, name, onNodeReady),
+  const nodeQueue = createKeyedRunner({
+    clock: deps.clock, baseBackoffMs: 1_000, maxBackoffMs: 60_000,
+    run: (name) => reconcileNode(ctx, name, onNodeReady),
     onError: (name, e) => ctx.log("error", "node reconcile failed", { node: name, error: errorMessage(e) }),
   });
 
@@ -93,8 +93,8 @@ export function createController(deps: ControllerDeps, options: ControllerOption
       if (started !== undefined) return started;
       const { pods, nodes, sgps, cniNodes } = ctx.informers;
       pods.on((type, pod) => (type === "DELETED" ? onPodGone(pod) : enqueue(pod)));
-      nodes.on((_t, node) => void nodeQueue.add(node.name));
-      cniNodes.on((_t, c) => void nodeQueue.add(c.name));
+      nodes.on((_t, node) => nodeQueue.kick(node.name));
+      cniNodes.on((_t, c) => nodeQueue.kick(c.name));
       // Policies first: the webhook (admission hook) and the jobs read them from this cache.
       started = Promise.all([sgps.start(), cniNodes.start(), nodes.start(), pods.start()]).then(() => undefined);
       return started;
@@ -135,7 +135,7 @@ export function createController(deps: ControllerDeps, options: ControllerOption
       const n = nodeQueue.stats();
       let deleteTimers = 0;
       for (const node of ctx.nodes.values()) if (node.deleteTimer !== undefined || node.deleting) deleteTimers++;
-      return { queued: s.queued + n.queued, running: s.running + n.running, timers: s.timers + n.timers + deleteTimers };
+      return { queued: s.queued, running: s.running + n.running, timers: s.timers + n.timers + deleteTimers };
     },
     ec2,
     config,

@@ -18,6 +18,8 @@ export interface EventSlot {
 }
 
 export interface Observation {
+  /** aggregationKey of the occurrence. */
+  key: string;
   /** The Event object (new, or the one the earlier occurrences went to). */
   slot: EventSlot;
   count: number;
@@ -28,10 +30,10 @@ export interface Observation {
 
 export type StampedEvent = NewEvent & { source: string; timestamp: number };
 
-/** getEventKey: source component and host, involved object, type, reason, message. */
+/** getEventKey: source component and host, involved object, type, reason, message (NUL-separated, as no field holds a NUL). */
 export function aggregationKey(e: StampedEvent): string {
   const o = e.involvedObject;
-  return JSON.stringify([e.source, e.host ?? "", o.kind, o.namespace, o.name, o.uid, e.type, e.reason, e.message]);
+  return `${e.source}\0${e.host ?? ""}\0${o.kind}\0${o.namespace}\0${o.name}\0${o.uid}\0${e.type}\0${e.reason}\0${e.message}`;
 }
 
 export class EventCorrelator {
@@ -48,8 +50,8 @@ export class EventCorrelator {
     const last = this.#cache.get(key);
     const namespace = e.involvedObject.namespace === "" ? "default" : e.involvedObject.namespace;
     const obs: Observation = last === undefined
-      ? { slot: { name: newName(), namespace, attributes: {} }, count: 1, firstTimestamp: e.timestamp, aggregate: false }
-      : { slot: last.slot, count: last.count + 1, firstTimestamp: last.first, aggregate: true };
+      ? { key, slot: { name: newName(), namespace, attributes: {} }, count: 1, firstTimestamp: e.timestamp, aggregate: false }
+      : { key, slot: last.slot, count: last.count + 1, firstTimestamp: last.first, aggregate: true };
     // Most recently used last; the oldest key goes when the cache is full.
     this.#cache.delete(key);
     this.#cache.set(key, { slot: obs.slot, count: obs.count, first: obs.firstTimestamp });

@@ -43,8 +43,10 @@ export function createInformer<T extends ObjectIdentity>(client: ResourceClient<
   let pause = backoff.initialMs;
   let firstSync: { resolve: () => void; reject: (e: Error) => void; promise: Promise<void> } | undefined;
 
+  // A copy taken when handlers change, not per event: a handler may (un)register during delivery.
+  let snapshot: InformerHandler<T>[] = [];
   const notify = (type: InformerEventType, obj: T, old: T | undefined): void => {
-    for (const fn of [...handlers]) {
+    for (const fn of snapshot) {
       try {
         fn(type, obj, old);
       } catch (e) {
@@ -175,7 +177,11 @@ export function createInformer<T extends ObjectIdentity>(client: ResourceClient<
     list: () => [...cache.values()],
     on(fn) {
       handlers.add(fn);
-      return () => void handlers.delete(fn);
+      snapshot = [...handlers];
+      return () => {
+        handlers.delete(fn);
+        snapshot = [...handlers];
+      };
     },
   };
 }

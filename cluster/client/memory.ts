@@ -26,16 +26,35 @@ function settled<T>(fn: () => T): Promise<T> {
   }
 }
 
-function memoryResource<T extends ObjectIdentity, W extends K8sObject>(store: ObjectStore, def: ResourceDef, parseRaw: (v: unknown) => T, onInvalid: OnInvalid): ResourceClient<T, W> {
+const NAMESPACES: ResourceRef = { group: "", plural: "namespaces" };
+
+/** Creates the namespace when it does not exist yet (memory mode's autoCreateNamespaces). */
+function ensureNamespace(store: ObjectStore, name: string, known: Set<string>): void {
+  if (known.has(name)) return;
+  try {
+    store.get(NAMESPACES, "", name);
+  } catch (e) {
+    if (!(isHarnessError(e) && e.kind === "not-found")) throw e;
+    store.create(NAMESPACES, "", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+  }
+  // Namespaces are not deleted in memory mode (nothing there deletes them).
+  known.add(name);
+}
+
+function memoryResource<T extends ObjectIdentity, W extends K8sObject>(
+  store: ObjectStore, def: ResourceDef, parseRaw: (v: unknown) => T, onInvalid: OnInvalid, autoNamespaces?: Set<string>,
+): ResourceClient<T, W> {
   const r: ResourceRef = { group: def.group, plural: def.plural };
-  // Each stored version is one object the store hands to every reader: parse it once.
-  const views = new WeakMap<object, T>();
+  // Each stored version is one object the store hands to every reader, one watcher after the
+  // other (and then to the writer): the last one parsed is reused. A bigger cache would keep a
+  // second copy of every stored object alive.
+  let lastRaw: object | undefined;
+  let lastView: T | undefined;
   const parse = (raw: K8sObject): T => {
-    let v = views.get(raw);
-    if (v === undefined) {
-      v = parseRaw(raw);
-      views.set(raw, v);
-    }
+    if (raw === lastRaw && lastView !== undefined) return lastView;
+    const v = parseRaw(raw);
+    lastRaw = raw;
+    lastView = v;
     return v;
   };
   const tryParse = (raw: K8sObject): T | undefined => {
@@ -97,7 +116,12 @@ function memoryResource<T extends ObjectIdentity, W extends K8sObject>(store: Ob
         },
       };
     },
-    create: (object, opts) => settled(() => parse(store.create(r, object.metadata.namespace ?? "", object, storeWriteOpts(opts)).object)),
+    create: (object) =>
+      settled(() => {
+        const ns = object.metadata.namespace ?? "";
+        if (autoNamespaces !== undefined && def.namespaced && ns !== "") ensureNamespace(store, ns, autoNamespaces);
+        return parse(store.create(r, ns, object).object);
+      }),
     patch: (ref, patch, o = {}) =>
       settled(() => {
         const preconditions = { ...(o.uid === undefined ? {} : { uid: o.uid }), ...(o.resourceVersion === undefined ? {} : { resourceVersion: o.resourceVersion }) };
@@ -121,32 +145,33 @@ function select(o: { namespace?: string; labelSelector?: string; fieldSelector?:
   };
 }
 
-function storeWriteOpts(_o: unknown): Record<string, never> {
-  return {};
-}
-
 export interface MemoryClusterOptions {
   /** An object in the store that does not parse: skipped and reported here. */
   onInvalid?: OnInvalid;
+  /**
+   * Create a missing namespace on the first create into it (the standalone daemon and simulated
+   * runs, where nobody else makes namespaces; a real API server refuses such a create).
+   */
+  autoCreateNamespaces?: boolean;
 }
 
 export function createMemoryCluster(store: ObjectStore, o: MemoryClusterOptions = {}): ClusterClient {
   const onInvalid = o.onInvalid ?? (() => undefined);
-  const podsBase = memoryResource(store, PODS, parsePod, onInvalid);
+  const auto = o.autoCreateNamespaces === true ? new Set<string>() : undefined;
+  const podsBase = memoryResource(store, PODS, parsePod, onInvalid, auto);
   const pods: PodClient = {
     ...podsBase,
     bind: (ref, nodeName) =>
       settled(() => {
-        const binding = { apiVersion: "v1", kind: "Binding", metadata: { namespace: ref.namespace, name: ref.name }, target: { apiVersion: "v1", kind: "Node", name: nodeName } };
-        store.create({ group: "", plural: "pods" }, ref.namespace, binding, { subresource: "binding" } as never);
+        store.bind(ref.namespace, { apiVersion: "v1", kind: "Binding", metadata: { namespace: ref.namespace, name: ref.name }, target: { apiVersion: "v1", kind: "Node", name: nodeName } });
       }),
   };
   return {
     backend: "memory",
     pods,
     nodes: memoryResource(store, NODES, parseNode, onInvalid),
-    sgps: memoryResource(store, SGPS, parseSgp, onInvalid),
+    sgps: memoryResource(store, SGPS, parseSgp, onInvalid, auto),
     cniNodes: memoryResource(store, CNINODES, parseCniNode, onInvalid),
-    events: memoryResource(store, EVENTS, parseEvent, onInvalid),
+    events: memoryResource(store, EVENTS, parseEvent, onInvalid, auto),
   };
 }

@@ -12,8 +12,8 @@ import { ATTRIBUTES_ANNOTATION, CLASSIFICATION_ANNOTATION, buildEvent, eventAnno
 import { formatTime } from "../k8s/fields.js";
 import type { K8sEvent } from "../k8s/types.js";
 import type { Observation, StampedEvent } from "./correlator.js";
-import { EventCorrelator, MAX_LRU_CACHE_ENTRIES, aggregationKey } from "./correlator.js";
-import type { ResourceClient } from "./types.js";
+import { EventCorrelator, MAX_LRU_CACHE_ENTRIES } from "./correlator.js";
+import type { ClusterClient, ResourceClient } from "./types.js";
 
 export interface RecorderOptions {
   events: ResourceClient<EventObject, K8sEvent>;
@@ -57,6 +57,8 @@ interface Job {
   obs: Observation;
 }
 
+let nextLane = 0;
+
 export function createEventRecorder(o: RecorderOptions): EventRecorder {
   const correlator = new EventCorrelator(o.maxCacheEntries ?? MAX_LRU_CACHE_ENTRIES);
   const maxQueue = o.maxQueue ?? 1000;
@@ -72,10 +74,16 @@ export function createEventRecorder(o: RecorderOptions): EventRecorder {
   let lastNanos = -1n;
   const counts = { written: 0, dropped: 0, failed: 0 };
 
-  /** `<involvedObject.name>.<hex unix nanos>` as client-go names Events; unique per recorder. */
+  /**
+   * `<involvedObject.name>.<hex unix nanos>` as client-go names Events. Our clocks give ms (a
+   * simulated run's many events per ms): the microseconds come from the timestamp, the last three
+   * digits are this recorder's lane, so two recorders (kubelet, controller) never pick the same
+   * name for events of one pod in one instant; within a recorder the next name steps by 1 µs.
+   */
+  const lane = BigInt(nextLane++ % 1000);
   const newName = (e: StampedEvent): string => {
-    let nanos = BigInt(Math.round(e.timestamp)) * 1_000_000n;
-    if (nanos <= lastNanos) nanos = lastNanos + 1n;
+    let nanos = BigInt(Math.floor(e.timestamp * 1000)) * 1000n + lane;
+    if (nanos <= lastNanos) nanos = lastNanos + 1000n;
     lastNanos = nanos;
     return `${e.involvedObject.name}.${nanos.toString(16)}`;
   };
@@ -152,11 +160,16 @@ export function createEventRecorder(o: RecorderOptions): EventRecorder {
 
   return {
     record(input) {
+      const host = input.host ?? o.host;
       const event: StampedEvent = {
-        ...input,
+        type: input.type,
+        reason: input.reason,
+        message: input.message,
+        involvedObject: input.involvedObject,
         source: input.source ?? o.source,
-        ...(input.host === undefined && o.host !== undefined ? { host: o.host } : {}),
         timestamp: input.timestamp ?? o.clock.now(),
+        ...(host === undefined ? {} : { host }),
+        ...(input.classification === undefined ? {} : { classification: input.classification }),
       };
       if (queue.length >= maxQueue) {
         counts.dropped++;
@@ -165,9 +178,9 @@ export function createEventRecorder(o: RecorderOptions): EventRecorder {
       }
       const obs = correlator.observe(event, () => newName(event));
       // Attributes accumulate over the occurrences of one Event (the latest value of each key wins).
-      const merged = { ...obs.slot.attributes, ...(event.attributes ?? {}) };
-      obs.slot.attributes = merged;
-      queue.push({ key: aggregationKey(event), event: { ...event, attributes: merged }, obs });
+      if (input.attributes !== undefined) obs.slot.attributes = obs.count === 1 ? input.attributes : { ...obs.slot.attributes, ...input.attributes };
+      event.attributes = obs.slot.attributes;
+      queue.push({ key: obs.key, event, obs });
       pump();
       return { namespace: obs.slot.namespace, name: obs.slot.name, count: obs.count };
     },
@@ -177,4 +190,12 @@ export function createEventRecorder(o: RecorderOptions): EventRecorder {
     },
     stats: () => ({ queued: queue.length, inFlight, ...counts }),
   };
+}
+
+/**
+ * A recorder on the cluster's events. With the memory backend every write settles at once, so
+ * nothing is held back (no concurrency bound): events land in the store in the order recorded.
+ */
+export function recorderFor(cluster: ClusterClient, o: Omit<RecorderOptions, "events">): EventRecorder {
+  return createEventRecorder({ events: cluster.events, ...(cluster.backend === "memory" ? { concurrency: Number.POSITIVE_INFINITY } : {}), ...o });
 }

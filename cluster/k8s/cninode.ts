@@ -20,7 +20,18 @@ export function parseCniNode(v: unknown): CniNodeObject {
     const fo = object(f, what, `spec.features[${i}]`);
     return { name: str(fo.name, what, `spec.features[${i}].name`), value: optStr(fo.value, what, `spec.features[${i}].value`) };
   });
-  return { ...meta, features: Object.freeze(features) };
+  return {
+    namespace: meta.namespace,
+    name: meta.name,
+    uid: meta.uid,
+    resourceVersion: meta.resourceVersion,
+    labels: meta.labels,
+    annotations: meta.annotations,
+    createdAt: meta.createdAt,
+    deletedAt: meta.deletedAt,
+    deletionGracePeriodSeconds: meta.deletionGracePeriodSeconds,
+    features: Object.freeze(features),
+  };
 }
 
 export function hasFeature(c: CniNodeObject | undefined, name = SGP_FEATURE): boolean {

@@ -51,7 +51,15 @@ export function parseEvent(v: unknown): EventObject {
   if (type !== "Normal" && type !== "Warning") throw invalidField(what, "type", `must be Normal or Warning, got "${type}"`);
   const first = optTime(o.firstTimestamp, what, "firstTimestamp") ?? optTime(o.eventTime, what, "eventTime") ?? meta.createdAt;
   return {
-    ...meta,
+    namespace: meta.namespace,
+    name: meta.name,
+    uid: meta.uid,
+    resourceVersion: meta.resourceVersion,
+    labels: meta.labels,
+    annotations: meta.annotations,
+    createdAt: meta.createdAt,
+    deletedAt: meta.deletedAt,
+    deletionGracePeriodSeconds: meta.deletionGracePeriodSeconds,
     type,
     reason: optStr(o.reason, what, "reason"),
     message: optStr(o.message, what, "message"),

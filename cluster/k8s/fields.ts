@@ -53,16 +53,20 @@ export function optArray(v: unknown, what: string, path: string): readonly unkno
   return v;
 }
 
-/** map[string]string (labels, annotations, resource lists); absent = {}. Frozen. */
+/**
+ * map[string]string (labels, annotations, resource lists); absent = {}. Frozen: a frozen input (the
+ * memory store's objects are) is returned as it is, anything else copied first.
+ */
 export function strMap(v: unknown, what: string, path: string): Readonly<Record<string, string>> {
   if (v === undefined || v === null) return EMPTY;
   const o = object(v, what, path);
-  for (const [k, x] of Object.entries(o)) {
+  for (const k in o) {
+    const x = o[k];
     // Quantities may arrive as numbers from hand-written JSON; the API server always sends strings.
     if (typeof x === "number") return Object.freeze(Object.fromEntries(Object.entries(o).map(([a, b]) => [a, String(b)])));
     if (typeof x !== "string") throw invalidField(what, `${path}.${k}`, "must be a string");
   }
-  return Object.freeze({ ...(o as Record<string, string>) });
+  return Object.isFrozen(o) ? (o as Readonly<Record<string, string>>) : Object.freeze({ ...(o as Record<string, string>) });
 }
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});

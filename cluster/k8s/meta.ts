@@ -1,5 +1,7 @@
 // metadata of any wire object, parsed once: identity (namespace, name, uid, opaque
 // resourceVersion), labels, annotations and the timestamps the views carry as epoch ms.
+// The parsers copy these fields into their views one by one, never with a spread: V8 builds a
+// literal with a known shape fast, while `{ ...meta, ...more }` of this size took ~40 µs a view.
 
 import type { ObjectIdentity } from "../client/types.js";
 import { invalidField, isObject, object, optNum, optStr, optTime, str, strMap } from "./fields.js";

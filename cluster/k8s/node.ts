@@ -24,7 +24,15 @@ export function parseNode(v: unknown): NodeObject {
   const status = optObject(o.status, what, "status") ?? {};
   const conditions = optArray(status.conditions, what, "status.conditions");
   return {
-    ...meta,
+    namespace: meta.namespace,
+    name: meta.name,
+    uid: meta.uid,
+    resourceVersion: meta.resourceVersion,
+    labels: meta.labels,
+    annotations: meta.annotations,
+    createdAt: meta.createdAt,
+    deletedAt: meta.deletedAt,
+    deletionGracePeriodSeconds: meta.deletionGracePeriodSeconds,
     instanceType: meta.labels[INSTANCE_TYPE_LABEL] ?? "",
     capacity: strMap(status.capacity, what, "status.capacity"),
     allocatable: strMap(status.allocatable, what, "status.allocatable"),

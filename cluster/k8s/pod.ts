@@ -45,7 +45,15 @@ export function parsePod(v: unknown): PodObject {
   });
   const nodeName = optStr(spec.nodeName, what, "spec.nodeName");
   return {
-    ...meta,
+    namespace: meta.namespace,
+    name: meta.name,
+    uid: meta.uid,
+    resourceVersion: meta.resourceVersion,
+    labels: meta.labels,
+    annotations: meta.annotations,
+    createdAt: meta.createdAt,
+    deletedAt: meta.deletedAt,
+    deletionGracePeriodSeconds: meta.deletionGracePeriodSeconds,
     limits,
     requests,
     containers: Object.freeze(names),

@@ -21,7 +21,15 @@ export function parseSgp(v: unknown): SecurityGroupPolicyObject {
   const spec = object(o.spec, what, "spec");
   const groups = optObject(spec.securityGroups, what, "spec.securityGroups") ?? {};
   return {
-    ...meta,
+    namespace: meta.namespace,
+    name: meta.name,
+    uid: meta.uid,
+    resourceVersion: meta.resourceVersion,
+    labels: meta.labels,
+    annotations: meta.annotations,
+    createdAt: meta.createdAt,
+    deletedAt: meta.deletedAt,
+    deletionGracePeriodSeconds: meta.deletionGracePeriodSeconds,
     podSelector: parseLabelSelector(spec.podSelector, what, "spec.podSelector"),
     serviceAccountSelector: parseLabelSelector(spec.serviceAccountSelector, what, "spec.serviceAccountSelector"),
     securityGroupIds: Object.freeze(optArray(groups.groupIds, what, "spec.securityGroups.groupIds").map((g, i) => str(g, what, `spec.securityGroups.groupIds[${i}]`))),

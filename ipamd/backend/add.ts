@@ -94,7 +94,7 @@ async function branchAdd(ctx: Ctx, seen: SeenPod, key: LeaseKey, signal?: AbortS
   }
   const value = pod?.annotations[POD_ENI_ANNOTATION];
   if (value === undefined) {
-    return fail(ctx, "branch-eni-not-ready", NO_BRANCH_TEXT, { ...who, details: notReadyDetails(ctx, seen, waited) });
+    return fail(ctx, "branch-eni-not-ready", NO_BRANCH_TEXT, { ...who, details: notReadyDetails(ctx, seen, waited, await ctx.branchProgress(seen.pod)) });
   }
   const parsed = parseBranchAnnotation(value);
   if (!parsed.ok) {
@@ -116,10 +116,10 @@ async function branchAdd(ctx: Ctx, seen: SeenPod, key: LeaseKey, signal?: AbortS
 }
 
 /** The pod, how long since it was scheduled, and where its provisioning stands (controller's view). */
-function notReadyDetails(ctx: Ctx, { pod, origin }: SeenPod, waitedMs: number): string {
+function notReadyDetails(ctx: Ctx, { pod, origin }: SeenPod, waitedMs: number, progressNow: string | undefined): string {
   const since = origin !== "" ? `, ${origin},` :
     pod.scheduledAt === undefined ? "" : `, scheduled ${((ctx.clock.now() - pod.scheduledAt) / 1000).toFixed(1)} s ago,`;
-  const progress = ctx.branchProgress(pod) ?? "the controller is still provisioning it";
+  const progress = progressNow ?? "the controller is still provisioning it";
   // Wait-for-branch mode (docs/ARCHITECTURE.md): say that this ADD already waited its whole bound.
   const waited = waitedMs > 0 ? ` after waiting ${(waitedMs / 1000).toFixed(1)} s for it` : "";
   return `pod ${pod.namespace}/${pod.name} (uid ${pod.uid})${since} needs a branch ENI (${POD_ENI_RESOURCE} limit) ` +

@@ -124,7 +124,7 @@ export interface BackendDeps {
    * Where the pod's branch ENI provisioning stands (e.g. "EC2 calls done, annotation expected in
    * 1.2 s"), for the failure's details; the daemon asks the fake controller. Optional.
    */
-  branchProgress?: (pod: { namespace: string; name: string; uid: string }) => string | undefined;
+  branchProgress?: (pod: { namespace: string; name: string; uid: string }) => Promise<string | undefined> | string | undefined;
   /** Record a Normal event AddNetworkFailed (source aws-node, classified) for each failed ADD. Default true. */
   recordFailureEvents?: boolean;
 }

@@ -2,7 +2,7 @@
 // spec.nodeName=<node>, as aws-node v1.15+ reads them; AddNetwork and DelNetwork read the pod from
 // it. A miss falls back to one GET (the informer may lag the kubelet by a few ms in cluster mode).
 
-import type { ClusterClient, EventRecorder, Informer } from "../../cluster/client/index.js";
+import type { ClusterClient, Informer } from "../../cluster/client/index.js";
 import { bindPod, createInformer, createPod } from "../../cluster/client/index.js";
 import type { PodObject } from "../../cluster/k8s/index.js";
 import type { Clock } from "../../common/clock.js";
@@ -18,10 +18,10 @@ export interface NodePodsOptions {
   informer: Informer<PodObject>;
   nodeName: string;
   /**
-   * Memory mode only (docs/ARCHITECTURE.md, pods without the control API): the scheduler's event
-   * recorder; with it, a pod first seen at its ADD is created and bound here.
+   * Memory mode only (docs/ARCHITECTURE.md, pods without the control API): a pod first seen at
+   * its ADD is created and bound here.
    */
-  adoptWith?: EventRecorder;
+  adopt?: boolean;
 }
 
 export function nodePods(o: NodePodsOptions): NodePods {
@@ -31,16 +31,15 @@ export function nodePods(o: NodePodsOptions): NodePods {
     fetch: (namespace, name, signal) => cluster.pods.get({ namespace, name }, signal === undefined ? {} : { signal }),
     on: (fn) => informer.on((type, pod) => fn(type, pod)),
   };
-  const scheduler = o.adoptWith;
-  if (scheduler === undefined) return pods;
+  if (o.adopt !== true) return pods;
   pods.adopt = async (namespace, name) => {
     const existing = await cluster.pods.get({ namespace, name });
     if (existing === undefined) {
-      const pod = await createPod(cluster, scheduler, { namespace, name, nodeName });
+      const pod = await createPod(cluster, { namespace, name, nodeName });
       return { pod, origin: "first seen at this ADD: registered and scheduled on this node just now" };
     }
     if (existing.nodeName !== "") return { pod: existing, origin: "" };
-    const bound = await bindPod(cluster, scheduler, existing, nodeName);
+    const bound = await bindPod(cluster, existing, nodeName);
     if (bound === undefined) throw new HarnessError("not-found", `pods "${name}" not found in namespace "${namespace}"`);
     return { pod: bound, origin: "not scheduled before this ADD: scheduled on this node just now" };
   };

@@ -17,8 +17,6 @@ export interface ControlClusterDeps {
   nodeName: string;
   /** Events recorded through the control API (kubelet loops of the demo, tests). */
   recorder: EventRecorder;
-  /** default-scheduler's events (Scheduled). */
-  scheduler: EventRecorder;
 }
 
 /** List, send each as ADDED when asked, then follow from the list's version. */
@@ -46,7 +44,7 @@ export function controlClusterHandlers(d: ControlClusterDeps) {
   return {
     async CreatePod(r: Partial<W.CreatePodRequest>): Promise<W.Pod> {
       const ref = podRef(r, "CreatePod");
-      const pod = await createPod(cluster, d.scheduler, {
+      const pod = await createPod(cluster, {
         namespace: ref.namespace, name: ref.name, labels: { ...(r.labels ?? {}) },
         ...(ref.uid === undefined ? {} : { uid: ref.uid }),
         ...(r.service_account === undefined || r.service_account === "" ? {} : { serviceAccount: r.service_account }),
@@ -58,7 +56,7 @@ export function controlClusterHandlers(d: ControlClusterDeps) {
       const ref = podRef(r, "SchedulePod");
       const pod = await mustGetPod(ref);
       if (pod.nodeName === d.nodeName) return podToWire(pod);
-      return podToWire((await bindPod(cluster, d.scheduler, ref, d.nodeName)) ?? pod);
+      return podToWire((await bindPod(cluster, ref, d.nodeName)) ?? pod);
     },
     async DeletePod(r: Partial<W.PodRef>): Promise<W.Pod> {
       const ref = podRef(r, "DeletePod");
