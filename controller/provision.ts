@@ -2,9 +2,9 @@
 // CreateAndAssociateBranchENIs: capacity check, lowest free VLAN, the three EC2 calls, the
 // provisioning delay, then the UID-guarded annotation PATCH and the events.
 
-import { retryOnConflict } from "../cluster/client/retry.js";
+import { isConflict, isUidPreconditionFailure, retryOnConflict } from "../cluster/client/retry.js";
 import type { PodObject } from "../cluster/k8s/pod.js";
-import { HarnessError, errorMessage, isHarnessError } from "../common/errors.js";
+import { errorMessage, isHarnessError } from "../common/errors.js";
 import { POD_ENI_ANNOTATION } from "../common/names.js";
 import { renderBranchAnnotation } from "./annotation.js";
 import { effectiveLimit, podEvent, usedBranches } from "./context.js";
@@ -169,15 +169,13 @@ async function annotate(ctx: ControllerContext, node: NodeState, pod: PodObject,
 
 /**
  * The merge PATCH of the annotation with a UID precondition, retried on conflict (wrapper.go
- * AnnotatePod): each try reads the pod again; one that is gone or has another uid (deleted and
- * recreated under the same name) is not ours to annotate.
+ * AnnotatePod). A pod that is gone answers not-found; one deleted and recreated under the same
+ * name fails the UID precondition: neither is retried, neither is ours to annotate.
  */
 async function patchAnnotation(ctx: ControllerContext, pod: PodObject, value: string): Promise<void> {
-  await retryOnConflict(ctx.clock, async () => {
-    const now = ctx.informers.pods.get(pod) ?? (await ctx.cluster.pods.get(pod, { signal: ctx.abort.signal }));
-    if (now === undefined || now.uid !== pod.uid) {
-      throw new HarnessError("not-found", `pods "${pod.name}" not found in namespace "${pod.namespace}"${now === undefined ? "" : ` (uid ${pod.uid} was replaced by ${now.uid})`}`);
-    }
-    await ctx.cluster.pods.patch(pod, { metadata: { annotations: { [POD_ENI_ANNOTATION]: value } } }, { uid: pod.uid, signal: ctx.abort.signal });
-  }, { rng: () => ctx.rng.next(), signal: ctx.abort.signal });
+  await retryOnConflict(
+    ctx.clock,
+    () => ctx.cluster.pods.patch(pod, { metadata: { annotations: { [POD_ENI_ANNOTATION]: value } } }, { uid: pod.uid, signal: ctx.abort.signal }),
+    { rng: () => ctx.rng.next(), signal: ctx.abort.signal, retriable: (e) => isConflict(e) && !isUidPreconditionFailure(e) },
+  );
 }

@@ -5,6 +5,6 @@ export type * from "./types.js";
 export { createInformer, type InformerEventType, type InformerHandler, type InformerLog, type InformerOptions } from "./informer.js";
 export { createEventRecorder, recorderFor, type EventRecorder, type Recorded, type RecorderOptions } from "./recorder.js";
 export { EventCorrelator, MAX_LRU_CACHE_ENTRIES, aggregationKey } from "./correlator.js";
-export { DEFAULT_BACKOFF, DEFAULT_RETRY, isConflict, retryOnConflict, type Backoff } from "./retry.js";
+export { DEFAULT_BACKOFF, DEFAULT_RETRY, isConflict, isUidPreconditionFailure, retryOnConflict, type Backoff } from "./retry.js";
 export { createMemoryCluster, type MemoryClusterOptions } from "./memory.js";
 export { bindPod, createPod, recordScheduling, scheduledMessage } from "./bind.js";

@@ -22,6 +22,14 @@ export function isConflict(e: unknown): boolean {
   return isHarnessError(e) && e.kind === "conflict";
 }
 
+/**
+ * A conflict that re-reading cannot fix: the object's uid is not the one the write was for (it was
+ * deleted and recreated). The API server's text: "Precondition failed: UID in precondition: ...".
+ */
+export function isUidPreconditionFailure(e: unknown): boolean {
+  return isConflict(e) && (e as Error).message.includes("Precondition failed: UID in precondition");
+}
+
 /** The last error is rethrown when every attempt conflicted; any other error at once. */
 export async function retryOnConflict<T>(
   clock: Clock,

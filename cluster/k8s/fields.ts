@@ -71,19 +71,27 @@ export function strMap(v: unknown, what: string, path: string): Readonly<Record<
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
 
-/** RFC 3339 text (whole seconds from a real API server, milliseconds from ours) to epoch ms. */
+/**
+ * RFC 3339 text to epoch ms: whole seconds from a real API server, milliseconds from our store,
+ * up to nanoseconds from our event recorder (simulated time is fractional ms; Date.parse keeps ms,
+ * the digits beyond are added back).
+ */
 export function time(v: unknown, what: string, path: string): number {
   const s = str(v, what, path);
   const ms = Date.parse(s);
   if (!Number.isFinite(ms) || !/^\d{4}-\d\d-\d\dT/.test(s)) throw invalidField(what, path, `must be an RFC 3339 time, got "${s}"`);
-  return ms;
+  const sub = /\.\d{3}(\d{1,6})(?:Z|[+-])/.exec(s);
+  return sub === null ? ms : ms + Number((sub[1] as string).padEnd(6, "0")) / 1e6;
 }
 
 export function optTime(v: unknown, what: string, path: string): number | undefined {
   return v === undefined || v === null || v === "" ? undefined : time(v, what, path);
 }
 
-/** Epoch ms to RFC 3339 with milliseconds (the embedded API server keeps them; see types.ts). */
+/** Epoch ms to RFC 3339: milliseconds, and nanoseconds when the time has a fraction of a ms. */
 export function formatTime(ms: number): string {
-  return new Date(ms).toISOString();
+  const whole = Math.floor(ms);
+  const iso = new Date(whole).toISOString();
+  const nanos = Math.round((ms - whole) * 1e6);
+  return nanos === 0 ? iso : `${iso.slice(0, -1)}${String(Math.min(nanos, 999_999)).padStart(6, "0")}Z`;
 }

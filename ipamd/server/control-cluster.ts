@@ -30,6 +30,7 @@ async function follow<T extends ObjectIdentity>(
   });
 }
 
+const byPodCreation = (a: PodObject, b: PodObject): number => a.createdAt - b.createdAt || (a.namespace + a.name < b.namespace + b.name ? -1 : 1);
 const byCreation = (a: EventObject, b: EventObject): number => a.createdAt - b.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export function controlClusterHandlers(d: ControlClusterDeps) {
@@ -70,10 +71,12 @@ export function controlClusterHandlers(d: ControlClusterDeps) {
       return podToWire(await mustGetPod(podRef(r, "GetPod")));
     },
     async ListPods(r: Partial<W.ListPodsRequest>): Promise<W.ListPodsReply> {
-      return { pods: (await cluster.pods.list({ namespace: r.namespace ?? "" })).items.map(podToWire) };
+      // In creation order, as the demo and the timeline list them (the store lists by key).
+      const { items } = await cluster.pods.list({ namespace: r.namespace ?? "" });
+      return { pods: [...items].sort(byPodCreation).map(podToWire) };
     },
     WatchPods: (req: Partial<W.WatchRequest>, send: (m: W.PodChange) => void) =>
-      follow(cluster.pods, req.send_initial === true, (type, p) => send({ type, pod: podToWire(type === "DELETED" && p.deletedAt === undefined ? { ...p, deletedAt: d.clock.now() } : p) })),
+      follow(cluster.pods, req.send_initial === true, (type, p) => send({ type, pod: podToWire(type === "DELETED" && p.deletedAt === undefined ? { ...p, deletedAt: d.clock.now() } : p) }), byPodCreation),
     async ApplySecurityGroupPolicy(r: Partial<W.SecurityGroupPolicy>): Promise<W.SecurityGroupPolicy> {
       const p = policyFromWire(r);
       // Apply = replace: a merge patch would keep selector keys the new policy drops.

@@ -8,7 +8,7 @@ import type { CriClient } from "../../cri/index.js";
 
 const POD: PodObject = {
   namespace: "default", name: "web", uid: "uid-web", labels: {}, annotations: {}, limits: {}, requests: {},
-  serviceAccount: "default", nodeName: "node-1", createdAt: 0, scheduledAt: 0, deletedAt: undefined, resourceVersion: 1,
+  serviceAccount: "default", nodeName: "node-1", createdAt: 0, scheduledAt: 0, deletedAt: undefined, deletionGracePeriodSeconds: undefined, containers: ["app"], hostNetwork: false, phase: "", resourceVersion: "1",
 };
 
 /** The CriClient calls createCriSandboxRuntime makes, recorded; podSandboxStatus fails on demand. */

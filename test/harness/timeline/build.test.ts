@@ -11,7 +11,7 @@ function pod(over: Partial<PodObject> = {}): PodObject {
   return {
     namespace: "default", name: "p", uid: "u1", labels: {}, annotations: {},
     limits: { "vpc.amazonaws.com/pod-eni": "1" }, requests: { "vpc.amazonaws.com/pod-eni": "1" },
-    serviceAccount: "default", nodeName: "node-1", createdAt: 100, scheduledAt: 110, deletedAt: undefined, resourceVersion: 3, ...over,
+    serviceAccount: "default", nodeName: "node-1", createdAt: 100, scheduledAt: 110, deletedAt: undefined, deletionGracePeriodSeconds: undefined, containers: ["app"], hostNetwork: false, phase: "", resourceVersion: "3", ...over,
   };
 }
 

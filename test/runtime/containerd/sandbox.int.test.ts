@@ -22,7 +22,7 @@ const root = process.getuid?.() === 0 && existsSync(join(DEBIAN, "bridge"));
 
 const pod: PodObject = {
   namespace: "default", name: "web", uid: "uid-web", labels: {}, annotations: {}, limits: {}, requests: {},
-  serviceAccount: "default", nodeName: "n", createdAt: 0, scheduledAt: 0, deletedAt: undefined, resourceVersion: 1,
+  serviceAccount: "default", nodeName: "n", createdAt: 0, scheduledAt: 0, deletedAt: undefined, deletionGracePeriodSeconds: undefined, containers: ["app"], hostNetwork: false, phase: "", resourceVersion: "1",
 };
 
 describeIf(root ? undefined : missingOf(needRoot(), "Debian's containernetworking-plugins"), "sandboxes with Debian's bridge + host-local + portmap (needs root: network namespaces)", () => {

@@ -50,7 +50,7 @@ describeIf(ready ? undefined : missingOf(needRoot(), "Debian's portmap (containe
     });
     const pod: PodObject = {
       namespace: "default", name: "libcni-ours", uid: "uid-libcni-ours", labels: {}, annotations: {}, limits: {}, requests: {},
-      serviceAccount: "default", nodeName: "libcni-node", createdAt: 0, scheduledAt: 0, deletedAt: undefined, resourceVersion: 1,
+      serviceAccount: "default", nodeName: "libcni-node", createdAt: 0, scheduledAt: 0, deletedAt: undefined, deletionGracePeriodSeconds: undefined, containers: ["app"], hostNetwork: false, phase: "", resourceVersion: "1",
     };
     const id = newSandboxId(Math.random);
     const out = await runtime.runPodSandbox(pod, { sandboxId: id, attempt: 1 }, new AbortController().signal);
