@@ -4,7 +4,7 @@
 // "ready" with the actual addresses; shuts down cleanly.
 
 import type { ClusterClient, Informer } from "../cluster/client/index.js";
-import { createInformer, recorderFor } from "../cluster/client/index.js";
+import { createInformer, recorderFor, registerNode } from "../cluster/client/index.js";
 import type { NodeObject, PodObject } from "../cluster/k8s/index.js";
 import { clusterEvent } from "../cluster/k8s/index.js";
 import type { Clock } from "../common/clock.js";
@@ -14,7 +14,6 @@ import { dirname } from "node:path";
 import { HarnessError, errorMessage } from "../common/errors.js";
 import { EVENT_SOURCE } from "../common/names.js";
 import type { NetworkInterface, VpcResourceController } from "../controller/index.js";
-import { registerNode } from "../runtime/kubelet/index.js";
 import type { Backend, NodeInfo } from "./backend/index.js";
 import { createBackend } from "./backend/index.js";
 import { durableIpDatastore } from "./backend/durable-port.js";

@@ -8,3 +8,4 @@ export { EventCorrelator, MAX_LRU_CACHE_ENTRIES, aggregationKey } from "./correl
 export { DEFAULT_BACKOFF, DEFAULT_RETRY, isConflict, isUidPreconditionFailure, retryOnConflict, type Backoff } from "./retry.js";
 export { createMemoryCluster, type MemoryClusterOptions } from "./memory.js";
 export { bindPod, createPod, recordScheduling, scheduledMessage } from "./bind.js";
+export { registerNode, setNodeReady, type NodeRegistration } from "./register.js";

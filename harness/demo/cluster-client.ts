@@ -3,9 +3,9 @@
 
 import type { ClusterEvent, NewEvent, PodObject } from "../../cluster/k8s/index.js";
 import { errorMessage } from "../../common/errors.js";
-import type { ControlClient } from "../../ipamd/server/control-client.js";
-import type * as W from "../../ipamd/server/control-types.js";
-import type { EventRecorder, PodSource } from "../../runtime/kubelet/types.js";
+import type { ControlClient } from "../../ipamd/index.js";
+import type { ControlWire as W } from "../../ipamd/index.js";
+import type { EventRecorder, PodSource } from "../../runtime/index.js";
 
 export function podFromWire(p: W.Pod): PodObject {
   return {

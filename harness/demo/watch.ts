@@ -3,8 +3,8 @@
 
 import type { ClusterEvent } from "../../cluster/k8s/index.js";
 import { errorMessage } from "../../common/errors.js";
-import type { ControlClient } from "../../ipamd/server/control-client.js";
-import type { SandboxCall } from "../../runtime/containerd/index.js";
+import type { ControlClient } from "../../ipamd/index.js";
+import type { SandboxCall } from "../../runtime/index.js";
 import type { OutputRecord } from "../output/types.js";
 
 const EC2_CALLS = ["CreateNetworkInterfacePermission", "CreateNetworkInterface", "AssociateTrunkInterface", "DisassociateTrunkInterface", "DeleteNetworkInterface", "AttachNetworkInterface", "DescribeNetworkInterfaces"];

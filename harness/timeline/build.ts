@@ -4,8 +4,8 @@
 
 import type { ClusterEvent, PodObject } from "../../cluster/k8s/index.js";
 import { POD_ENI_RESOURCE } from "../../common/names.js";
-import type { ProvisioningRecord } from "../../controller/types.js";
-import type { KubeletObservation } from "../../runtime/kubelet/types.js";
+import type { ProvisioningRecord } from "../../controller/index.js";
+import type { KubeletObservation } from "../../runtime/index.js";
 import type { PodTimeline, ProvisioningWindow, SandboxAttempt, TimelineData } from "./types.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

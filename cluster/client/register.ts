@@ -1,12 +1,15 @@
-// Node registration, the kubelet's first API call: create the Node (instance-type label, pods
+// Node registration, the kubelet's first API call (the kubelet loop, and whoever plays the kubelet
+// in memory mode): create the Node (instance-type label, pods
 // capacity, the Ready condition), or, when it exists (a kubelet restart), bring its labels and
 // status up to date. The controller adds the pod-eni capacity later (docs/REFERENCE.md §8).
 
-import type { ClusterClient } from "../../cluster/client/types.js";
-import { buildNode, formatTime } from "../../cluster/k8s/index.js";
-import type { NodeObject } from "../../cluster/k8s/index.js";
 import type { Clock } from "../../common/clock.js";
 import { isHarnessError } from "../../common/errors.js";
+import { formatTime } from "../k8s/fields.js";
+import { buildNode } from "../k8s/node.js";
+import type { NodeObject } from "../k8s/node.js";
+import type { K8sNode } from "../k8s/types.js";
+import type { ClusterClient } from "./types.js";
 
 export interface NodeRegistration {
   name: string;
@@ -19,7 +22,9 @@ export interface NodeRegistration {
   ready?: boolean;
 }
 
-function readyCondition(ready: boolean, now: string): Record<string, string> {
+type NodeCondition = NonNullable<NonNullable<K8sNode["status"]>["conditions"]>[number];
+
+function readyCondition(ready: boolean, now: string): NodeCondition {
   return ready
     ? { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status", lastHeartbeatTime: now, lastTransitionTime: now }
     : { type: "Ready", status: "False", reason: "KubeletNotReady", message: "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized", lastHeartbeatTime: now, lastTransitionTime: now };
@@ -30,7 +35,7 @@ export async function registerNode(cluster: ClusterClient, clock: Clock, r: Node
   const opts = signal === undefined ? {} : { signal };
   const node = buildNode({ name: r.name, instanceType: r.instanceType, now, ...(r.labels === undefined ? {} : { labels: r.labels }), ...(r.capacity === undefined ? {} : { capacity: r.capacity }), ...(r.providerId === undefined ? {} : { providerId: r.providerId }) });
   const ready = r.ready ?? true;
-  if (node.status !== undefined) node.status.conditions = [readyCondition(ready, now) as never];
+  if (node.status !== undefined) node.status.conditions = [readyCondition(ready, now)];
   try {
     return await cluster.nodes.create(node, opts);
   } catch (e) {
