@@ -4,7 +4,7 @@
 import type { Clock, TimerHandle } from "../common/clock.js";
 import type { ClusterStore, EventType, FailureClass, PodObject } from "../cluster/types.js";
 import type { VlanPool } from "./vlan.js";
-import type { ControllerConfig, ControllerDeps, ControllerFaults, FakeEc2, NodeInfo, ProvisioningDelay, ProvisioningRecord, Rng } from "./types.js";
+import type { ControllerConfig, ControllerDeps, ControllerFaults, Ec2Api, NodeInfo, ProvisioningDelay, ProvisioningRecord, Rng } from "./types.js";
 
 /** The real controller's event source (component) name. */
 export const EVENT_SOURCE = "vpc-resource-controller";
@@ -39,9 +39,9 @@ export interface ControllerContext {
   clock: Clock;
   store: ClusterStore;
   /** The controller's EC2 client (the "user" client in the split model). */
-  ec2: FakeEc2;
+  ec2: Ec2Api;
   /** The client AssociateTrunkInterface goes through: the same one, or the instance client ("split"). */
-  instanceEc2: FakeEc2;
+  instanceEc2: Ec2Api;
   rng: Rng;
   config: ControllerConfig;
   delay: ProvisioningDelay;

@@ -19,7 +19,7 @@ import { createWorkQueue } from "./workqueue.js";
 
 export function createController(deps: ControllerDeps, options: ControllerOptions = {}): VpcResourceController {
   const config = resolveControllerConfig(options);
-  const ec2 = createFakeEc2({ clock: deps.clock, rng: deps.rng }, config.ec2);
+  const ec2 = deps.ec2 ?? createFakeEc2({ clock: deps.clock, rng: deps.rng }, config.ec2);
   const ctx: ControllerContext = {
     clock: deps.clock, store: deps.store, ec2, rng: deps.rng, config,
     instanceEc2: config.ec2.clientModel === "split" ? ec2.client(INSTANCE_CLIENT, { qps: config.ec2.qps, burst: config.ec2.burst }) : ec2,

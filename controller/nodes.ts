@@ -23,7 +23,7 @@ export async function addNode(ctx: ControllerContext, spec: AddNodeSpec, signal?
       details: `known: ${Object.keys(BRANCH_ENI_LIMITS).join(", ")}`,
     });
   }
-  const primary = ctx.ec2.launchInstance(spec.name, spec.primaryEniSecondaryIps ?? 0);
+  const primary = await ctx.ec2.launchInstance(spec.name, spec.primaryEniSecondaryIps ?? 0, signal);
   let trunk = { eniId: "", mac: "", deviceNumber: -1 };
   if (limit > 0) {
     const eni = await ctx.ec2.createNetworkInterface({ kind: "trunk", subnet: "primary", description: "trunk-eni" }, signal);
