@@ -10,8 +10,9 @@ export interface XmlNode {
   readonly [name: string]: XmlValue;
 }
 
+/** Text content as EC2 writes it: &, < and > escaped (quotes stay as they are in text nodes). */
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] as string);
+  return s.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c] as string);
 }
 
 function element(name: string, value: XmlValue): string {

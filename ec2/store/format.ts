@@ -53,6 +53,7 @@ const schema = z.strictObject({
 
 const pairs = (t: Tags): [string, string][] => [...t.entries()];
 
+/** Every record written field by field in one fixed order, so equal states encode to equal text. */
 export function encodeState(doc: StateDocument): string {
   const m = doc.model;
   return JSON.stringify({
@@ -60,13 +61,26 @@ export function encodeState(doc: StateDocument): string {
     rngState: doc.rngState,
     accountId: m.accountId,
     region: m.region,
-    vpc: { ...m.vpc, tags: pairs(m.vpc.tags) },
-    subnets: m.subnets.map((s) => ({ ...s, tags: pairs(s.tags) })),
-    instances: m.instances.map((i) => ({ ...i, tags: pairs(i.tags) })),
-    enis: m.enis.map((e) => ({ ...e, tags: pairs(e.tags), attachment: e.attachment ?? null })),
-    associations: m.associations,
-    permissions: m.permissions,
-    tokens: m.tokens,
+    vpc: { vpcId: m.vpc.vpcId, cidrs: m.vpc.cidrs, defaultSecurityGroupId: m.vpc.defaultSecurityGroupId, tags: pairs(m.vpc.tags) },
+    subnets: m.subnets.map((s) => ({ subnetId: s.subnetId, cidr: s.cidr, availabilityZone: s.availabilityZone, tags: pairs(s.tags) })),
+    instances: m.instances.map((i) => ({
+      instanceId: i.instanceId, reservationId: i.reservationId, instanceType: i.instanceType, imageId: i.imageId, subnetId: i.subnetId,
+      primaryEniId: i.primaryEniId, privateIp: i.privateIp, groups: i.groups, launchTime: i.launchTime, state: i.state,
+      stateChangedAt: i.stateChangedAt, tags: pairs(i.tags),
+    })),
+    enis: m.enis.map((e) => ({
+      eniId: e.eniId, subnetId: e.subnetId, macAddress: e.macAddress, interfaceType: e.interfaceType, description: e.description,
+      groups: e.groups, ips: e.ips, sourceDestCheck: e.sourceDestCheck, tags: pairs(e.tags), createdAt: e.createdAt,
+      attachment: e.attachment === undefined ? null : {
+        attachmentId: e.attachment.attachmentId, instanceId: e.attachment.instanceId, deviceIndex: e.attachment.deviceIndex,
+        deleteOnTermination: e.attachment.deleteOnTermination, attachTime: e.attachment.attachTime,
+      },
+    })),
+    associations: m.associations.map((a) => ({ associationId: a.associationId, trunkEniId: a.trunkEniId, branchEniId: a.branchEniId, vlanId: a.vlanId })),
+    permissions: m.permissions.map((p) => ({
+      permissionId: p.permissionId, eniId: p.eniId, permission: p.permission, awsAccountId: p.awsAccountId, awsService: p.awsService,
+    })),
+    tokens: m.tokens.map((t) => ({ token: t.token, action: t.action, fingerprint: t.fingerprint, resultIds: t.resultIds })),
   });
 }
 
