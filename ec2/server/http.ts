@@ -37,14 +37,21 @@ function readBody(req: http.IncomingMessage, max: number): Promise<string | unde
   });
 }
 
+/** While shutting down, each reply closes its connection, so keep-alive clients cannot hold the exit. */
+const closing = new WeakSet<http.Server>();
+
 function send(res: http.ServerResponse, status: number, contentType: string, body: string, requestId?: string): void {
+  const server = (res.req.socket as { server?: http.Server }).server;
   res.writeHead(status, {
     "content-type": contentType, "content-length": Buffer.byteLength(body), ...(requestId === undefined ? {} : { "x-amzn-requestid": requestId }),
+    ...(server !== undefined && closing.has(server) ? { connection: "close" } : {}),
   });
   res.end(body);
 }
 
 const XML = "text/xml;charset=UTF-8";
+/** How long a shutdown waits for requests in flight. */
+const SHUTDOWN_GRACE_MS = 3_000;
 
 async function route(svc: Ec2Service, req: http.IncomingMessage, res: http.ServerResponse, maxBody: number): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
@@ -97,7 +104,14 @@ export async function startHttp(svc: Ec2Service, o: HttpOptions, onError: (e: un
     endpoint: `http://${host}:${addr.port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Requests in flight finish (their replies close their connections); connections that stay
+        // busy past the grace period are cut, which leaves their changes unacknowledged, never half-made.
+        closing.add(server);
+        const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };
