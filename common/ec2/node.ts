@@ -95,8 +95,16 @@ export interface AttacherNode {
  */
 export function createSdkEniAttacher(client: Ec2Client, node: AttacherNode, opts: { ipsPerEni: number; clock?: Clock }): SdkEniAttacher {
   const clock = opts.clock ?? systemClock;
+  // One ENI change at a time per node (ipamd holds its lock around AllocENI): two attaches at once
+  // would pick the same free device index.
+  let tail: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
   return {
-    async attachEni(signal) {
+    attachEni: (signal) => serial(async () => {
       // The lowest device index free on the instance, from EC2's view of it.
       const inst = await findInstance(client, { instanceId: node.instanceId }, signal);
       const used = new Set(inst.networkInterfaces.map((n) => n.deviceIndex));
@@ -121,8 +129,8 @@ export function createSdkEniAttacher(client: Ec2Client, node: AttacherNode, opts
         throw e;
       }
       return { eniId: eni.eniId, mac: eni.macAddress, deviceNumber: deviceIndex, subnetCidr: node.subnetCidr, ips: eni.privateIps.map((p) => p.ip) };
-    },
-    async detachEni(eniId, signal) {
+    }),
+    detachEni: (eniId, signal) => serial(async () => {
       const [eni] = await client.describeNetworkInterfaces({ eniIds: [eniId] }, signal);
       if (eni?.attachment !== undefined) await client.detachNetworkInterface({ attachmentId: eni.attachment.attachmentId }, signal);
       // EC2 detaches asynchronously: a delete right after may still find it in use.
@@ -135,6 +143,6 @@ export function createSdkEniAttacher(client: Ec2Client, node: AttacherNode, opts
           await clock.sleep(200 * attempt, signal);
         }
       }
-    },
+    }),
   };
 }
