@@ -1,9 +1,10 @@
 // npm run build: TypeScript to dist/ (daemon, harness CLI), then the plugin as a self-contained
 // executable dist/bin/mock-vpc-cni (see README, "The plugin binary").
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { STAMP, sourceHash } from "./source-hash.mjs";
 
 const require = createRequire(import.meta.url);
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: "inherit" });
@@ -38,3 +39,6 @@ const PLUGIN_BUN_FLAGS = [
 const bun = join(dirname(require.resolve("@oven/bun-linux-x64/package.json")), "bin", "bun");
 mkdirSync("dist/bin", { recursive: true });
 run(bun, ["build", "cmd/mock-vpc-cni.ts", ...PLUGIN_BUN_FLAGS, "--outfile", "dist/bin/mock-vpc-cni"]);
+
+// Last: the hash of the sources this dist/ was built from (test/setup/dist-fresh.ts checks it).
+writeFileSync(STAMP, `${sourceHash(process.cwd())}\n`);

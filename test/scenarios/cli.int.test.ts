@@ -1,17 +1,17 @@
 // The built CLI end to end: `vpc-cni-harness scenario ...` as a user runs it (node dist/...).
 
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../harness/demo/paths.js";
+import { itIf, needRoot } from "../helpers/prereq.js";
 
 const run = promisify(execFile);
 const root = packageRoot();
 const CLI = join(root, "dist", "cmd", "vpc-cni-harness.js");
-const built = existsSync(CLI) && existsSync(join(root, "dist", "harness", "scenario", "command.js"));
 const dir = mkdtempSync(join(tmpdir(), "h7-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,7 +50,7 @@ function alive(pid: number): boolean {
   }
 }
 
-describe.skipIf(!built)("vpc-cni-harness scenario (built CLI; needs `npm run build`)", () => {
+describe("vpc-cni-harness scenario (built CLI; needs `npm run build`)", () => {
   it("list shows the shipped scenarios", async () => {
     const r = await cli(["scenario", "list"]);
     expect(r.code).toBe(0);
@@ -78,7 +78,7 @@ describe.skipIf(!built)("vpc-cni-harness scenario (built CLI; needs `npm run bui
 
   // As nobody (setpriv, needs root): fake netns and no host links, so the abandoned cleanup leaves
   // nothing on the host but the run's temp dir, which the test removes.
-  it.skipIf(process.getuid?.() !== 0)("a second Ctrl-C during a real-time run exits 130 at once and takes mock-ipamd down (needs root: setpriv)", async () => {
+  itIf(needRoot(), "a second Ctrl-C during a real-time run exits 130 at once and takes mock-ipamd down (needs root: setpriv)", async () => {
     const child = spawn("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, CLI, "scenario", "run", "basic", "--real", "--json"], { cwd: tmpdir(), stdio: ["ignore", "pipe", "pipe"] });
     const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
     let out = "";

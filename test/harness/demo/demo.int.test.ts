@@ -8,12 +8,12 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { hostLinkPrefix } from "../../../harness/demo/daemon.js";
 import { REPO_ROOT } from "../../helpers/daemon.js";
+import { describeIf, needRoot, skipUnlessCi } from "../../helpers/prereq.js";
 
 const CLI = join(REPO_ROOT, "dist", "cmd", "vpc-cni-harness.js");
-const root = process.getuid?.() === 0;
 // The demo gives up after --timeout and then cleans up; execa's SIGTERM (which the demo also turns
 // into a cleanup) comes later, and SIGKILL only well after that.
 const RUN = { reject: false, timeout: 150_000, forceKillAfterDelay: 60_000 } as const;
@@ -55,7 +55,7 @@ function alive(pid: number): boolean {
   }
 }
 
-describe.skipIf(!root)("vpc-cni-harness demo (needs root: network namespaces)", { timeout: 220_000 }, () => {
+describeIf(needRoot(), "vpc-cni-harness demo", () => {
   beforeAll(() => {
     for (const f of [CLI, join(REPO_ROOT, "dist", "cmd", "mock-ipamd.js"), join(REPO_ROOT, "dist", "bin", "mock-vpc-cni")]) {
       if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first`);
@@ -118,7 +118,7 @@ describe.skipIf(!root)("vpc-cni-harness demo (needs root: network namespaces)", 
   it("as non-root (nobody via setpriv): says so, uses dataplane none and fake netns paths, still the same sequence", async (ctx) => {
     const asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
     const probe = await execa("setpriv", [...asNobody, process.execPath, "-e", `require("fs").accessSync(${JSON.stringify(CLI)})`], { reject: false });
-    if (probe.exitCode !== 0) ctx.skip("setpriv missing or the build is not readable by nobody");
+    if (probe.exitCode !== 0) skipUnlessCi(ctx, "setpriv, and a checkout the user nobody can read");
     const r = await execa("setpriv", [...asNobody, process.execPath, CLI, "demo", "--timeout", "60s"], { ...RUN, cwd: tmpdir() });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("not running as root: fake netns paths and the plugin's `dataplane: none`");
@@ -177,4 +177,4 @@ describe.skipIf(!root)("vpc-cni-harness demo (needs root: network namespaces)", 
     expect(alive(pid)).toBe(false);
     expect(await leftBehind(out + r.stdout), out + r.stdout).toEqual([]);
   });
-});
+}, { timeout: 220_000 });

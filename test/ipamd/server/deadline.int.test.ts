@@ -55,12 +55,11 @@ describe("ipamd gRPC server: the client's deadline reaches the datastore", () =>
 
   for (const method of ["AddNetwork", "DelNetwork"] as const) {
     it(`${method}: the datastore call is aborted when the client's deadline passes`, async () => {
-      const t0 = Date.now();
       const err = (await cni[method](req(`c-${method}`), { timeoutMs: 300 }).catch((e: unknown) => e)) as grpc.ServiceError;
       expect(err.code).toBe(grpc.status.DEADLINE_EXCEEDED);
-      const reason = await Promise.race([datastore.aborted.at(-1), new Promise((r) => setTimeout(() => r("not aborted"), 2_000))]);
+      // The datastore's signal fired with the server's reason (the fake records each abort).
+      const reason = await datastore.aborted.at(-1);
       expect(String(reason)).toContain(`${method}: cancelled by the client or its deadline passed`);
-      expect(Date.now() - t0).toBeLessThan(2_000);
     });
   }
 });

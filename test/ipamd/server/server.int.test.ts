@@ -18,6 +18,7 @@ import { cniBackendClient, controlClient, startGrpcServer } from "../../../ipamd
 import type { CniBackendClient, ControlClient, Event, RunningGrpcServer } from "../../../ipamd/server/index.js";
 import { ADD_NETWORK_PATH, CLIENT_VERSION } from "../../../proto/rpc.js";
 import { FakeDatastore, fakeNode, recordingLog } from "../backend/fakes.js";
+import { eventually } from "../../helpers/wait.js";
 
 const addReq = (id: string, over: Record<string, unknown> = {}) => ({
   K8S_POD_NAME: "p", K8S_POD_NAMESPACE: "default", ContainerID: id, IfName: "eth0", NetworkName: "aws-cni",
@@ -143,7 +144,12 @@ describe("ipamd gRPC server (in-process, Unix socket)", () => {
     const stream = control.WatchEvents({ send_initial: false });
     stream.on("data", (e: Event) => seen.push(e));
     stream.on("error", () => {});
-    await new Promise((r) => setTimeout(r, 50));
+    // The watch is attached once an event recorded now reaches it (instead of sleeping).
+    const marker = { type: "Normal", reason: "WatchAttached", message: "marker", involved_object: { kind: "Pod", namespace: "other", name: "marker", uid: "m" }, source: "test" };
+    await eventually("the event watch to attach", async () => {
+      await control.RecordEvent(marker);
+      return seen.some((e) => e.reason === "WatchAttached");
+    });
     const pod = await control.CreatePod({ namespace: "sgp", name: "web", labels: { app: "web" }, schedule: true });
     expect(pod).toMatchObject({ namespace: "sgp", name: "web", node_name: "node-1", labels: { app: "web" } });
     expect(pod.uid).not.toBe("");
@@ -159,8 +165,7 @@ describe("ipamd gRPC server (in-process, Unix socket)", () => {
     await control.RecordEvent({ type: "Warning", reason: "FailedCreatePodSandBox", message: "x", involved_object: { kind: "Pod", namespace: "sgp", name: "web", uid: pod.uid }, source: "kubelet", classification: "transient-expected" });
     const events = (await control.ListEvents({ namespace: "sgp", name: "web" })).events.map((e) => e.reason);
     expect(events).toEqual(expect.arrayContaining(["Scheduled", "FailedCreatePodSandBox"]));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(seen.map((e) => e.reason)).toEqual(expect.arrayContaining(["Scheduled", "FailedCreatePodSandBox"]));
+    await eventually("both events on the watch", () => ["Scheduled", "FailedCreatePodSandBox"].every((r) => seen.some((e) => e.reason === r)));
     stream.cancel();
 
     expect(await control.SetProvisioningDelay({ kind: "uniform", min_ms: 100, max_ms: 200 })).toMatchObject({ kind: "uniform", min_ms: 100, max_ms: 200 });

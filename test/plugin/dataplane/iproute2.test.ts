@@ -21,7 +21,10 @@ const links = (present: string[] = [], byIndex: Record<number, string> = { 7: "t
   exists: (n) => present.includes(n),
   nameByIndex: (i) => byIndex[i],
 });
-const logger = (): DataplaneLogger & { warn: ReturnType<typeof vi.fn> } => ({ debug: vi.fn(), info: vi.fn(), warn: vi.fn() });
+const logger = (): DataplaneLogger & { warn: ReturnType<typeof vi.fn> } => {
+  const warn = vi.fn<(msg: string, fields?: Record<string, unknown>) => void>();
+  return { debug: vi.fn(), info: vi.fn(), warn };
+};
 
 describe("iproute2 dataplane setup", () => {
   it("runs one host batch and one pod batch (inside the netns)", async () => {

@@ -14,6 +14,7 @@ import { newSandboxId } from "../../../runtime/kubelet/index.js";
 import { cacheFile, createCniRuntime, loopbackList, parseConfList } from "../../../runtime/libcni/index.js";
 import { fakeNetns, realNetns } from "../../../runtime/netns.js";
 import { makeBinDir, readRecords } from "../libcni/fixtures.js";
+import { describeIf, missingOf, needRoot } from "../../helpers/prereq.js";
 
 const DEBIAN = "/usr/lib/cni";
 const BRIDGE = "h6test0";
@@ -24,7 +25,7 @@ const pod: PodObject = {
   serviceAccount: "default", nodeName: "n", createdAt: 0, scheduledAt: 0, deletedAt: undefined, resourceVersion: 1,
 };
 
-describe.skipIf(!root)("sandboxes with Debian's bridge + host-local + portmap (needs root: network namespaces)", () => {
+describeIf(root ? undefined : missingOf(needRoot(), "Debian's containernetworking-plugins"), "sandboxes with Debian's bridge + host-local + portmap (needs root: network namespaces)", () => {
   let work = "";
   let fixtures = "";
   beforeAll(async () => {
