@@ -93,9 +93,12 @@ export function createEc2Client(options: Ec2ClientOptions, clock?: Clock): Ec2Cl
 }
 
 function wrap(s: SdkEc2): Ec2Client {
+  return { name: s.name, endpoint: s.endpoint, ...instanceCalls(s), ...eniCalls(s), ...trunkAndTagCalls(s), callLog: () => s.callLog(), destroy: () => s.destroy() };
+}
+
+/** Instances, instance types, subnets, the VPC. */
+function instanceCalls(s: SdkEc2): Pick<Ec2Client, "runInstances" | "terminateInstances" | "describeInstances" | "describeInstanceTypes" | "describeSubnets" | "describeVpcs"> {
   return {
-    name: s.name,
-    endpoint: s.endpoint,
     async runInstances(req, signal) {
       const tags = sdkTags(req.tags);
       const out = await s.send<{ Instances?: Instance[] }>("RunInstances", {
@@ -138,6 +141,12 @@ function wrap(s: SdkEc2): Ec2Client {
       }, signal);
       return (out.Vpcs ?? []).map(parseVpc);
     },
+  };
+}
+
+/** Network interfaces, attachments and addresses. */
+function eniCalls(s: SdkEc2): Pick<Ec2Client, "describeNetworkInterfaces" | "createNetworkInterface" | "attachNetworkInterface" | "detachNetworkInterface" | "deleteNetworkInterface" | "setDeleteOnTermination" | "assignPrivateIpAddresses" | "unassignPrivateIpAddresses"> {
+  return {
     describeNetworkInterfaces(req, signal) {
       const byId = req.eniIds !== undefined && req.eniIds.length > 0;
       return allPages(async (NextToken) => {
@@ -199,6 +208,12 @@ function wrap(s: SdkEc2): Ec2Client {
         command: new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: req.eniId, PrivateIpAddresses: [...req.ips] }), eniId: req.eniId,
       }, signal);
     },
+  };
+}
+
+/** Trunk associations, interface permissions, tags. */
+function trunkAndTagCalls(s: SdkEc2): Pick<Ec2Client, "createTags" | "deleteTags" | "createNetworkInterfacePermission" | "associateTrunkInterface" | "disassociateTrunkInterface" | "describeTrunkInterfaceAssociations"> {
+  return {
     async createTags(req, signal) {
       await s.send("CreateTags", { command: new CreateTagsCommand({ Resources: [...req.resourceIds], Tags: sdkTags(req.tags) }) }, signal);
     },
@@ -234,7 +249,5 @@ function wrap(s: SdkEc2): Ec2Client {
         return { items: (out.InterfaceAssociations ?? []).map(parseAssociation), next: out.NextToken };
       });
     },
-    callLog: () => s.callLog(),
-    destroy: () => s.destroy(),
   };
 }
