@@ -57,6 +57,8 @@ export const fault = {
     client("InsufficientFreeAddressesInSubnet", `There are not enough free addresses in subnet '${subnetId}' to satisfy the requested number of addresses.`),
   attachmentLimit: (instanceType: string, limit: number) =>
     client("AttachmentLimitExceeded", `Interface count ${limit + 1} exceeds the limit for ${instanceType}`),
+  branchLimit: (instanceType: string, limit: number) =>
+    client("AttachmentLimitExceeded", `Branch interface count ${limit + 1} exceeds the limit for ${instanceType} (${limit})`),
   ipLimit: () => client("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit."),
   tagLimit: (id: string) => client("TagLimitExceeded", `The maximum number of tags for resource '${id}' has been reached.`),
   notPermitted: (message: string) => client("OperationNotPermitted", message),

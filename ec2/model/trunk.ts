@@ -5,6 +5,7 @@
 
 import { fault } from "./faults.js";
 import { once } from "./idempotency.js";
+import { limitsOf } from "./instances.js";
 import type { Ec2Model } from "./model.js";
 import type { AssociationRec, PermissionRec } from "./types.js";
 
@@ -46,11 +47,14 @@ function associate(m: Ec2Model, req: AssociateRequest): AssociationRec {
   if (m.subnet(branch.subnetId).availabilityZone !== m.subnet(trunk.subnetId).availabilityZone) {
     throw fault.combination("The branch and trunk interfaces must be in the same availability zone");
   }
-  for (const a of m.associations.values()) {
-    if (a.trunkEniId === trunk.eniId && a.vlanId === req.vlanId) {
-      throw fault.invalidValue(`VLAN id ${req.vlanId} is already associated with trunk ${trunk.eniId} (${a.branchEniId})`);
-    }
+  const onTrunk = [...m.associations.values()].filter((a) => a.trunkEniId === trunk.eniId);
+  for (const a of onTrunk) {
+    if (a.vlanId === req.vlanId) throw fault.invalidValue(`VLAN id ${req.vlanId} is already associated with trunk ${trunk.eniId} (${a.branchEniId})`);
   }
+  // The instance type's branch interface limit (common/limits.ts, docs/REFERENCE.md §4).
+  const type = m.instance(trunk.attachment.instanceId).instanceType;
+  const limit = limitsOf(type).branchEnis;
+  if (onTrunk.length >= limit) throw fault.branchLimit(type, limit);
   const assoc: AssociationRec = { associationId: m.newId("trunk-assoc"), trunkEniId: trunk.eniId, branchEniId: branch.eniId, vlanId: req.vlanId };
   m.associations.set(assoc.associationId, assoc);
   m.branchAssociation.set(branch.eniId, assoc.associationId);

@@ -129,6 +129,15 @@ describe("fake EC2 model: trunk and branch interfaces", () => {
     expect(ec2ErrorOf(() => enis.deleteNetworkInterface(m, trunkId)).code).toBe("InvalidNetworkInterface.InUse");
   });
 
+  it("carries at most the instance type's branch interfaces (m5.large: 9)", () => {
+    const m = newModel();
+    const { trunkId } = trunked(m);
+    for (let v = 1; v <= 9; v++) associate(m, trunkId, create(m).eniId, v);
+    const tenth = create(m);
+    const e = ec2ErrorOf(() => associate(m, trunkId, tenth.eniId, 10));
+    expect([e.code, e.ec2Message]).toEqual(["AttachmentLimitExceeded", "Branch interface count 10 exceeds the limit for m5.large (9)"]);
+  });
+
   it("disassociates by association id; an unknown one is InvalidAssociationID.NotFound", () => {
     const m = newModel();
     const { trunkId } = trunked(m);
