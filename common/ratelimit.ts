@@ -32,8 +32,9 @@ export function createTokenBucket(clock: Clock, qps: number, burst: number): Tok
     },
     tryTake() {
       refill();
-      // A hair of tolerance: (elapsed * qps / 1000) in floating point can land a ulp below 1.
-      if (tokens < 1 - 1e-9) return false;
+      // A hair of tolerance: (elapsed * qps / 1000) in floating point, on epoch-sized clock values,
+      // can land a few ulps below 1.
+      if (tokens < 1 - 1e-6) return false;
       tokens = Math.max(0, tokens - 1);
       return true;
     },

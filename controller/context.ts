@@ -8,7 +8,7 @@ import type { CniNodeObject, EventType, FailureClass, NodeObject, PodObject, Sec
 import type { Clock, TimerHandle } from "../common/clock.js";
 import { EVENT_SOURCE as SOURCES } from "../common/names.js";
 import type { VlanPool } from "./vlan.js";
-import type { ControllerConfig, ControllerDeps, ControllerFaults, FakeEc2, NodeInfo, ProvisioningDelay, ProvisioningRecord, Rng } from "./types.js";
+import type { ControllerConfig, ControllerDeps, ControllerFaults, Ec2Api, NodeInfo, ProvisioningDelay, ProvisioningRecord, Rng } from "./types.js";
 
 /** The real controller's event source (component) name. */
 export const EVENT_SOURCE = SOURCES.controller;
@@ -53,9 +53,9 @@ export interface ControllerContext {
   informers: ControllerInformers;
   recorder: EventRecorder;
   /** The controller's EC2 client (the "user" client in the split model). */
-  ec2: FakeEc2;
+  ec2: Ec2Api;
   /** The client AssociateTrunkInterface goes through: the same one, or the instance client ("split"). */
-  instanceEc2: FakeEc2;
+  instanceEc2: Ec2Api;
   rng: Rng;
   config: ControllerConfig;
   delay: ProvisioningDelay;

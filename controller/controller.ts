@@ -33,7 +33,7 @@ function informers(cluster: ClusterClient, clock: Clock, log: ControllerContext[
 
 export function createController(deps: ControllerDeps, options: ControllerOptions = {}): VpcResourceController {
   const config = resolveControllerConfig(options);
-  const ec2 = createFakeEc2({ clock: deps.clock, rng: deps.rng }, config.ec2);
+  const ec2 = deps.ec2 ?? createFakeEc2({ clock: deps.clock, rng: deps.rng }, config.ec2);
   const log = deps.log ?? (() => undefined);
   const ctx: ControllerContext = {
     clock: deps.clock, cluster: deps.cluster, informers: informers(deps.cluster, deps.clock, log),

@@ -10,6 +10,7 @@
 export * from "./types.js";
 export { createController } from "./controller.js";
 export { CONTROLLER_CLIENT, INSTANCE_CLIENT, createFakeEc2, Ec2Error, isEc2Error, type FakeEc2Deps } from "./ec2.js";
+export { createRemoteEc2, type RemoteEc2Options } from "./ec2-remote.js";
 export {
   DEFAULT_CONTROLLER_CONFIG,
   DEFAULT_COOLDOWN_MS,

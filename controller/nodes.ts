@@ -48,6 +48,9 @@ export async function reconcileNode(ctx: ControllerContext, name: string, onRead
 async function join(ctx: ControllerContext, node: NodeObject, limit: number): Promise<NodeState> {
   let trunk = { eniId: "", mac: "", deviceNumber: -1, subnetCidr: ctx.config.ec2.primarySubnetCidr };
   if (limit > 0) {
+    // The instance as EC2 has it (the in-process fake: the one the harness launched; the remote
+    // client: looked up by its Name tag, with the ENIs it already has).
+    await ctx.ec2.launchInstance(node.name, 0, ctx.abort.signal);
     const existing = ctx.ec2.list({ nodeName: node.name, kind: "trunk" })[0];
     if (existing !== undefined) {
       // A restarted controller reuses the trunk EC2 already has for the instance (trunk.go InitTrunk).

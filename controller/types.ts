@@ -103,7 +103,14 @@ export type Ec2Action =
   | "AssociateTrunkInterface"
   | "AttachNetworkInterface"
   | "DetachNetworkInterface"
-  | "DeleteNetworkInterface";
+  | "DeleteNetworkInterface"
+  // The remote client's look-ups and its delete-on-termination (the in-process fake makes none).
+  | "DescribeInstances"
+  | "DescribeNetworkInterfaces"
+  | "DescribeSubnets"
+  | "DescribeTrunkInterfaceAssociations"
+  | "ModifyNetworkInterfaceAttribute"
+  | "AssignPrivateIpAddresses";
 
 /** One HTTP attempt of an EC2 call (retries appear as separate records with attempt > 1). */
 export interface Ec2CallRecord {
@@ -203,13 +210,26 @@ export interface NodeInfo {
   trunkDeviceNumber: number;
 }
 
-export interface FakeEc2 {
-  /** The instance's primary ENI (device 0), created without an EC2 call; idempotent per node. */
-  launchInstance(nodeName: string, secondaryIpCount?: number): NetworkInterface;
-  createNetworkInterface(
-    req: { kind: EniKind; subnet: "primary" | "branch"; secondaryIpCount?: number; securityGroupIds?: string[]; description?: string },
-    signal?: AbortSignal,
-  ): Promise<NetworkInterface>;
+/** What the controller asks CreateNetworkInterface for. */
+export interface CreateEniSpec {
+  kind: EniKind;
+  subnet: "primary" | "branch";
+  secondaryIpCount?: number;
+  securityGroupIds?: string[];
+  description?: string;
+  /** Tags on the new ENI (the remote client sends them; the in-process fake ignores them). */
+  tags?: Record<string, string>;
+}
+
+/**
+ * The controller's EC2 port: the calls it makes (rate limited, may fail with Ec2Error) and its own
+ * bookkeeping of what it made. Implemented by the in-process fake (createFakeEc2: simulated time,
+ * the scenarios and the demo) and by the SDK client (createRemoteEc2: mock-ec2 or any EC2 endpoint).
+ */
+export interface Ec2Api {
+  /** The node's instance and its primary ENI (device 0): made at once by the fake, looked up by the remote client. */
+  launchInstance(nodeName: string, secondaryIpCount?: number, signal?: AbortSignal): NetworkInterface | Promise<NetworkInterface>;
+  createNetworkInterface(req: CreateEniSpec, signal?: AbortSignal): Promise<NetworkInterface>;
   createNetworkInterfacePermission(eniId: string, signal?: AbortSignal): Promise<void>;
   associateTrunkInterface(req: { trunkEniId: string; branchEniId: string; vlanId: number }, signal?: AbortSignal): Promise<string>;
   /** Attaches to the node at deviceIndex (lowest free index when omitted); returns the device number. */
@@ -229,6 +249,12 @@ export interface FakeEc2 {
    * Another client of the same EC2 (same ENIs, faults and log) with its own client-side limit,
    * or none when `limit` is omitted. ipamd on each node uses its own client, not the controller's.
    */
+  client(name: string, limit?: { qps: number; burst: number }): Ec2Api;
+}
+
+/** The in-process fake: the port, with the instance made synchronously and no I/O at all. */
+export interface FakeEc2 extends Ec2Api {
+  launchInstance(nodeName: string, secondaryIpCount?: number): NetworkInterface;
   client(name: string, limit?: { qps: number; burst: number }): FakeEc2;
 }
 
@@ -272,7 +298,7 @@ export interface VpcResourceController {
   ec2CallLog(): readonly Ec2CallRecord[];
   /** Jobs queued, running, or waiting on a timer (back-off, capacity requeue, delete queue). */
   pendingWork(): { queued: number; running: number; timers: number };
-  readonly ec2: FakeEc2;
+  readonly ec2: Ec2Api;
   readonly config: Readonly<ControllerConfig>;
 }
 
@@ -281,6 +307,8 @@ export interface ControllerDeps {
   /** The cluster seam (memory or kube backend). */
   cluster: ClusterClient;
   rng: Rng;
+  /** The EC2 to use (e.g. createRemoteEc2 against mock-ec2); the in-process fake when absent. */
+  ec2?: Ec2Api;
   /** Optional structured log sink (pino-like); nothing is logged when absent. */
   log?: (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 }

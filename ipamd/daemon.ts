@@ -84,7 +84,7 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
   const hostLinks = startHostLinks(config, log, cleanups);
   // EC2 launches the instance (its primary ENI), the kubelet registers the Node, and ipamd asks
   // for a trunk through the CNINode (docs/REFERENCE.md §8).
-  const primary = controller.ec2.launchInstance(nodeName, limits.ipv4PerEni - 1);
+  const primary = await controller.ec2.launchInstance(nodeName, limits.ipv4PerEni - 1);
   await registerNode(cluster, clock, { name: nodeName, instanceType: config.node.instanceType, capacity: { pods: String(maxPods(limits)) } });
   const informers = await startInformers(cluster, clock, nodeName, log, cleanups);
   const trunkEni = config.node.trunk && supportsTrunking(limits) ? await askForTrunk(cluster, clock, controller, nodeName) : undefined;
