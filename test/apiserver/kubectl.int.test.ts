@@ -235,7 +235,10 @@ spec:
     const sgpPatch = await s.kubectl(["patch", "sgp", "web", "-p", '{"spec":{}}']);
     // kubectl turns the 415 into its own line, as against a real server.
     expect(sgpPatch.stderr).toContain("application/strategic-merge-patch+json is not supported by vpcresources.k8s.aws/v1beta1, Kind=SecurityGroupPolicy");
-    expect((await s.kubectl(["delete", "pod", "plain"])).stdout).toBe('pod "plain" deleted');
+    // "plain" is bound to node-a: deleted gracefully (no kubelet here finishes it), then forced.
+    expect((await s.kubectl(["delete", "pod", "plain", "--wait=false"])).stdout).toBe('pod "plain" deleted');
+    expect((await s.kubectl(["get", "pod", "plain"])).stdout).toMatch(/plain\s+0\/1\s+Terminating/);
+    expect((await s.kubectl(["delete", "pod", "plain", "--grace-period=0", "--force"])).exitCode).toBe(0);
     expect((await s.kubectl(["get", "pod", "plain"])).stderr).toContain('pods "plain" not found');
   });
 
