@@ -45,7 +45,8 @@ export function storePort(store: ObjectStore, clock: Clock): SchedulerPort {
           recent.delete(key); // expired (TTL): record it anew
         }
       }
-      const name = `${e.pod.name}.${(clock.now() * 1e6 + seq++).toString(16)}`;
+      // client-go names events <object>.<hex UnixNano>; the sequence keeps names made in one ms apart.
+      const name = `${e.pod.name}.${(BigInt(clock.now()) * 1_000_000n + BigInt(seq++ % 1_000_000)).toString(16)}`;
       store.create(EVENTS, e.pod.namespace, {
         apiVersion: "v1",
         kind: "Event",
