@@ -25,6 +25,11 @@ export function createLogger(level: string): Logger {
   );
 }
 
+/** Lifecycle lines ("ready", "stopped") that callers wait for: written whatever --log-level says. */
+function announce(log: Logger, obj: object, msg: string): void {
+  (log.levelVal > 30 ? log.child({}, { level: "info" }) : log).info(obj, msg);
+}
+
 export async function runApiServer(config: ApiServerConfig, log: Logger): Promise<RunningApiServer> {
   const clock = systemClock;
   const store = createObjectStore({ clock, onWatchError: (e) => log.warn({ err: errorMessage(e) }, "watcher failed") });
@@ -40,13 +45,13 @@ export async function runApiServer(config: ApiServerConfig, log: Logger): Promis
     throw e;
   }
   // Ready only once the kubeconfig is there: a client that waits for this line can use it at once.
-  log.info({ address: server.url, kubeconfig: config.kubeconfig, scheduler: config.scheduler }, "ready");
+  announce(log, { address: server.url, kubeconfig: config.kubeconfig, scheduler: config.scheduler }, "ready");
   return {
     url: server.url,
     stop: async (signal) => {
       scheduler?.stop();
       await server.close();
-      log.info({ signal }, "stopped");
+      announce(log, { signal }, "stopped");
     },
   };
 }
