@@ -56,6 +56,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, r: Resourc
     closed = true;
     handle?.stop();
     for (const t of timers) clearTimeout(t);
+    deps.signal.removeEventListener("abort", close);
     res.end();
   };
   try {
