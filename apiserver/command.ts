@@ -15,6 +15,7 @@ export function apiServerCommand(): Command {
     .option("--no-scheduler", "do not bind pending pods to nodes (another scheduler, or the test, does it)")
     .option("--allow-remote", "allow a non-loopback --listen address")
     .option("--log-level <level>", "debug, info, warn or error", "info")
+    .version("0.1.0")
     .showHelpAfterError()
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (flags: RawApiServerFlags) => {

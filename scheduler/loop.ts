@@ -107,6 +107,7 @@ export function startScheduler(port: SchedulerPort, opts: SchedulerOptions): Sch
     const choice = pickNode(p.demand, [...nodes.values()], usedOf);
     if ("message" in choice) {
       p.unschedulable = true;
+      armRetry();
       await port.recordEvent({ type: "Warning", reason: "FailedScheduling", message: choice.message, pod: p.ref });
       return;
     }
@@ -146,16 +147,18 @@ export function startScheduler(port: SchedulerPort, opts: SchedulerOptions): Sch
     }
   };
 
-  const scheduleRetry = (): void => {
+  // The retry timer runs only while some pod waits as unschedulable, so an idle scheduler leaves no
+  // timer behind (a FakeClock's runUntilIdle ends).
+  function armRetry(): void {
+    if (retry !== undefined || stopped) return;
     retry = clock.setTimer(retryMs, () => {
-      if (stopped) return;
+      retry = undefined;
+      if (stopped || ![...pending.values()].some((p) => p.unschedulable)) return;
       kick(true);
-      scheduleRetry();
     });
-  };
+  }
 
   const stops = [port.watchNodes(onNode), port.watchPods(onPod)];
-  scheduleRetry();
   return {
     stop: () => {
       stopped = true;

@@ -84,3 +84,16 @@ describe("scheduler loop", () => {
     expect(t.events("custom")).toEqual([]);
   });
 });
+
+describe("scheduler loop: timers", () => {
+  it("leaves no timer behind when nothing waits, so a FakeClock run can go idle", async () => {
+    const t = setup();
+    t.store.create(NODES, "", t.node("node-1", 0));
+    t.store.create(PODS, "default", t.pod("a", true));
+    await t.settle();
+    expect(t.clock.pending()).toBe(1); // the retry of the unschedulable pod
+    t.store.delete(PODS, "default", "a");
+    await t.clock.runUntilIdle();
+    expect(t.clock.pending()).toBe(0);
+  });
+});
