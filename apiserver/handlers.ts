@@ -115,9 +115,13 @@ async function bodyObject(req: IncomingMessage): Promise<unknown> {
   return decodeObject(await readBody(req), req.headers["content-type"]);
 }
 
-/** A body must at least say what it is (decoding needs apiVersion and kind, as the real server's). */
-function requireTypeMeta(body: unknown): void {
+/**
+ * A body must be an object. A built-in kind's decoder fills a missing apiVersion and kind from the
+ * URL; a custom resource is decoded as unstructured JSON, which needs both (as the real servers).
+ */
+function requireTypeMeta(body: unknown, r: ResourceRoute): void {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw bad("the body of the request must be a JSON object");
+  if (r.info.custom !== true) return;
   const o = body as Record<string, unknown>;
   if (typeof o.kind !== "string" || o.kind === "") throw bad(`Object 'Kind' is missing in '${JSON.stringify(body).slice(0, 200)}'`);
   if (typeof o.apiVersion !== "string" || o.apiVersion === "") throw bad(`Object 'apiVersion' is missing in '${JSON.stringify(body).slice(0, 200)}'`);
@@ -125,7 +129,7 @@ function requireTypeMeta(body: unknown): void {
 
 async function create(req: IncomingMessage, res: ServerResponse, r: ResourceRoute, q: URLSearchParams, deps: HandlerDeps): Promise<void> {
   const body = await bodyObject(req);
-  requireTypeMeta(body);
+  requireTypeMeta(body, r);
   const opts = writeOptions(q, r);
   const admitted = await deps.admit(r, deps.store.defaulted(refOf(r), r.namespace, body), opts.dryRun === true, deps.signal);
   const out = deps.store.create(refOf(r), r.namespace, admitted, opts);
@@ -134,7 +138,7 @@ async function create(req: IncomingMessage, res: ServerResponse, r: ResourceRout
 
 async function update(req: IncomingMessage, res: ServerResponse, r: ResourceRoute, q: URLSearchParams, deps: HandlerDeps): Promise<void> {
   const body = await bodyObject(req);
-  requireTypeMeta(body);
+  requireTypeMeta(body, r);
   const out = deps.store.update(refOf(r), r.namespace, r.name, body as K8sObject, writeOptions(q, r));
   sendJson(res, 200, out.object, out.warnings);
 }
@@ -183,8 +187,8 @@ async function removeCollection(req: IncomingMessage, res: ServerResponse, r: Re
 
 async function bind(req: IncomingMessage, res: ServerResponse, r: ResourceRoute, q: URLSearchParams, deps: HandlerDeps): Promise<void> {
   const body = await bodyObject(req);
-  requireTypeMeta(body);
-  const b = body as K8sObject;
+  requireTypeMeta(body, r);
+  const b = { apiVersion: "v1", kind: "Binding", ...(body as Record<string, unknown>) } as K8sObject;
   if (b.kind !== "Binding" || b.apiVersion !== "v1") throw bad(`the kind in the data (${b.apiVersion}, ${b.kind}) does not match the expected kind (v1, Binding)`);
   const name = b.metadata?.name ?? "";
   if (name !== "" && name !== r.name) throw bad(`the name of the object (${name}) does not match the name on the URL (${r.name})`);

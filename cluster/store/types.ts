@@ -31,6 +31,8 @@ export interface ResourceInfo {
   /** e.g. ["status"] (pods, nodes), ["binding"] (pods). */
   subresources: readonly string[];
   categories?: readonly string[];
+  /** A custom resource (served from a CRD): decoded as unstructured JSON, so apiVersion and kind are required. */
+  custom?: boolean;
 }
 
 /** A resource by group and plural (the version is the one served). */

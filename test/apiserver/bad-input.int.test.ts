@@ -26,7 +26,7 @@ describe("api-server: bad input", () => {
     ["malformed JSON on update", "PUT", `${POD}/target`, { body: "{bad", contentType: "application/json" }, 400, "BadRequest"],
     ["the wrong kind for the URL", "POST", POD, { body: JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: "x" } }), contentType: "application/json" }, 400, "BadRequest"],
     ["the wrong apiVersion for the URL", "POST", POD, { body: pod("x").replace('"v1"', '"apps/v1"'), contentType: "application/json" }, 400, "BadRequest"],
-    ["no kind at all", "POST", POD, { body: JSON.stringify({ metadata: { name: "x" } }), contentType: "application/json" }, 400, "BadRequest"],
+    ["a custom resource without kind", "POST", "/apis/vpcresources.k8s.aws/v1beta1/namespaces/default/securitygrouppolicies", { body: JSON.stringify({ metadata: { name: "x" }, spec: { securityGroups: { groupIds: ["sg-1"] } } }), contentType: "application/json" }, 400, "BadRequest"],
     ["an unknown resource", "GET", "/api/v1/namespaces/default/widgets", {}, 404, "NotFound"],
     ["an unknown group", "GET", "/apis/example.com/v1/widgets", {}, 404, "NotFound"],
     ["a bad escape in the path", "GET", "/api/v1/namespaces/%zz/pods", {}, 404, "NotFound"],
@@ -73,6 +73,12 @@ describe("api-server: bad input", () => {
     expect(r.status).toBe(200);
     const lines = r.text.trim().split("\n").map((l) => JSON.parse(l) as { type: string; object: { code: number } });
     expect(lines).toEqual([{ type: "ERROR", object: expect.objectContaining({ kind: "Status", code: 504 }) }]);
+  });
+
+  it("a built-in kind's body without apiVersion and kind takes the URL's (the real decoder's defaults)", async () => {
+    const r = await s.http("POST", POD, { body: JSON.stringify({ metadata: { name: "untyped" }, spec: { containers: [{ name: "c", image: "pause" }] } }), contentType: "application/json" });
+    expect(r.status).toBe(201);
+    expect(r.json).toMatchObject({ apiVersion: "v1", kind: "Pod", metadata: { name: "untyped" } });
   });
 
   it("still serves after all of it", async () => {
