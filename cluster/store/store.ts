@@ -17,6 +17,8 @@ import type { K8sObject } from "../k8s/types.js";
 import { notFound } from "./errors.js";
 import { own } from "./freeze.js";
 import { Hub } from "./hub.js";
+import { typed } from "./checks.js";
+import type { Schema } from "./schema.js";
 import { bootstrap } from "./bootstrap.js";
 import { Reads } from "./reads.js";
 import type { Strategy } from "./strategy.js";
@@ -236,6 +238,18 @@ class MemoryObjectStore implements ObjectStore, StoreCore {
   bind(namespace: string, binding: K8sObject, opts: { dryRun?: boolean } = {}): K8sObject {
     this.sweep();
     return this.#writes.bind(this.table({ group: "", plural: "pods" }), namespace, binding, opts);
+  }
+
+  defaulted(r: ResourceRef, namespace: string, object: unknown): K8sObject {
+    const t = this.table(r);
+    const o = typed(t.s, object);
+    if (t.s.info.namespaced && (o.metadata.namespace ?? "") === "") o.metadata.namespace = namespace;
+    t.s.defaults(o, "CREATE");
+    return o;
+  }
+
+  schemaOf(r: ResourceRef): Schema | undefined {
+    return this.table(r).s.schema;
   }
 
   addAdmissionHook(r: ResourceRef, hook: AdmissionHook, opts: AdmissionHookOptions = {}): () => void {

@@ -62,7 +62,7 @@ export type StrategySpec = Partial<Omit<Strategy, "info" | "apiVersion">> & { in
 export const STANDARD_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] as const;
 
 export function strategy(spec: StrategySpec): Strategy {
-  const { info } = spec;
+  const info = spec.custom === true ? { ...spec.info, custom: true } : spec.info;
   return {
     apiVersion: info.group === "" ? info.version : `${info.group}/${info.version}`,
     nameRule: "subdomain",
@@ -83,6 +83,7 @@ export function strategy(spec: StrategySpec): Strategy {
     validateUpdate: () => [],
     gracePeriod: () => 0,
     ...spec,
+    info,
   };
 }
 

@@ -13,6 +13,7 @@
 // invalid-argument 400 BadRequest, expired 410 Expired, method-not-allowed 405.
 
 import type { K8sObject, K8sWatchEventType } from "../k8s/types.js";
+import type { Schema } from "./schema.js";
 
 /** How a resource is served: discovery's APIResource plus what the store needs to know. */
 export interface ResourceInfo {
@@ -30,6 +31,8 @@ export interface ResourceInfo {
   /** e.g. ["status"] (pods, nodes), ["binding"] (pods). */
   subresources: readonly string[];
   categories?: readonly string[];
+  /** A custom resource (served from a CRD): decoded as unstructured JSON, so apiVersion and kind are required. */
+  custom?: boolean;
 }
 
 /** A resource by group and plural (the version is the one served). */
@@ -156,4 +159,12 @@ export interface ObjectStore {
   addAdmissionHook(r: ResourceRef, hook: AdmissionHook, opts?: AdmissionHookOptions): () => void;
   /** Deletes the objects whose TTL has passed (also done lazily on every call). */
   sweep(): void;
+  /**
+   * The object as admission webhooks see it on CREATE: typed, in its namespace, with decoding
+   * defaults and the built-in admission plugins applied (a pod's service account, tolerations);
+   * nothing validated or stored. The API server calls it before its webhooks.
+   */
+  defaulted(r: ResourceRef, namespace: string, object: unknown): K8sObject;
+  /** The structural schema a resource is validated and published with, if known. */
+  schemaOf(r: ResourceRef): Schema | undefined;
 }
