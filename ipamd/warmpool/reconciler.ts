@@ -8,7 +8,7 @@ import type { Datastore } from "../datastore/index.js";
 import type { InstanceLimits } from "../../common/limits.js";
 import type { EniAttacher, WarmPoolHooks, WarmPoolLog } from "./attacher.js";
 import type { WarmPoolConfig } from "./config.js";
-import type { PoolDecision } from "./decide.js";
+import type { PoolDecision, PoolInput } from "./decide.js";
 import { decide } from "./decide.js";
 import { attachOne, detachOne } from "./steps.js";
 
@@ -85,9 +85,14 @@ export class WarmPoolReconciler {
     await this.#running?.catch(() => undefined);
   }
 
-  /** A hint that the pool may be low (e.g. an ADD found no IP): run soon unless backing off. */
+  /**
+   * A hint that the pool may be low (after an ADD or a DEL): run at once when an ENI is due,
+   * unless backing off. Only a top-up is hurried; frees wait for the periodic pass, as in ipamd.
+   * The check reads the datastore's counts only (no ENI list): it runs after every RPC.
+   */
   nudge(): void {
     if (!this.#started || this.#failures > 0 || this.#running !== undefined) return;
+    if (this.#decideFrom([]).action !== "attach") return;
     this.#schedule(0);
   }
 
@@ -97,10 +102,14 @@ export class WarmPoolReconciler {
 
   /** Decision only, for introspection. */
   decide(): PoolDecision {
-    const ds = this.#d.datastore;
+    return this.#decideFrom(this.#d.datastore.enis());
+  }
+
+  /** decide() on the current counts; an attach is decided before the ENI list is looked at. */
+  #decideFrom(enis: PoolInput["enis"]): PoolDecision {
     return decide({
-      stats: ds.stats(),
-      enis: ds.enis(),
+      stats: this.#d.datastore.stats(),
+      enis,
       limits: this.#d.limits,
       config: this.#d.config,
       podEniEnabled: this.#d.podEniEnabled,

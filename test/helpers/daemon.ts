@@ -30,6 +30,10 @@ export interface StartDaemonOptions {
   hostLinks?: "auto" | "on" | "off";
   /** Flags for node itself, e.g. ["--cpu-prof"]. */
   nodeArgs?: string[];
+  /** Another build of the daemon (default dist/cmd/mock-ipamd.js), e.g. for a before/after benchmark. */
+  daemonJs?: string;
+  /** Keep every JSON log line in `logs` (default true; a benchmark at log level info may not want the cost). */
+  keepLogs?: boolean;
 }
 
 export interface StartedDaemon {
@@ -60,7 +64,7 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Starte
   const socketPath = join(stateDir, "ipamd.sock");
   const args = [
     ...(opts.nodeArgs ?? []),
-    DAEMON_JS, "--listen", `unix://${socketPath}`, "--state-dir", stateDir,
+    opts.daemonJs ?? DAEMON_JS, "--listen", `unix://${socketPath}`, "--state-dir", stateDir,
     "--introspection", "127.0.0.1:0", "--metrics", "127.0.0.1:0",
     "--host-links", hostLinks, ...prefixArgs, ...(opts.args ?? []),
   ];
@@ -71,7 +75,9 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Starte
   const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
   const readyLine = new Promise<Record<string, unknown>>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`mock-ipamd not ready after ${opts.readyTimeoutMs ?? 20_000} ms; stderr: ${stderr}`)), opts.readyTimeoutMs ?? 20_000);
+    let isReady = false;
     createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (isReady && opts.keepLogs === false) return;
       let rec: Record<string, unknown>;
       try {
         rec = JSON.parse(line) as Record<string, unknown>;
@@ -80,6 +86,7 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Starte
       }
       logs.push(rec);
       if (rec.msg === "ready") {
+        isReady = true;
         clearTimeout(timer);
         res(rec);
       }

@@ -157,4 +157,24 @@ describe("WarmPoolReconciler", () => {
     expect(attacher.calls).toHaveLength(1);
     await pool.stop();
   });
+
+  it("a nudge with no ENI due runs no pass: a surplus waits for the periodic pass", async () => {
+    const { clock, ds, attacher, pool } = setup(warmPoolConfig({ warmEniTarget: 0 }), { delayMs: 0 });
+    pool.start();
+    await clock.advance(0);
+    const first = pool.status().nextRunAt;
+    ds.assign(KEY("c0"), META);
+    pool.nudge(); // 8 IPs still free: nothing to attach
+    expect(pool.status().nextRunAt).toBe(first);
+    for (let i = 1; i < 9; i++) ds.assign(KEY(`c${i}`), META);
+    pool.nudge(); // none free: an ENI is due now
+    expect(pool.status().nextRunAt).toBe(clock.now());
+    await clock.advance(0);
+    expect(attacher.calls).toHaveLength(1);
+    for (let i = 0; i < 9; i++) ds.release(KEY(`c${i}`));
+    const before = pool.status().nextRunAt;
+    pool.nudge(); // a surplus ENI (too young to free anyway): not hurried
+    expect(pool.status().nextRunAt).toBe(before);
+    await pool.stop();
+  });
 });
