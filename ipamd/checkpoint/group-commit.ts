@@ -2,6 +2,11 @@
 // arrive while a write is in flight share the next one (one fsync for a burst). A failed write
 // undoes its changes (newest first) before the next write takes its snapshot, so the file never
 // holds a lease the memory has rolled back (docs/REFERENCE.md §4: a failed write rolls back).
+//
+// When a write starts is the caller's choice (`defer`): at once (the default: the first change of
+// a burst is written alone, the rest share the next write), or, in the daemon, once per turn of the
+// event loop (setImmediate): every request that arrived in that turn has applied its change by
+// then, so one synchronous write covers them all.
 
 import type { Checkpoint, CheckpointData } from "./types.js";
 
@@ -20,9 +25,15 @@ export interface GroupCommitStats {
   readonly rolledBack: number;
 }
 
+export interface GroupCommitOptions {
+  /** Starts a write when none is in flight: default at once; the daemon passes setImmediate. */
+  readonly defer?: (start: () => void) => void;
+}
+
 export class GroupCommitter {
   readonly #checkpoint: Checkpoint;
   readonly #snapshot: () => CheckpointData;
+  readonly #defer: ((start: () => void) => void) | undefined;
   #next: Waiter[] = [];
   #inFlight: Promise<void> | undefined;
   #writes = 0;
@@ -30,9 +41,10 @@ export class GroupCommitter {
   #rolledBack = 0;
 
   /** snapshot() is called when a write starts, so it covers every change committed before. */
-  constructor(checkpoint: Checkpoint, snapshot: () => CheckpointData) {
+  constructor(checkpoint: Checkpoint, snapshot: () => CheckpointData, options: GroupCommitOptions = {}) {
     this.#checkpoint = checkpoint;
     this.#snapshot = snapshot;
+    this.#defer = options.defer;
   }
 
   /**
@@ -42,7 +54,9 @@ export class GroupCommitter {
   commit(undo?: () => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.#next.push({ undo, resolve, reject });
-      if (this.#inFlight === undefined) this.#inFlight = this.#drain();
+      if (this.#inFlight !== undefined) return;
+      const defer = this.#defer;
+      this.#inFlight = defer === undefined ? this.#drain() : new Promise<void>((done) => defer(() => void this.#drain().then(done)));
     });
   }
 

@@ -4,8 +4,8 @@
 export type { Checkpoint, CheckpointAllocation, CheckpointData, CheckpointMetadata } from "./types.js";
 export { CHECKPOINT_FILE, CHECKPOINT_VERSION } from "./types.js";
 export { decodeCheckpoint, encodeCheckpoint } from "./format.js";
-export type { CheckpointFs, FileCheckpointOptions, SyncableFile } from "./file.js";
+export type { CheckpointFs, FileCheckpointOptions } from "./file.js";
 export { FileCheckpoint, nodeCheckpointFs } from "./file.js";
 export { MemoryCheckpoint } from "./memory.js";
-export type { GroupCommitStats } from "./group-commit.js";
+export type { GroupCommitOptions, GroupCommitStats } from "./group-commit.js";
 export { GroupCommitter } from "./group-commit.js";

@@ -5,7 +5,7 @@
 
 import type { Checkpoint, CheckpointAllocation, CheckpointData } from "../checkpoint/index.js";
 import { CHECKPOINT_VERSION, GroupCommitter } from "../checkpoint/index.js";
-import type { GroupCommitStats } from "../checkpoint/index.js";
+import type { GroupCommitOptions, GroupCommitStats } from "../checkpoint/index.js";
 import type { Datastore, RestoreReport } from "./datastore.js";
 import type { Assignment, Lease, LeaseKey, PodMetadata } from "./types.js";
 import { leaseKeyString } from "./types.js";
@@ -17,10 +17,11 @@ export class DurableDatastore {
   /** The last operation per key (settled or not): the next one on that key waits for it. */
   readonly #tails = new Map<string, Promise<unknown>>();
 
-  constructor(datastore: Datastore, checkpoint: Checkpoint) {
+  /** options.defer: when a write starts (group-commit.ts); the daemon writes once per event-loop turn. */
+  constructor(datastore: Datastore, checkpoint: Checkpoint, options: GroupCommitOptions = {}) {
     this.datastore = datastore;
     this.checkpoint = checkpoint;
-    this.#committer = new GroupCommitter(checkpoint, () => snapshot(datastore));
+    this.#committer = new GroupCommitter(checkpoint, () => snapshot(datastore), options);
   }
 
   /**

@@ -37,21 +37,21 @@ function recordingFs(failOn?: string): { fs: CheckpointFs; ops: string[] } {
     ops.push(op);
     if (op === failOn) throw Object.assign(new Error(`${op}: EIO (injected)`), { code: "EIO" });
   };
+  const dirs = new Set<number>();
   const fs: CheckpointFs = {
     ...nodeCheckpointFs,
-    async openForWrite(file) {
-      const f = await nodeCheckpointFs.openForWrite(file);
-      return {
-        write: async (d) => (fail("write"), f.write(d)),
-        sync: async () => (fail("fsync-file"), f.sync()),
-        close: () => f.close(),
-      };
+    write: (fd, d) => (fail("write"), nodeCheckpointFs.write(fd, d)),
+    openDir(d) {
+      const fd = nodeCheckpointFs.openDir(d);
+      dirs.add(fd);
+      return fd;
     },
-    async openDir(d) {
-      const h = await nodeCheckpointFs.openDir(d);
-      return { sync: async () => (fail("fsync-dir"), h.sync()), close: () => h.close() };
+    fsync: (fd) => (fail(dirs.has(fd) ? "fsync-dir" : "fsync-file"), nodeCheckpointFs.fsync(fd)),
+    close(fd) {
+      dirs.delete(fd);
+      nodeCheckpointFs.close(fd);
     },
-    rename: async (a, b) => (fail("rename"), nodeCheckpointFs.rename(a, b)),
+    rename: (a, b) => (fail("rename"), nodeCheckpointFs.rename(a, b)),
   };
   return { fs, ops };
 }

@@ -78,6 +78,37 @@ describe("GroupCommitter", () => {
   });
 });
 
+describe("GroupCommitter with a deferred start (the daemon: once per event-loop turn)", () => {
+  it("writes nothing until the deferred start runs, then one write covers every change before it", async () => {
+    const cp = new MemoryCheckpoint();
+    const starts: Array<() => void> = [];
+    let n = 0;
+    const gc = new GroupCommitter(cp, () => state(n), { defer: (start) => void starts.push(start) });
+    const pending = Array.from({ length: 5 }, () => (n++, gc.commit()));
+    await flushMicrotasks();
+    expect(cp.saves).toBe(0);
+    expect(starts).toHaveLength(1); // one start asked for, however many changes
+    starts[0]?.();
+    await Promise.all(pending);
+    expect(cp.saves).toBe(1);
+    expect(cp.data?.allocations).toHaveLength(5);
+    const later = gc.commit();
+    expect(starts).toHaveLength(2); // the next change asks for the next turn's write
+    starts[1]?.();
+    await later;
+    expect(gc.stats).toEqual({ writes: 2, committed: 6, rolledBack: 0 });
+  });
+
+  it("flush waits for a write that is asked for but not started yet", async () => {
+    const cp = new MemoryCheckpoint();
+    const gc = new GroupCommitter(cp, () => state(1), { defer: (start) => void setImmediate(start) });
+    const done = gc.commit();
+    await gc.flush();
+    expect(cp.saves).toBe(1);
+    await done;
+  });
+});
+
 describe("group commit on the real file", () => {
   let dir: string;
   beforeEach(async () => {
@@ -89,12 +120,16 @@ describe("group commit on the real file", () => {
 
   it("100 concurrent assigns share 2 file fsyncs, and a restart restores all 100 leases", async () => {
     let fsyncs = 0;
+    const files = new Set<number>();
     const fs: CheckpointFs = {
       ...nodeCheckpointFs,
-      async openForWrite(file) {
-        const f = await nodeCheckpointFs.openForWrite(file);
-        return { ...f, sync: async () => (fsyncs++, f.sync()) };
+      openForWrite(file) {
+        const fd = nodeCheckpointFs.openForWrite(file);
+        files.add(fd);
+        return fd;
       },
+      fsync: (fd) => (files.has(fd) && fsyncs++, nodeCheckpointFs.fsync(fd)),
+      close: (fd) => (files.delete(fd), nodeCheckpointFs.close(fd)),
     };
     const clock = new FakeClock(1_700_000_000_000);
     const eni = { eniId: "eni-1", mac: "02:00:00:00:00:01", deviceNumber: 0, primaryIp: "10.1.0.4", subnetCidr: "10.1.0.0/16" };
