@@ -74,12 +74,13 @@ describe("kube backend against the api-server process", () => {
   });
 
   it("a watch from a list's version sees the changes after it; an informer keeps a cache over HTTPS", async () => {
+    const ns = await api.http("POST", "/api/v1/namespaces", { body: JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "watch" } }), contentType: "application/json" });
+    expect(ns.status).toBe(201);
     const { resourceVersion } = await cluster.pods.list({ namespace: "watch" });
     const seen: string[] = [];
     const w = cluster.pods.watch({ namespace: "watch", resourceVersion }, (e: ClientWatchEvent<PodObject>) => {
       if (e.type !== "BOOKMARK") seen.push(`${e.type} ${e.object.name}`);
     });
-    await api.kubectl(["create", "namespace", "watch"]);
     const informer = createInformer(cluster.pods, { clock: systemClock, select: { namespace: "watch" } });
     await informer.start();
     const p = await cluster.pods.create(buildPod({ namespace: "watch", name: "w1" }));
