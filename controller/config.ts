@@ -19,6 +19,9 @@ export const DEFAULT_EC2_CONFIG: Readonly<Ec2Config> = Object.freeze({
   maxAttempts: 3,
   primarySubnetCidr: "10.0.0.0/19",
   branchSubnetCidr: "10.0.32.0/19",
+  // A long-running daemon keeps bounded records (issue #10: every log has a cap).
+  callLogLimit: 10_000,
+  deletedEniLimit: 1_000,
 });
 
 export const NO_FAULTS: Readonly<ControllerFaults> = Object.freeze({
@@ -41,6 +44,7 @@ export const DEFAULT_CONTROLLER_CONFIG: Readonly<ControllerConfig> = Object.free
   faults: NO_FAULTS,
   ec2: DEFAULT_EC2_CONFIG,
   resyncMs: 0,
+  recordLimit: 10_000,
 });
 
 const rate = (what: string, v: number): void => {
@@ -48,6 +52,10 @@ const rate = (what: string, v: number): void => {
 };
 const positive = (what: string, v: number, min = 1): void => {
   if (!Number.isFinite(v) || v < min) throw new HarnessError("invalid-config", `${what} must be a number >= ${min}, got ${v}`);
+};
+
+const count = (what: string, v: number): void => {
+  if (!Number.isSafeInteger(v) || v < 1) throw new HarnessError("invalid-config", `${what} must be an integer >= 1, got ${v}`);
 };
 
 export function validateFaults(f: ControllerFaults): ControllerFaults {
@@ -76,6 +84,7 @@ export function resolveControllerConfig(options: ControllerOptions = {}): Contro
     faults: validateFaults({ ...d.faults, ...options.faults }),
     ec2: Object.freeze(ec2),
     resyncMs: options.resyncMs ?? d.resyncMs,
+    recordLimit: options.recordLimit ?? d.recordLimit,
   };
   if (!Number.isFinite(cfg.resyncMs) || cfg.resyncMs < 0) throw new HarnessError("invalid-config", `resyncMs must be a number of ms >= 0, got ${cfg.resyncMs}`);
   positive("workers", cfg.workers);
@@ -92,6 +101,9 @@ export function resolveControllerConfig(options: ControllerOptions = {}): Contro
   positive("ec2.burst", ec2.burst);
   positive("ec2.callLatencyMs", ec2.callLatencyMs, 0);
   positive("ec2.maxAttempts", ec2.maxAttempts);
+  count("recordLimit", cfg.recordLimit);
+  count("ec2.callLogLimit", ec2.callLogLimit);
+  count("ec2.deletedEniLimit", ec2.deletedEniLimit);
   if (ec2.clientModel !== "single" && ec2.clientModel !== "split") {
     throw new HarnessError("invalid-config", `ec2.clientModel must be "single" or "split", got "${String(ec2.clientModel)}"`);
   }

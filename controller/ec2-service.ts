@@ -28,7 +28,7 @@ export interface Ec2Service {
   faults: Ec2Faults;
 }
 
-export function createEc2Service(rng: Rng, config: Pick<Ec2Config, "primarySubnetCidr" | "branchSubnetCidr">): Ec2Service {
+export function createEc2Service(rng: Rng, config: Pick<Ec2Config, "primarySubnetCidr" | "branchSubnetCidr"> & Partial<Pick<Ec2Config, "deletedEniLimit">>): Ec2Service {
   const ids = createIdSource(rng);
   const subnets = { primary: createSubnetPool(config.primarySubnetCidr), branch: createSubnetPool(config.branchSubnetCidr) };
   const enis = new Map<string, EniRecord>();
@@ -36,6 +36,8 @@ export function createEc2Service(rng: Rng, config: Pick<Ec2Config, "primarySubne
   const vlans = new Map<string, Map<number, string>>();
   const devices = new Map<string, Set<number>>();
   const primaries = new Map<string, string>();
+  /** Deleted ENIs in deletion order: describe() still answers for the newest deletedEniLimit. */
+  const deleted: string[] = [];
 
   const mustGet = (eniId: string): EniRecord => {
     const eni = enis.get(eniId);
@@ -133,6 +135,9 @@ export function createEc2Service(rng: Rng, config: Pick<Ec2Config, "primarySubne
       if (eni.trunkEniId !== "") vlans.get(eni.trunkEniId)?.delete(eni.vlanId);
       for (const ip of eni.privateIps) subnets[eni.kind === "branch" ? "branch" : "primary"].release(ip);
       eni.state = "deleted";
+      deleted.push(eniId);
+      const limit = config.deletedEniLimit ?? 1_000;
+      if (deleted.length > limit) for (const id of deleted.splice(0, deleted.length - limit)) enis.delete(id);
     },
     describe(eniId) {
       const e = enis.get(eniId);

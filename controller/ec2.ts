@@ -3,6 +3,7 @@
 // configured latency, is retried like the SDK's standard retryer, may meet a server-side fault,
 // and lands in one call log.
 
+import { pushBounded } from "../common/bounded.js";
 import type { Clock } from "../common/clock.js";
 import { createEc2Service, Ec2Error, isEc2Error } from "./ec2-service.js";
 import type { Ec2Service } from "./ec2-service.js";
@@ -49,7 +50,7 @@ function makeClient(s: Shared, name: string, bucket: TokenBucket | undefined): F
     const rec: { -readonly [K in keyof Ec2CallRecord]: Ec2CallRecord[K] } = {
       client: name, action, attempt: n, requestedAt: clock.now(), startedAt: 0, endedAt: 0, errorCode: "", eniId,
     };
-    s.log.push(rec);
+    pushBounded(s.log, rec, config.callLogLimit);
     const wait = bucket?.reserve() ?? 0;
     if (wait > 0) await clock.sleep(wait, signal);
     rec.startedAt = clock.now();

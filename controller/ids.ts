@@ -44,14 +44,19 @@ export function createSubnetPool(cidr: string): SubnetPool {
   };
 }
 
-/** Unique ids drawn from the RNG (deterministic for a seed). */
-export function createIdSource(rng: Rng): { eniId(): string; mac(): string; associationId(): string } {
+/** Ids remembered for uniqueness: far more than an instance's live ENIs, bounded for a long run. */
+export const ID_MEMORY = 30_000;
+
+/** Unique ids drawn from the RNG (deterministic for a seed), among the last ID_MEMORY handed out. */
+export function createIdSource(rng: Rng, memory = ID_MEMORY): { eniId(): string; mac(): string; associationId(): string } {
   const seen = new Set<string>();
   const unique = (make: () => string): string => {
     for (;;) {
       const v = make();
       if (!seen.has(v)) {
         seen.add(v);
+        // Oldest first (a Set iterates in insertion order).
+        if (seen.size > memory) seen.delete(seen.values().next().value as string);
         return v;
       }
     }

@@ -2,6 +2,7 @@
 // CreateAndAssociateBranchENIs: capacity check, lowest free VLAN, the three EC2 calls, the
 // provisioning delay, then the UID-guarded annotation PATCH and the events.
 
+import { pushBounded } from "../common/bounded.js";
 import { isConflict, isUidPreconditionFailure, retryOnConflict } from "../cluster/client/retry.js";
 import type { PodObject } from "../cluster/k8s/pod.js";
 import { errorMessage, isHarnessError } from "../common/errors.js";
@@ -69,7 +70,7 @@ export async function processPod(ctx: ControllerContext, job: PodJob, attempt: n
     queuedAt: job.queuedAt, startedAt: ctx.clock.now(), ec2DoneAt: undefined, endedAt: undefined,
     delayMs: 0, outcome: "in-progress", eniId: "", vlanId: 0, error: "",
   };
-  ctx.records.push(rec);
+  pushBounded(ctx.records, rec, ctx.config.recordLimit);
   node.inflight++;
   let alloc: BranchAlloc | undefined;
   try {

@@ -72,6 +72,10 @@ export interface Ec2Config {
   primarySubnetCidr: string;
   /** Subnet branch ENIs get their IPs from. */
   branchSubnetCidr: string;
+  /** Call records kept (callLog), newest first kept; older ones are dropped (default 10,000). */
+  callLogLimit: number;
+  /** Deleted ENIs still answered by describe() (state "deleted"), the newest; older ones are forgotten (default 1,000). */
+  deletedEniLimit: number;
 }
 
 export interface ControllerConfig {
@@ -95,6 +99,8 @@ export interface ControllerConfig {
    * (memory mode, simulated time).
    */
   resyncMs: number;
+  /** Provisioning records kept (provisioningRecords), the newest; older ones are dropped (default 10,000). */
+  recordLimit: number;
 }
 
 /** A ControllerConfig where every field may be omitted (defaults fill the rest). */

@@ -60,7 +60,7 @@ export async function startKubeSide(config: IpamdConfig, mode: Extract<ClusterMo
         detachEni: (eniId, signal) => a.detachEni(eniId, signal),
       };
     },
-    ec2Calls: () => client.callLog().map((c) => ({ action: c.action, errorCode: c.errorCode, startedAt: c.startedAt, endedAt: c.endedAt })),
+    ec2Calls: () => client.callLog(),
     branchEnis: () => [],
     stop() {
       try {

@@ -10,6 +10,7 @@ import type { AddFailureReason, BackendMetrics } from "../backend/index.js";
 /** What the gauges and the EC2/provisioning series are read from at scrape time. */
 export interface MetricsSources {
   datastoreStats(): { totalIps: number; assignedIps: number; enis: number };
+  /** The same record objects on every call (observed once each); endedAt 0 while a call runs. */
   ec2Calls(): readonly { action: string; errorCode: string; startedAt: number; endedAt: number }[];
   provisioning(): readonly { outcome: string; queuedAt: number; endedAt: number | undefined }[];
 }
@@ -51,14 +52,15 @@ export function createMetrics(sources: MetricsSources): IpamdMetrics {
     buckets: [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60],
     registers: r,
   });
-  // Records only grow (and provisioning ones end in place): observe each finished one once.
-  let ec2Seen = 0;
+  // Both logs are bounded (the oldest records go) and their records end in place: observe each
+  // finished record once, remembered by identity (a record that left the log is forgotten with it).
+  const ec2Seen = new WeakSet<object>();
   const provSeen = new WeakSet<object>();
   const catchUp = (): void => {
-    const calls = sources.ec2Calls();
-    for (; ec2Seen < calls.length; ec2Seen++) {
-      const c = calls[ec2Seen];
-      if (c !== undefined) apiLatency.observe({ api: c.action, error: c.errorCode === "" ? "false" : "true" }, c.endedAt - c.startedAt);
+    for (const c of sources.ec2Calls()) {
+      if (c.endedAt === 0 || ec2Seen.has(c)) continue;
+      ec2Seen.add(c);
+      apiLatency.observe({ api: c.action, error: c.errorCode === "" ? "false" : "true" }, c.endedAt - c.startedAt);
     }
     for (const p of sources.provisioning()) {
       if (p.endedAt === undefined || p.outcome === "in-progress" || provSeen.has(p)) continue;

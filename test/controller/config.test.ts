@@ -33,5 +33,8 @@ describe("controller config", () => {
     expect(message(() => resolveControllerConfig({ ec2: { clientModel: "double" as "single" } }))).toContain("clientModel");
     expect(message(() => resolveControllerConfig({ provisioningDelay: { kind: "uniform", minMs: 3, maxMs: 1 } }))).toContain("maxMs");
     expect(message(() => resolveControllerConfig({ ec2: { branchSubnetCidr: "10.0.0.0/30" } }))).toBe("ok"); // checked when EC2 is built
+    expect(message(() => resolveControllerConfig({ recordLimit: 0 }))).toContain("recordLimit must be an integer >= 1");
+    expect(message(() => resolveControllerConfig({ ec2: { callLogLimit: 2.5 } }))).toContain("ec2.callLogLimit");
+    expect(message(() => resolveControllerConfig({ ec2: { deletedEniLimit: Number.POSITIVE_INFINITY } }))).toContain("ec2.deletedEniLimit");
   });
 });

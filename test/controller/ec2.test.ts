@@ -145,5 +145,27 @@ describe("fake EC2", () => {
     expect(ipamd.getFaults().failureRate).toBe(1);
     expect(ec2.list()).toHaveLength(25);
   });
+  it("keeps the newest callLogLimit call records (a long run's log stays bounded)", async () => {
+    const { clock, ec2 } = setup({ callLogLimit: 16, qps: 1000, burst: 1000 });
+    for (let i = 0; i < 100; i++) await settle(clock, ec2.createNetworkInterface({ kind: "secondary", subnet: "primary", secondaryIpCount: 0 }));
+    const log = ec2.callLog();
+    expect(log.length).toBeGreaterThanOrEqual(16);
+    expect(log.length).toBeLessThanOrEqual(18); // trimmed in batches of an eighth
+    expect(log.at(-1)?.eniId).toBe(ec2.list().at(-1)?.eniId); // the newest call is kept
+    expect(ec2.list()).toHaveLength(100); // the ENIs themselves are not the log's
+  });
+
+  it("describe() answers for the newest deletedEniLimit deleted ENIs, and forgets older ones", async () => {
+    const { clock, ec2 } = setup({ deletedEniLimit: 2, qps: 1000, burst: 1000 });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const e = await settle(clock, ec2.createNetworkInterface({ kind: "branch", subnet: "branch" }));
+      await settle(clock, ec2.deleteNetworkInterface(e.eniId));
+      ids.push(e.eniId);
+    }
+    expect(ids.map((id) => ec2.describe(id)?.state)).toEqual([undefined, undefined, undefined, "deleted", "deleted"]);
+    expect(await codeOf(settle(clock, ec2.deleteNetworkInterface(ids[0] ?? "")))).toBe("InvalidNetworkInterfaceID.NotFound");
+    expect(ec2.list()).toEqual([]);
+  });
 });
 

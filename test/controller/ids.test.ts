@@ -35,4 +35,13 @@ describe("id source", () => {
     expect(macs.size).toBe(2000);
     expect(ids.associationId()).toMatch(/^trunk-assoc-[0-9a-f]{17}$/);
   });
+  it("remembers the last `memory` ids for uniqueness: a repeat among them is drawn again, an older one may come back", () => {
+    // An RNG scripted to draw the MACs A, A, B, C, A (5 bytes each).
+    const script = [0x10, 0x10, 0x20, 0x30, 0x10].flatMap((b) => Array<number>(5).fill((b + 0.5) / 256));
+    let n = 0;
+    const ids = createIdSource({ next: () => script[n++] ?? 0 }, 2);
+    const got = Array.from({ length: 4 }, () => ids.mac());
+    // The second A is drawn again (B); C pushes A out of the memory of 2, so A may be handed out again.
+    expect(got).toEqual(["02:10:10:10:10:10", "02:20:20:20:20:20", "02:30:30:30:30:30", "02:10:10:10:10:10"]);
+  });
 });

@@ -179,4 +179,21 @@ describe("controller: failures", () => {
     await clock.runUntilIdle();
     expect(ctl.ec2CallLog()).toHaveLength(2); // the trunk only
   });
+  it("keeps the newest recordLimit provisioning records and callLogLimit EC2 call records", async () => {
+    const { clock, store, ctl } = await rig({ ...FIXED_2S, recordLimit: 8, ec2: { callLogLimit: 16 } });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 1; i <= 5; i++) store.createPod({ namespace: "sgp", name: `r${round}p${i}`, nodeName: "node-1" });
+      await clock.advance(60_000);
+      for (let i = 1; i <= 5; i++) store.deletePod("sgp", `r${round}p${i}`);
+      await clock.advance(120_000); // cooldown and delete pass: the ENIs go
+    }
+    await clock.runUntilIdle();
+    const recs = ctl.provisioningRecords();
+    expect(recs.length).toBeGreaterThanOrEqual(8);
+    expect(recs.length).toBeLessThanOrEqual(9);
+    expect(recs.at(-1)?.name).toBe("r2p5");
+    expect(recs.every((r) => r.outcome === "allocated")).toBe(true);
+    expect(ctl.ec2CallLog().length).toBeLessThanOrEqual(18);
+    expect(ctl.ec2CallLog().at(-1)?.action).toBe("DeleteNetworkInterface");
+  });
 });

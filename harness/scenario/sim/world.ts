@@ -58,12 +58,18 @@ export interface SimWorld {
   stop(): Promise<void>;
 }
 
+/** A scenario's records are its result: kept whole (a run ends; a daemon keeps its defaults' caps). */
+const SCENARIO_RECORDS = 10_000_000;
+
 export function controllerOptions(s: Scenario): ControllerOptions {
   const c = s.controller;
   return {
     ...(c.provisioningDelay === undefined ? {} : { provisioningDelay: c.provisioningDelay }),
     ...(c.workers === undefined ? {} : { workers: c.workers }),
+    recordLimit: SCENARIO_RECORDS,
     ec2: {
+      callLogLimit: SCENARIO_RECORDS,
+      deletedEniLimit: SCENARIO_RECORDS,
       ...(c.ec2.qps === undefined ? {} : { qps: c.ec2.qps }),
       ...(c.ec2.burst === undefined ? {} : { burst: c.ec2.burst }),
       ...(c.ec2.callLatency === undefined ? {} : { callLatencyMs: c.ec2.callLatency }),
