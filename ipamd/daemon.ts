@@ -26,6 +26,7 @@ import type { RunningHttp } from "./http/index.js";
 import { createMetrics, introspectionHandler, metricsHandler, startHttp } from "./http/index.js";
 import { instanceLimits, supportsTrunking } from "../common/limits.js";
 import { startMemorySide } from "./cluster/memory.js";
+import { adoptedPodsFor } from "./cluster/adopted.js";
 import { nodePods, nodePodsInformer } from "./cluster/pods.js";
 import type { EmbeddedController, NodeEni } from "./cluster/side.js";
 import type { InstanceLimits } from "../common/limits.js";
@@ -113,7 +114,7 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
   };
   const backend = createBackend({
     datastore: durableIpDatastore(durable, () => pool.nudge()), node, clock, log: log.child({ component: "ipamd" }), metrics,
-    pods: nodePods({ cluster, informer: informers.pods, nodeName, adopt: side.adoptPods }),
+    pods: nodePods({ cluster, informer: informers.pods, nodeName, adopt: side.adoptPods, ...(side.adoptPods ? { adopted: adoptedPodsFor(datastore, cluster, clock, log) } : {}) }),
     events: recorderFor(cluster, { clock, source: EVENT_SOURCE.ipamd, host: nodeName }),
     branchWaitMs: config.waitForBranchEniMs,
     ...(ctl === undefined ? {} : { branchProgress: progressOf(cluster, ctl, clock) }),

@@ -23,6 +23,7 @@ export async function addNetwork(ctx: Ctx, req: AddNetworkRequest, signal?: Abor
   const key = leaseKeyOf(req, "AddNetwork");
   const namespace = optionalText(req, "K8S_POD_NAMESPACE", "AddNetwork");
   const name = optionalText(req, "K8S_POD_NAME", "AddNetwork");
+  if (name !== "") ctx.pods.seen?.(namespace, name);
   ctx.log.info({ netns: optionalText(req, "Netns", "AddNetwork"), ...key, namespace, name }, "Received AddNetwork");
   let seen: SeenPod | undefined;
   if (namespace !== "" && name !== "") {

@@ -19,6 +19,7 @@ export async function delNetwork(ctx: Ctx, req: DelNetworkRequest, signal?: Abor
   const key = leaseKeyOf(req, "DelNetwork");
   const namespace = optionalText(req, "K8S_POD_NAMESPACE", "DelNetwork");
   const name = optionalText(req, "K8S_POD_NAME", "DelNetwork");
+  if (name !== "") ctx.pods.seen?.(namespace, name);
   const uid = optionalText(req, "K8S_POD_UID", "DelNetwork");
   const who = { ...key, namespace, name, uid, reason: optionalText(req, "Reason", "DelNetwork") };
   ctx.log.info(who, "Received DelNetwork");

@@ -107,6 +107,8 @@ export interface NodePods {
    * learns a pod from CNI_ARGS.
    */
   adopt?(namespace: string, name: string): Promise<{ pod: PodObject; origin: string }>;
+  /** An ADD or DEL named this pod (memory mode: a pod registered at its ADD is kept while in use). */
+  seen?(namespace: string, name: string): void;
 }
 
 export interface BackendDeps {

@@ -18,12 +18,18 @@ import type { Logger } from "../log.js";
 import { markCniNode, trunkReady, waitForNode } from "./node.js";
 import type { ClusterSide } from "./side.js";
 
+/**
+ * One node's cluster, not a whole one: at most 10,000 objects of a kind (a create beyond is refused)
+ * and the newest 4,096 events (older ones go before their hour is up), so a long run stays bounded.
+ */
+export const EMBEDDED_STORE_LIMITS = { maxObjectsPerResource: 10_000, maxExpiringObjects: 4_096 } as const;
+
 /** How long ipamd waits for the controller to attach its trunk ENI at start-up. */
 export const TRUNK_WAIT_MS = 60_000;
 
 export async function startMemorySide(config: IpamdConfig, log: Logger, clock: Clock): Promise<ClusterSide> {
   // keepClientUid: the control API's CreatePod{uid} (containerd tests pass K8S_POD_UID = that uid).
-  const store = createObjectStore({ clock, keepClientUid: true, onWatchError: (e) => log.error({ err: errorMessage(e) }, "cluster watcher failed") });
+  const store = createObjectStore({ clock, keepClientUid: true, limits: EMBEDDED_STORE_LIMITS, onWatchError: (e) => log.error({ err: errorMessage(e) }, "cluster watcher failed") });
   const cluster = createMemoryCluster(store, { autoCreateNamespaces: true, onInvalid: (e) => log.warn({ err: errorMessage(e) }, "skipping an object that does not parse") });
   const controller = createController(
     { clock, cluster, rng: createSeededRng(config.seed), log: (level, msg, fields) => log[level]({ component: "vpc-resource-controller", ...fields }, msg) },

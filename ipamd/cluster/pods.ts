@@ -8,6 +8,7 @@ import type { PodObject } from "../../cluster/k8s/index.js";
 import type { Clock } from "../../common/clock.js";
 import { HarnessError } from "../../common/errors.js";
 import type { NodePods } from "../backend/index.js";
+import type { AdoptedPods } from "./adopted.js";
 
 export function nodePodsInformer(cluster: ClusterClient, clock: Clock, nodeName: string, log?: (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void): Informer<PodObject> {
   return createInformer(cluster.pods, { clock, name: `pods on ${nodeName}`, select: { fieldSelector: `spec.nodeName=${nodeName}` }, ...(log === undefined ? {} : { log }) });
@@ -22,6 +23,8 @@ export interface NodePodsOptions {
    * its ADD is created and bound here.
    */
   adopt?: boolean;
+  /** With adopt: tracks the pods registered here and deletes them once idle (adopted.ts). */
+  adopted?: AdoptedPods;
 }
 
 export function nodePods(o: NodePodsOptions): NodePods {
@@ -32,10 +35,13 @@ export function nodePods(o: NodePodsOptions): NodePods {
     on: (fn) => informer.on((type, pod) => fn(type, pod)),
   };
   if (o.adopt !== true) return pods;
+  const tracker = o.adopted;
+  if (tracker !== undefined) pods.seen = (namespace, name) => tracker.seen(namespace, name);
   pods.adopt = async (namespace, name) => {
     const existing = await cluster.pods.get({ namespace, name });
     if (existing === undefined) {
       const pod = await createPod(cluster, { namespace, name, nodeName });
+      tracker?.adopted(pod);
       return { pod, origin: "first seen at this ADD: registered and scheduled on this node just now" };
     }
     if (existing.nodeName !== "") return { pod: existing, origin: "" };

@@ -108,6 +108,26 @@ describe("store: lists and bounds", () => {
     expect(got).toEqual(["ADDED e1", "ADDED e2", "DELETED e1", "MODIFIED e2", "DELETED e2"]);
   });
 
+  it("keeps at most maxExpiringObjects events: the least recently written go first, with a DELETED event", async () => {
+    const { store, clock } = setup({ maxExpiringObjects: 3 });
+    const got: string[] = [];
+    store.watch(EVENTS, {}, (e) => got.push(`${e.type} ${e.object.metadata.name ?? ""}`));
+    for (const n of ["e1", "e2", "e3"]) {
+      store.create(EVENTS, "default", event(n));
+      await clock.advance(1_000);
+    }
+    store.patch(EVENTS, "default", "e1", "merge", { count: 2 }); // e1 written last now
+    store.create(EVENTS, "default", event("e4"));
+    store.create(EVENTS, "default", event("e5"));
+    store.sweep();
+    expect(store.list(EVENTS).items.map((e) => e.metadata.name)).toEqual(["e1", "e4", "e5"]);
+    expect(got.filter((g) => g.startsWith("DELETED"))).toEqual(["DELETED e2", "DELETED e3"]);
+    // Pods have no TTL: the bound does not touch them.
+    for (const n of ["a", "b", "c", "d"]) store.create(PODS, "default", pod(n));
+    store.sweep();
+    expect(store.list(PODS).items).toHaveLength(4);
+  });
+
   it("refuses a create beyond the object limit and a watch beyond the watcher limit", () => {
     // (the bootstrap's 4 namespaces and 4 service accounts fit in 5)
     const { store } = setup({ maxObjectsPerResource: 5, maxWatchers: 1 });
