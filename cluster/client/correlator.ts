@@ -30,10 +30,14 @@ export interface Observation {
 
 export type StampedEvent = NewEvent & { source: string; timestamp: number };
 
-/** getEventKey: source component and host, involved object, type, reason, message (NUL-separated, as no field holds a NUL). */
+/**
+ * getEventKey: source component and host, involved object, type, reason, message (NUL-separated, as
+ * no field holds a NUL). Joined, not concatenated: a template literal made a chain of ~34 V8 cons
+ * strings per key, which the LRU kept alive (~4 MB for a full cache in mock-ipamd's heap snapshot).
+ */
 export function aggregationKey(e: StampedEvent): string {
   const o = e.involvedObject;
-  return `${e.source}\0${e.host ?? ""}\0${o.kind}\0${o.namespace}\0${o.name}\0${o.uid}\0${e.type}\0${e.reason}\0${e.message}`;
+  return [e.source, e.host ?? "", o.kind, o.namespace, o.name, o.uid, e.type, e.reason, e.message].join("\0");
 }
 
 export class EventCorrelator {
