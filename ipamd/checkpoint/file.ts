@@ -6,16 +6,15 @@
 // The write is synchronous on purpose. The real ipamd writes under its datastore lock, so nothing
 // else changes leases meanwhile; here the group committer (group-commit.ts) starts a write once per
 // turn of the event loop, after every request that arrived in that turn has applied its change, and
-// the write blocks the loop for its two fsyncs. Measured with `npm run bench ipamd`, the same write
-// through node:fs/promises cost several times the CPU (a thread-pool round trip and a FileHandle per
-// step: open, write, fsync, close, rename, open, fsync, close) and its hops showed in the latency
-// at one client.
+// the write blocks the loop for its two fsyncs. Through node:fs/promises the same write cost about
+// twice the CPU (`npm run bench checkpoint`: a thread-pool round trip and a FileHandle per step:
+// open, write, fsync, close, rename, open, fsync, close), and its hops added latency at one client.
 
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import { HarnessError, errorMessage } from "../../common/errors.js";
-import { decodeCheckpoint, encodeCheckpoint } from "./format.js";
+import { CheckpointEncoder, decodeCheckpoint } from "./format.js";
 import type { Checkpoint, CheckpointData } from "./types.js";
 import { CHECKPOINT_FILE } from "./types.js";
 
@@ -63,6 +62,7 @@ export class FileCheckpoint implements Checkpoint {
   readonly #dir: string;
   readonly #tmp: string;
   readonly #fs: CheckpointFs;
+  readonly #encoder = new CheckpointEncoder();
   #dirReady = false;
 
   constructor(options: FileCheckpointOptions) {
@@ -90,7 +90,7 @@ export class FileCheckpoint implements Checkpoint {
   }
 
   saveSync(data: CheckpointData): void {
-    const bytes = Buffer.from(encodeCheckpoint(data), "utf8");
+    const bytes = this.#encoder.encode(data);
     const fsx = this.#fs;
     try {
       if (!this.#dirReady) {

@@ -3,7 +3,7 @@
 
 export type { Checkpoint, CheckpointAllocation, CheckpointData, CheckpointMetadata } from "./types.js";
 export { CHECKPOINT_FILE, CHECKPOINT_VERSION } from "./types.js";
-export { decodeCheckpoint, encodeCheckpoint } from "./format.js";
+export { CheckpointEncoder, decodeCheckpoint, encodeCheckpoint } from "./format.js";
 export type { CheckpointFs, FileCheckpointOptions } from "./file.js";
 export { FileCheckpoint, nodeCheckpointFs } from "./file.js";
 export { MemoryCheckpoint } from "./memory.js";

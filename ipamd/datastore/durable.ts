@@ -115,22 +115,34 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** The datastore's leases in the checkpoint's shape, oldest first. */
-export function snapshot(datastore: Datastore): CheckpointData {
-  const allocations: CheckpointAllocation[] = datastore
-    .leases()
-    .sort((a, b) => a.allocatedAt - b.allocatedAt)
-    .map((l) => ({
+/**
+ * Each lease's checkpoint entry, made once: leases are immutable, so the entry (and the encoder's
+ * text for it, keyed by the entry) is reused by every later write while the lease lives.
+ */
+const entries = new WeakMap<Lease, CheckpointAllocation>();
+
+function entryOf(l: Lease): CheckpointAllocation {
+  let e = entries.get(l);
+  if (e === undefined) {
+    e = Object.freeze({
       networkName: l.key.networkName,
       containerID: l.key.containerID,
       ifName: l.key.ifName,
       ipv4: l.ip,
       allocationTimestampMs: l.allocatedAt,
-      metadata: {
+      metadata: Object.freeze({
         k8sPodNamespace: l.metadata.k8sPodNamespace,
         k8sPodName: l.metadata.k8sPodName,
         interfacesCount: l.metadata.interfacesCount,
-      },
-    }));
+      }),
+    });
+    entries.set(l, e);
+  }
+  return e;
+}
+
+/** The datastore's leases in the checkpoint's shape, oldest first. */
+export function snapshot(datastore: Datastore): CheckpointData {
+  const allocations = datastore.leases().sort((a, b) => a.allocatedAt - b.allocatedAt).map(entryOf);
   return { version: CHECKPOINT_VERSION, allocations };
 }

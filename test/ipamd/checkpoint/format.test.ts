@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { isHarnessError } from "../../../common/errors.js";
-import { decodeCheckpoint, encodeCheckpoint } from "../../../ipamd/checkpoint/index.js";
+import { CheckpointEncoder, decodeCheckpoint, encodeCheckpoint } from "../../../ipamd/checkpoint/index.js";
 import type { CheckpointData } from "../../../ipamd/checkpoint/index.js";
 
 const sample: CheckpointData = {
@@ -92,5 +92,41 @@ describe("decodeCheckpoint", () => {
     expect(refusal(JSON.stringify({ version: "vpc-cni-ipam/1", allocations: {} }))).toContain('"allocations" is not an array');
     const { ipv4: _dropped, ...v6 } = { ...base, ipv6: "2001:db8::5" };
     expect(refusal(doc(v6))).toContain("allocations[1]: an IPv6 allocation");
+  });
+});
+
+describe("CheckpointEncoder", () => {
+  const many = (n: number): CheckpointData => ({
+    version: "vpc-cni-ipam/1",
+    allocations: Array.from({ length: n }, (_, i) => ({
+      networkName: "aws-cni", containerID: `c${i}-"quoted"\\/é`, ifName: "eth0", ipv4: `10.0.${Math.floor(i / 250)}.${i % 250}`,
+      allocationTimestampMs: 1_700_000_000_000 + i,
+      metadata: i % 3 === 0 ? {} : { k8sPodNamespace: "ns", k8sPodName: `p${i}`, interfacesCount: i % 2 },
+    })),
+  });
+  const omitEmpty = (m: object): object => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== "" && v !== 0));
+  /** The document as JSON.stringify writes it, with the nanoseconds as exact digits. */
+  const reference = (d: CheckpointData): string => {
+    const entries = d.allocations.map((a) =>
+      JSON.stringify({ networkName: a.networkName, containerID: a.containerID, ifName: a.ifName, ipv4: a.ipv4, allocationTimestamp: 0, metadata: omitEmpty(a.metadata) })
+        .replace('"allocationTimestamp":0', `"allocationTimestamp":${BigInt(a.allocationTimestampMs) * 1_000_000n}`));
+    return `{"version":${JSON.stringify(d.version)},"allocations":[${entries.join(",")}]}`;
+  };
+
+  it("writes exactly what JSON.stringify would, with kept bytes and one reused buffer", () => {
+    const enc = new CheckpointEncoder();
+    for (const n of [0, 1, 7, 1500]) {
+      const d = many(n);
+      expect(enc.encode(d).toString("utf8")).toBe(reference(d));
+      expect(enc.encode(d).toString("utf8")).toBe(reference(d)); // again, from the kept bytes
+      expect(decodeCheckpoint(enc.encode(d).toString("utf8"), "x")).toEqual({ ...d, allocations: d.allocations.map((a) => ({ ...a, metadata: omitEmpty(a.metadata) })) });
+    }
+    // A smaller file after a bigger one: the view ends where the new file ends.
+    expect(enc.encode(many(2)).toString("utf8")).toBe(reference(many(2)));
+  });
+
+  it("a container id that looks like the old encoder's timestamp marker stays a string", () => {
+    const d: CheckpointData = { version: "vpc-cni-ipam/1", allocations: [{ ...sample.allocations[0]!, containerID: "\u0000ns:12" }] };
+    expect(decodeCheckpoint(encodeCheckpoint(d), "x").allocations[0]?.containerID).toBe("\u0000ns:12");
   });
 });
