@@ -20,6 +20,19 @@ function readConfig(argv: string[]): IpamdConfig {
   return resolveConfig(cmd.opts<Flags>());
 }
 
+/**
+ * A long-running daemon's heap sized for memory rather than speed, before its modules load: V8's
+ * defaults let the young generation grow to 32 MB and the old one to about three times the live
+ * data, so RSS went past 170 MB in `npm run bench soak` with ~30 MB live. At run time V8 still
+ * honours these two (a young generation that stays at its first 1 MB semi-spaces, smaller old-space
+ * steps); --max-semi-space-size itself is read only at start-up. Flags given to node win.
+ */
+function sizeHeapForMemory(): void {
+  const given = (name: string): boolean => process.execArgv.some((a) => a.replaceAll("_", "-").replace(/^--no-/, "--").startsWith(`--${name}`));
+  if (!given("optimize-for-size")) setFlagsFromString("--optimize-for-size");
+  if (!given("semi-space-growth-factor") && !given("max-semi-space-size")) setFlagsFromString("--semi-space-growth-factor=1");
+}
+
 async function main(): Promise<void> {
   let config: IpamdConfig;
   try {
@@ -28,11 +41,7 @@ async function main(): Promise<void> {
     process.stderr.write(`mock-ipamd: ${errorMessage(e)}\n`);
     process.exit(2);
   }
-  // A long-running daemon's heap sized for memory rather than speed, before its modules load: V8's
-  // defaults let the young generation grow to 32 MB and the old one to about three times the live
-  // data, so RSS went past 170 MB in `npm run bench soak` with ~30 MB live. A node flag given on
-  // the command line (--optimize-for-size or --no-optimize-for-size) wins.
-  if (!process.execArgv.some((a) => /^--(no-)?optimize[-_]for[-_]size$/.test(a))) setFlagsFromString("--optimize-for-size");
+  sizeHeapForMemory();
   // Loaded only now, so --help and configuration errors answer without loading gRPC and the rest.
   const [{ startDaemon }, { createLogger }] = await Promise.all([import("../ipamd/daemon.js"), import("../ipamd/log.js")]);
   const log = createLogger(config.logLevel);

@@ -41,6 +41,9 @@ const TABLE: Readonly<Record<string, readonly [number, number, number]>> = {
   "c5.xlarge": [4, 15, 18],
   "c5.2xlarge": [4, 15, 38],
   "c5.4xlarge": [8, 30, 54],
+  // The largest node of a network card 0: 15 x 49 = 735 pod IPs (EKS max pods 737).
+  "m5.24xlarge": [15, 50, 107],
+  "c5.24xlarge": [15, 50, 107],
 };
 
 export const KNOWN_INSTANCE_TYPES: readonly string[] = Object.freeze(Object.keys(TABLE).sort());

@@ -16,7 +16,7 @@ import { errorMessage, isHarnessError } from "../../common/errors.js";
 /** How long a registered pod may stay without a lease or an ADD/DEL naming it. */
 export const ADOPTED_IDLE_TTL_MS = 10 * 60_000;
 /** Idle registered pods kept at most (a node holds at most a few hundred pods with IPs). */
-export const ADOPTED_MAX_IDLE = 1024;
+export const ADOPTED_MAX_IDLE = 256;
 
 export interface AdoptedPodsOptions {
   cluster: ClusterClient;

@@ -22,7 +22,7 @@ import type { ClusterSide } from "./side.js";
  * One node's cluster, not a whole one: at most 10,000 objects of a kind (a create beyond is refused)
  * and the newest 4,096 events (older ones go before their hour is up), so a long run stays bounded.
  */
-export const EMBEDDED_STORE_LIMITS = { maxObjectsPerResource: 10_000, maxExpiringObjects: 4_096 } as const;
+export const EMBEDDED_STORE_LIMITS = { maxObjectsPerResource: 10_000, maxExpiringObjects: 1_024 } as const;
 
 /** How long ipamd waits for the controller to attach its trunk ENI at start-up. */
 export const TRUNK_WAIT_MS = 60_000;

@@ -12,6 +12,8 @@ describe("instanceLimits", () => {
     ["m5.2xlarge", 4, 15, 38, 58],
     ["m5.4xlarge", 8, 30, 54, 234],
     ["c5.4xlarge", 8, 30, 54, 234],
+    ["m5.24xlarge", 15, 50, 107, 737],
+    ["c5.24xlarge", 15, 50, 107, 737],
   ])("%s: %i ENIs, %i IPv4 per ENI, %i branch ENIs, max pods %i", (type, enis, ips, branches, pods) => {
     const l = instanceLimits(type);
     expect([l.maxEnis, l.ipv4PerEni, l.branchEnis]).toEqual([enis, ips, branches]);
