@@ -7,7 +7,7 @@ import type { ControlClient } from "../../ipamd/index.js";
 import { createCniSandboxRuntime } from "../../runtime/index.js";
 import type { SandboxCall } from "../../runtime/index.js";
 import { createKubelet } from "../../runtime/index.js";
-import type { Kubelet, KubeletObservation } from "../../runtime/index.js";
+import type { Kubelet, KubeletObservation, SandboxRuntime } from "../../runtime/index.js";
 import { createCniRuntime, loadConfDir, loopbackList } from "../../runtime/index.js";
 import { fakeNetns, realNetns } from "../../runtime/index.js";
 import { controlEventRecorder, controlPodSource } from "./cluster-client.js";
@@ -36,19 +36,24 @@ export interface CniKubelet {
   shutdown(keep: boolean): Promise<void>;
 }
 
-export async function startCniKubelet(spec: CniKubeletSpec): Promise<CniKubelet> {
+/** containerd + libcni as the kubelet loop sees them: RunPodSandbox execs the conflist's plugins. */
+export async function cniSandboxRuntime(spec: Pick<CniKubeletSpec, "net" | "root" | "fakeNetnsDir" | "onCall">): Promise<SandboxRuntime> {
   const loaded = await loadConfDir(spec.net.confDir);
   const podNetwork = loaded.lists[0];
   if (podNetwork === undefined) {
     throw new HarnessError("internal", `no network config in ${spec.net.confDir}: ${loaded.skipped.map((s) => s.reason).join("; ")}`);
   }
-  const runtime = createCniSandboxRuntime({
+  return createCniSandboxRuntime({
     cni: createCniRuntime({ binDirs: spec.net.binDirs, cacheDir: spec.net.cacheDir, execTimeoutMs: 30_000 }),
     podNetwork,
     loopback: spec.net.loopback ? loopbackList() : undefined,
     netns: spec.root ? realNetns() : fakeNetns(spec.fakeNetnsDir),
     ...(spec.onCall === undefined ? {} : { onCall: spec.onCall }),
   });
+}
+
+export async function startCniKubelet(spec: CniKubeletSpec): Promise<CniKubelet> {
+  const runtime = await cniSandboxRuntime(spec);
   const recorder = controlEventRecorder(spec.control, spec.onProblem);
   const kubelet = createKubelet({
     nodeName: spec.nodeName, clock: systemClock, runtime, pods: controlPodSource(spec.control, spec.onProblem), events: recorder, rng: Math.random,
