@@ -3,7 +3,8 @@
 // SecurityGroupPolicy, a JSONPatch giving its first container vpc.amazonaws.com/pod-eni: "1" in
 // limits and requests (the mutation of controller/webhook.ts, on this controller's SGP cache).
 // Registered as the MutatingWebhookConfiguration `vpc-resource-mutating-webhook` (webhook
-// mpod.vpc.k8s.aws, pod CREATE, failurePolicy Ignore) with this server's CA as its caBundle.
+// mpod.vpc.k8s.aws, pod CREATE, failurePolicy Ignore) with this server's CA as its caBundle, by
+// URL or, in a cluster, through a Service (deploy/controller.yaml).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
@@ -108,8 +109,14 @@ export async function startWebhookServer(o: { listen: string; certPem: string; k
   };
 }
 
-/** Creates, or updates in place, the MutatingWebhookConfiguration pointing at this server. */
-export async function registerWebhook(http: KubeHttp, o: { name: string; url: string; caPem: string }): Promise<void> {
+/** Where the API server calls the webhook: its URL, or a Service in front of it (clientConfig). */
+export type WebhookTarget = { url: string } | { service: { namespace: string; name: string; path: string; port: number } };
+
+/**
+ * Updates the MutatingWebhookConfiguration in place (it ships with the manifests, so the
+ * controller's role needs only `patch` on that one name), or creates it when missing (local runs).
+ */
+export async function registerWebhook(http: KubeHttp, o: { name: string; target: WebhookTarget; caPem: string }): Promise<void> {
   const base = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations";
   const webhooks = [{
     name: "mpod.vpc.k8s.aws",
@@ -117,14 +124,14 @@ export async function registerWebhook(http: KubeHttp, o: { name: string; url: st
     sideEffects: "None",
     failurePolicy: "Ignore",
     timeoutSeconds: 10,
-    clientConfig: { url: o.url, caBundle: Buffer.from(o.caPem).toString("base64") },
+    clientConfig: { ...o.target, caBundle: Buffer.from(o.caPem).toString("base64") },
     rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], scope: "Namespaced" }],
   }];
-  const body = { apiVersion: "admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration", metadata: { name: o.name }, webhooks };
   try {
-    await http.json({ method: "POST", path: base, body, timeoutMs: 10_000, what: `POST mutatingwebhookconfigurations ${o.name}` });
-  } catch (e) {
-    if (!(isHarnessError(e) && e.kind === "already-exists")) throw e;
     await http.json({ method: "PATCH", path: `${base}/${encodeURIComponent(o.name)}`, body: { webhooks }, contentType: "application/merge-patch+json", timeoutMs: 10_000, what: `PATCH mutatingwebhookconfigurations ${o.name}` });
+  } catch (e) {
+    if (!(isHarnessError(e) && e.kind === "not-found")) throw e;
+    const body = { apiVersion: "admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration", metadata: { name: o.name }, webhooks };
+    await http.json({ method: "POST", path: base, body, timeoutMs: 10_000, what: `POST mutatingwebhookconfigurations ${o.name}` });
   }
 }
