@@ -196,12 +196,13 @@ describe("deploy/rbac.yaml", async () => {
 describe("deploy/sample-sgp.yaml", async () => {
   const docs = await loadFile("sample-sgp.yaml");
 
-  it("is a SecurityGroupPolicy the controller parses, in a namespace the file creates, with a well-formed EC2 security group", () => {
-    const ns = one(docs, "Namespace");
+  it("is a SecurityGroupPolicy the controller parses, in a namespace every cluster has, with a well-formed EC2 security group", () => {
+    expect(docs).toHaveLength(1);
     const raw = one(docs, "SecurityGroupPolicy");
     const sgp = parseSgp(raw);
     expect(raw.apiVersion).toBe("vpcresources.k8s.aws/v1beta1");
-    expect(sgp.namespace).toBe(ns.metadata?.name);
+    // A server-side dry run cannot see a namespace created in the same apply.
+    expect(sgp.namespace).toBe("default");
     expect(sgp.securityGroupIds.length).toBeGreaterThan(0);
     for (const id of sgp.securityGroupIds) expect(isWellFormedId("sg", id), id).toBe(true);
   });
