@@ -26,12 +26,18 @@ function nameOf(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
+export interface RealNetnsOptions {
+  /** Called with the name before `ip netns add`, e.g. to record it for a later cleanup. */
+  beforeCreate?: (name: string) => Promise<void>;
+}
+
 /** `ip netns add/delete`: the namespace is bind-mounted at /run/netns/<name>. */
-export function realNetns(): NetnsManager {
+export function realNetns(options: RealNetnsOptions = {}): NetnsManager {
   return {
     real: true,
     async create(signal) {
       const name = `cni-${randomUUID()}`;
+      await options.beforeCreate?.(name);
       const r = await execa("ip", ["netns", "add", name], { reject: false, timeout: IP_TIMEOUT_MS, ...(signal ? { cancelSignal: signal } : {}) });
       if (r.exitCode !== 0) throw new HarnessError("internal", `failed to create network namespace ${name}: ${r.stderr.trim() || r.shortMessage}`);
       return `/run/netns/${name}`;

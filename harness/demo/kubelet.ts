@@ -20,6 +20,8 @@ export interface CniKubeletSpec {
   /** Real network namespaces (root) or fake paths under `fakeNetnsDir`. */
   root: boolean;
   fakeNetnsDir: string;
+  /** Called with each real netns name before it is made (the run records it for a cleanup). */
+  beforeNetns?: (name: string) => Promise<void>;
   /** Watch and RecordEvent failures, as text. */
   onProblem: (text: string) => void;
   observe: (o: KubeletObservation) => void;
@@ -46,7 +48,7 @@ export async function startCniKubelet(spec: CniKubeletSpec): Promise<CniKubelet>
     cni: createCniRuntime({ binDirs: spec.net.binDirs, cacheDir: spec.net.cacheDir, execTimeoutMs: 30_000 }),
     podNetwork,
     loopback: spec.net.loopback ? loopbackList() : undefined,
-    netns: spec.root ? realNetns() : fakeNetns(spec.fakeNetnsDir),
+    netns: spec.root ? realNetns(spec.beforeNetns === undefined ? {} : { beforeCreate: spec.beforeNetns }) : fakeNetns(spec.fakeNetnsDir),
     ...(spec.onCall === undefined ? {} : { onCall: spec.onCall }),
   });
   const recorder = controlEventRecorder(spec.control, spec.onProblem);
