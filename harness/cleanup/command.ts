@@ -3,11 +3,10 @@
 // Exit status: 0 nothing left, 1 something could not be removed (the commands are printed), 2 usage.
 
 import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import { Command } from "commander";
 import { errorMessage } from "../../common/errors.js";
 import { planCleanup, shellLine } from "./plan.js";
-import { isAlive, listRecords, readRecord, recordPath } from "./record.js";
+import { isAlive, listRecords, readRecord, recordPath, removeRecord } from "./record.js";
 import type { RunRecord } from "./record.js";
 import { commandsFor, snapshot, sweep } from "./sweep.js";
 import { runsDir } from "./where.js";
@@ -30,11 +29,13 @@ async function targets(runs: readonly string[], out: NodeJS.WritableStream): Pro
   const found: Target[] = [];
   for (const run of runs) {
     const path = run.includes("/") ? run : recordPath(run);
-    if (!existsSync(path)) {
+    // A run killed during its very first write has only the temp file.
+    const file = [path, `${path}.tmp`].find((f) => existsSync(f));
+    if (file === undefined) {
       process.stderr.write(`cleanup: no run "${run}" (records are in ${runsDir()}; \`vpc-cni-harness cleanup --dry-run\` lists them)\n`);
       return undefined;
     }
-    found.push({ path, record: await readRecord(path) });
+    found.push({ path, record: await readRecord(file) });
   }
   return found;
 }
@@ -59,7 +60,7 @@ async function clean(t: Target, out: NodeJS.WritableStream): Promise<boolean> {
     return false;
   }
   out.write(result.removed.length === 0 ? "  nothing was left\n" : `  done: ${result.removed.length} thing${result.removed.length === 1 ? "" : "s"} removed\n`);
-  await rm(t.path, { force: true });
+  await removeRecord(t.path);
   return true;
 }
 

@@ -86,6 +86,8 @@ export class RunRecorder {
   readonly path: string;
   #record: RunRecord;
   #queue: Promise<void> = Promise.resolve();
+  /** Removed: late changes (a callback after the cleanup) must not write the file back. */
+  #removed = false;
 
   private constructor(path: string, record: RunRecord) {
     this.path = path;
@@ -110,6 +112,7 @@ export class RunRecorder {
   /** Applies `change` to a copy and writes it; resolves once it is on disk. */
   update(change: (r: RunRecord) => void): Promise<void> {
     const next = this.#queue.then(async () => {
+      if (this.#removed) return;
       const copy = structuredClone(this.#record);
       change(copy);
       this.#record = copy;
@@ -141,9 +144,16 @@ export class RunRecorder {
 
   /** The run is over and its cleanup found nothing left: the record goes. */
   async remove(): Promise<void> {
+    this.#removed = true;
     await this.#queue;
-    await rm(this.path, { force: true });
+    await removeRecord(this.path);
   }
+}
+
+/** The record and the temp file of a write that a kill may have cut short. */
+export async function removeRecord(path: string): Promise<void> {
+  await rm(path, { force: true });
+  await rm(`${path}.tmp`, { force: true });
 }
 
 export async function readRecord(path: string): Promise<RunRecord> {
@@ -168,7 +178,9 @@ export async function readRecord(path: string): Promise<RunRecord> {
 export async function listRecords(dir = runsDir()): Promise<{ records: { path: string; record: RunRecord }[]; problems: string[] }> {
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith(".json")).sort();
+    const all = await readdir(dir);
+    // A run killed during its very first write leaves only the temp file: it is still its record.
+    names = all.filter((n) => n.endsWith(".json") || (n.endsWith(".json.tmp") && !all.includes(n.slice(0, -4)))).sort();
   } catch {
     return { records: [], problems: [] };
   }
@@ -176,7 +188,7 @@ export async function listRecords(dir = runsDir()): Promise<{ records: { path: s
   const problems: string[] = [];
   for (const n of names) {
     try {
-      records.push({ path: join(dir, n), record: await readRecord(join(dir, n)) });
+      records.push({ path: join(dir, n.replace(/\.tmp$/, "")), record: await readRecord(join(dir, n)) });
     } catch (e) {
       problems.push(errorMessage(e));
     }

@@ -87,6 +87,7 @@ async function play(ctx: Ctx, parts: SessionParts): Promise<DemoResult> {
   let kubelet: Kubelet | undefined;
   const s = await openSession({
     kind: "demo", command: ctx.io.command ?? "vpc-cni-harness demo", root: ctx.root,
+    ...(ctx.io.hurry === undefined ? {} : { hurry: ctx.io.hurry }),
     daemonArgs: async () => daemonArgs(o),
     onDaemonLog: (line) => {
       const call = ec2CallOf(line);
@@ -94,6 +95,8 @@ async function play(ctx: Ctx, parts: SessionParts): Promise<DemoResult> {
     },
     onProblem: (t) => ctx.info(t),
     onCall: (c) => {
+      // After a second Ctrl-C every call fails on purpose (the sweep cleans up): not worth a line.
+      if (ctx.io.hurry?.aborted === true) return;
       if (c.ifName !== "lo" || !c.ok) printer.record(cniRecord(c, c.startedAt + c.durationMs));
     },
     observe: (ob) => {

@@ -6,7 +6,7 @@
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { errorMessage } from "../../common/errors.js";
+import { HarnessError, errorMessage } from "../../common/errors.js";
 import { controlClient } from "../../ipamd/server/control-client.js";
 import type { ControlClient } from "../../ipamd/server/control-client.js";
 import type { SandboxCall } from "../../runtime/containerd/index.js";
@@ -34,6 +34,8 @@ export interface SessionSpec {
   onProblem: (text: string) => void;
   observe: (o: KubeletObservation) => void;
   onCall?: (c: SandboxCall) => void;
+  /** A second Ctrl-C: no plugin or netns is started any more (see startCniKubelet). */
+  hurry?: AbortSignal;
 }
 
 export interface Session {
@@ -90,7 +92,11 @@ export async function openSession(spec: SessionSpec, parts: SessionParts): Promi
   const net = await writeNetworkSetup(dir, art.pluginBinary, daemon.address, spec.root);
   const { kubelet, shutdown } = await startCniKubelet({
     control, net, nodeName: node.name, root: spec.root, fakeNetnsDir: join(dir, "netns"),
-    beforeNetns: (name) => recorder.addNetns(name),
+    beforeNetns: async (name) => {
+      if (spec.hurry?.aborted === true) throw new HarnessError("unavailable", "the run is being cleaned up: no new network namespace");
+      await recorder.addNetns(name);
+    },
+    ...(spec.hurry === undefined ? {} : { hurry: spec.hurry }),
     onProblem: spec.onProblem,
     observe: spec.observe,
     onCall: (c) => {

@@ -57,6 +57,7 @@ async function play(ctx: Ctx, parts: SessionParts): Promise<RunResult> {
   const attempts = new AttemptLog();
   const session = await openSession({
     kind: "scenario", command: ctx.hooks.command ?? `vpc-cni-harness scenario run ${s.name} --real`, root: ctx.root,
+    ...(ctx.hooks.hurry === undefined ? {} : { hurry: ctx.hooks.hurry }),
     daemonArgs: async (dir) => {
       const configFile = join(dir, "ipamd-config.json");
       await writeFile(configFile, JSON.stringify(daemonConfig(s), null, 2));
