@@ -171,4 +171,30 @@ describe.skipIf(!root)("vpc-cni-harness demo (needs root: network namespaces)", 
     expect(alive(pid)).toBe(false);
     expect(await leftBehind(out + r.stdout), out + r.stdout).toEqual([]);
   });
+
+  it("--pods 10 on m5.large (9 branch ENIs): the 10th pod gets kube-scheduler's FailedScheduling, and the RESULT names the capacity", async () => {
+    const r = await execa(process.execPath, [CLI, "demo", "--pods", "10", "--provisioning-delay", "2s", "--timeout", "60s"], RUN);
+    const out = r.stdout;
+    expect(r.exitCode, out + r.stderr).toBe(0);
+    expect(out).toMatch(/Warning +FailedScheduling +sgp-demo\/sgp-pod-10 +0\/1 nodes are available: 1 Insufficient vpc\.amazonaws\.com\/pod-eni\. preemption: 0\/1 nodes are available: 1 No preemption victims found for incoming pod\. +\(default-scheduler\)/);
+    expect(out).not.toMatch(/CNI ADD aws-cni eth0 +sgp-demo\/sgp-pod-10 /);
+    expect(out).toMatch(/sgp-demo\/sgp-pod-10 +branch ENI +Pending: FailedScheduling: 0\/1 nodes are available/);
+    expect(out).toMatch(/sgp-demo\/sgp-pod-9 +branch ENI +running after/);
+    expect(out).toMatch(/RESULT: the sequence happened as expected; 1 SGP pod stayed Pending \(FailedScheduling\): the m5\.large node has room for 9 branch ENIs/);
+    expect(await leftBehind(out), out).toEqual([]);
+  });
+
+  it("a short --timeout: the RESULT says it timed out and counts what the output shows", async () => {
+    const r = await execa(process.execPath, [CLI, "demo", "--timeout", "2s"], RUN);
+    const out = r.stdout;
+    expect(r.exitCode, out + r.stderr).toBe(1);
+    expect(out).toMatch(/timed out after --timeout 2s waiting for the pods/);
+    expect(out).toMatch(/RESULT: TIMED OUT: not every pod was running after --timeout 2\.00s/);
+    expect(out).not.toMatch(/busy machine|saw 0 FailedCreatePodSandBox/);
+    // Whatever FailedCreatePodSandBox the output shows, the summary counts: never a contradiction.
+    const shown = (out.match(/Warning +FailedCreatePodSandBox +sgp-demo\/sgp-pod-1 /g) ?? []).length;
+    const line = out.split("\n").find((l) => /^ +sgp-demo\/sgp-pod-1 +branch ENI/.test(l)) ?? "";
+    expect(Number(/(\d+) transient-expected/.exec(line)?.[1] ?? "0"), out).toBe(shown);
+    expect(await leftBehind(out), out).toEqual([]);
+  });
 });
