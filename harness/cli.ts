@@ -1,24 +1,14 @@
 // The vpc-cni-harness program: its commands, and one rule for usage errors (exit 2, decided by
 // commander before any action runs), so every command reports them the same way.
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { cleanupCommand } from "./cleanup/command.js";
 import { demoCommand } from "./demo/index.js";
-import { packageRoot } from "./demo/paths.js";
+import { packageVersion } from "../common/package-info.js";
 import { scenarioCommand } from "./scenario/command.js";
 
 /** Exit status of a usage error: bad option, unknown command, missing argument, conflicting flags. */
 export const USAGE_ERROR = 2;
-
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version?: string }).version ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
 
 /** exitOverride on every command: commander throws instead of exiting, and we pick the status. */
 function strict(cmd: Command): Command {
@@ -30,7 +20,7 @@ function strict(cmd: Command): Command {
 export function buildProgram(): Command {
   const program = new Command("vpc-cni-harness")
     .description("reproduce the EKS Security-Groups-for-Pods fail-then-retry path on one Linux machine")
-    .version(version())
+    .version(packageVersion())
     .addCommand(demoCommand())
     .addCommand(scenarioCommand())
     .addCommand(cleanupCommand());
