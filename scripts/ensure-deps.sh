@@ -2,8 +2,10 @@
 # Installs the Debian packages the integration tests and benchmarks use, when missing and root.
 # Without root it only reports what is missing: those tests then skip, saying why.
 set -euo pipefail
+# chromium + fonts-dejavu-core: the timeline page is checked in a real browser (test/harness/timeline).
 pkgs=(iproute2 iptables util-linux containernetworking-plugins containerd runc golang-go
-      golang-github-appc-cni-dev golang-github-containerd-go-cni-dev busybox-static time)
+      golang-github-appc-cni-dev golang-github-containerd-go-cni-dev busybox-static time
+      chromium fonts-dejavu-core)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
