@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { execa } from "execa";
 import { runsDir } from "../../../harness/cleanup/where.js";
 
-const OUR_LINK = /^(eni[0-9a-f]{11}|vlan[0-9a-f]{11}|vlan\.eth\.\d+|h[0-9a-z]{5}-(eni|trunk)\d+p?)$/;
+const OUR_LINK = /^(eni[0-9a-f]{11}|vlan[0-9a-f]{11}|vlan\.eth\.\d+|h[0-9a-z]{5}-(eni|trunk)\d+p?|mh-(eni|trunk)\d+p?)$/;
 
 async function lines(args: string[]): Promise<string[]> {
   const r = await execa("ip", args, { reject: false });
