@@ -156,11 +156,28 @@ async function catchUp(ctx: Ctx, control: ControlClient): Promise<void> {
   for (const e of listed) if (ctx.events.add(e)) ctx.printer.record({ kind: "event", at: e.lastTimestamp, event: e });
 }
 
+/** What the kubelet just did, in words. */
+export function observationText(ob: KubeletObservation): string {
+  switch (ob.kind) {
+    case "attempt-start":
+      return `${ob.pod.name}: sandbox ${ob.attempt} starting (CNI ADD)`;
+    case "attempt-end":
+      return `${ob.pod.name}: sandbox ${ob.ok ? "ready" : "failed"}`;
+    case "retry-scheduled":
+      return `${ob.pod.name}: next sandbox in ${((ob.dueAt - ob.at) / 1000).toFixed(1)}s, or as soon as the pod changes`;
+    case "retry-now":
+      return `${ob.pod.name}: retrying now (${ob.reason === "pod-changed" ? "the pod changed" : "back-off over"})`;
+    case "running":
+      return `${ob.pod.name}: running`;
+    case "stopped":
+      return `${ob.pod.name}: stopped`;
+  }
+}
+
 function statusText(ob: KubeletObservation, kubelet: Kubelet): string {
   const states = kubelet.state();
   const running = states.filter((s) => s.phase === "running").length;
-  const last = ob.kind === "retry-scheduled" ? `${ob.pod.name}: retry in ${((ob.dueAt - ob.at) / 1000).toFixed(1)}s or on pod change` : `${ob.pod.name}: ${ob.kind}`;
-  return `${running}/${states.length} pods running; ${last}`;
+  return `${running}/${states.length} pods running; ${observationText(ob)}`;
 }
 
 /** The policy, the SGP pods and one ordinary pod, each bound by the demo's scheduler when it fits; returns how many were bound. */

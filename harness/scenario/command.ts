@@ -143,7 +143,8 @@ export async function validateCommand(file: string): Promise<number> {
   try {
     const s = await loadScenario(path);
     const modes = s.modes === undefined ? "no modes given (simulated by default)" : `modes ${s.modes.join("/")}`;
-    process.stdout.write(`${file}: valid scenario "${s.name}" (${s.nodes.reduce((n, x) => n + x.count, 0)} nodes, ${s.pods.reduce((n, p) => n + p.count, 0)} pods, ${modes})\n`);
+    const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
+    process.stdout.write(`${file}: valid scenario "${s.name}" (${count(s.nodes.reduce((n, x) => n + x.count, 0), "node")}, ${count(s.pods.reduce((n, p) => n + p.count, 0), "pod")}, ${modes})\n`);
     return 0;
   } catch (e) {
     process.stderr.write(`${errorMessage(e)}\n`);

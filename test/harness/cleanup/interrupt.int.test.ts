@@ -66,8 +66,8 @@ describe.skipIf(!root && process.env.CI === undefined)("interrupted, killed and 
   // Two Ctrl-Cs at different points: [what the first waits for, how long before the second].
   const points: [string, RegExp, number][] = [
     ["while mock-ipamd starts", /starting mock-ipamd/, 50],
-    ["during the SGP pod's first ADD, the second during its DEL", /sgp-pod-1: attempt-start/, 250],
-    ["while the SGP pod waits for its retry", /retry in [\d.]+s or on pod change/, 10],
+    ["during the SGP pod's first ADD, the second during its DEL", /sgp-pod-1: sandbox 1 starting/, 250],
+    ["while the SGP pod waits for its retry", /sgp-pod-1: next sandbox in [\d.]+s/, 10],
     ["once both pods run, the second while they are deleted", /2\/2 pods running/, 400],
   ];
   for (const [when, first, gap] of points) {
@@ -88,7 +88,7 @@ describe.skipIf(!root && process.env.CI === undefined)("interrupted, killed and 
 
   it("an interrupted run's RESULT says it was interrupted", async () => {
     const run = start(["demo"]);
-    await run.waitFor(/sgp-pod-1: retry in/);
+    await run.waitFor(/sgp-pod-1: next sandbox in/);
     ctrlC(run);
     expect(await run.exited).toBe(130);
     expect(run.output()).toMatch(/RESULT: INTERRUPTED after [\d.]+s \(Ctrl-C or SIGTERM\)/);
@@ -107,7 +107,7 @@ describe.skipIf(!root && process.env.CI === undefined)("interrupted, killed and 
     expect(await hostState(DIST), run.output()).toEqual(before);
   });
 
-  for (const [when, at] of [["once both pods run", /2\/2 pods running/], ["during the SGP pod's first ADD", /sgp-pod-1: attempt-start/]] as const) {
+  for (const [when, at] of [["once both pods run", /2\/2 pods running/], ["during the SGP pod's first ADD", /sgp-pod-1: sandbox 1 starting/]] as const) {
     it(`kill -9 ${when}, then vpc-cni-harness cleanup`, async () => {
       const before = await hostState(DIST);
       const run = start(["demo", "--provisioning-delay", "2s"]);
