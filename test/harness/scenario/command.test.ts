@@ -91,7 +91,7 @@ describe("scenario validate and list", () => {
   it("validate: 0 for a valid file, 1 with the path of the problem otherwise", async () => {
     const io = capture();
     expect(await validateCommand(file("v.yaml", SCENARIO.replace("EXPECTED", "1")))).toBe(0);
-    expect(io.out()).toMatch(/valid scenario "tiny" \(1 nodes, 1 pods/);
+    expect(io.out()).toMatch(/valid scenario "tiny" \(1 node, 1 pod, modes simulated\)/);
     expect(await validateCommand(file("w.yaml", SCENARIO.replace("EXPECTED", "lots")))).toBe(1);
     expect(io.err()).toMatch(/expect\.pods\[0\]\.events\.FailedCreatePodSandBox/);
   });
