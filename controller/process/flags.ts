@@ -20,9 +20,12 @@ export interface ControllerProcessConfig {
   resyncMs: number;
   /** host:port of the HTTPS mutating webhook, or undefined. */
   webhookListen: string | undefined;
-  webhookConfigName: string;
-  /** Register the webhook as this Service (in a cluster) instead of by its URL. */
+  /**
+   * The Service in front of the webhook (in a cluster): clientConfig.service and the certificate's
+   * names NAME.NAMESPACE.svc(.cluster.local); undefined: clientConfig.url (the listen address).
+   */
   webhookService: { namespace: string; name: string } | undefined;
+  webhookConfigName: string;
   apiQps: number;
   apiBurst: number;
   ec2Qps: number;
@@ -41,8 +44,8 @@ interface RawFlags {
   deletePassInterval: string;
   resync: string;
   webhookListen?: string;
-  webhookConfigName: string;
   webhookService?: string;
+  webhookConfigName: string;
   apiQps: string;
   apiBurst: string;
   ec2Qps: string;
@@ -65,8 +68,8 @@ export function buildCommand(): Command {
     .option("--delete-pass-interval <duration>", "how often a node's delete queue is processed", "30s")
     .option("--resync <duration>", 'how often branch ENIs are checked against the pods (a pod found gone frees its ENIs); "0" for never', "5m")
     .option("--webhook-listen <host:port>", "serve the mutating webhook /mutate-v1-pod over HTTPS here and register it (failurePolicy Ignore)")
-    .option("--webhook-config-name <name>", "the MutatingWebhookConfiguration to update (created when missing)", "vpc-resource-mutating-webhook")
-    .option("--webhook-service <namespace/name>", "with --webhook-listen, in a cluster: the API server reaches the webhook through this Service (port 443); the serving certificate names <name>.<namespace>.svc")
+    .option("--webhook-service <namespace/name>", "register the webhook behind this Service (port 443) instead of by URL; needs --webhook-listen")
+    .option("--webhook-config-name <name>", "the MutatingWebhookConfiguration to create or update", "vpc-resource-mutating-webhook")
     .option("--api-qps <n>", "client-side limit of Kubernetes API requests per second", "20")
     .option("--api-burst <n>", "burst of that limit", "30")
     .option("--ec2-qps <n>", "client-side limit of EC2 requests per second (the real controller's 12)", String(d.ec2.qps))
@@ -96,6 +99,14 @@ function duration(flag: string, v: string): number {
   }
 }
 
+function service(v: string | undefined, listen: string | undefined): { namespace: string; name: string } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\/([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)$/.exec(v);
+  if (m === null) throw usage(`--webhook-service ${JSON.stringify(v)}: expected NAMESPACE/NAME (DNS labels)`);
+  if (listen === undefined) throw usage("--webhook-service needs --webhook-listen (where the Service sends the requests)");
+  return { namespace: m[1] as string, name: m[3] as string };
+}
+
 function cidr(flag: string, v: string): string {
   if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(v)) throw usage(`--${flag} ${JSON.stringify(v)}: expected an IPv4 CIDR such as 10.0.32.0/19`);
   return v;
@@ -118,16 +129,6 @@ function hostPort(flag: string, v: string | undefined): string | undefined {
   return v;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-function service(flag: string, v: string | undefined, listen: string | undefined): { namespace: string; name: string } | undefined {
-  if (v === undefined) return undefined;
-  const [namespace = "", name = "", ...rest] = v.split("/");
-  if (rest.length > 0 || !DNS_LABEL.test(namespace) || !DNS_LABEL.test(name)) throw usage(`--${flag} ${JSON.stringify(v)}: expected NAMESPACE/NAME of a Service, e.g. kube-system/vpc-resource-controller-webhook`);
-  if (listen === undefined) throw usage(`--${flag} needs --webhook-listen (where the webhook serves)`);
-  return { namespace, name };
-}
-
 /** argv (user arguments) to the configuration; commander's own errors and --help/--version throw CommanderError. */
 export function parseArgs(argv: readonly string[], cmd: Command = buildCommand().exitOverride()): ControllerProcessConfig {
   cmd.parse([...argv], { from: "user" });
@@ -141,8 +142,8 @@ export function parseArgs(argv: readonly string[], cmd: Command = buildCommand()
     deletePassIntervalMs: Math.max(1, duration("delete-pass-interval", f.deletePassInterval)),
     resyncMs: duration("resync", f.resync),
     webhookListen: hostPort("webhook-listen", f.webhookListen),
+    webhookService: service(f.webhookService, f.webhookListen),
     webhookConfigName: f.webhookConfigName,
-    webhookService: service("webhook-service", f.webhookService, f.webhookListen),
     apiQps: number("api-qps", f.apiQps, 0.001),
     apiBurst: number("api-burst", f.apiBurst, 1),
     ec2Qps: number("ec2-qps", f.ec2Qps, 0.001),

@@ -62,16 +62,16 @@ export async function startControllerProcess(cfg: ControllerProcessConfig, log: 
   if (cfg.webhookListen !== undefined) {
     const host = cfg.webhookListen.slice(0, cfg.webhookListen.lastIndexOf(":")).replace(/^\[|\]$/g, "");
     const svc = cfg.webhookService;
-    // The API server checks the name it dialled: the Service's DNS names in a cluster.
-    const cert = makeServingCert(svc === undefined ? [host] : [host, `${svc.name}.${svc.namespace}.svc`, `${svc.name}.${svc.namespace}.svc.cluster.local`]);
+    const svcNames = svc === undefined ? [] : [`${svc.name}.${svc.namespace}.svc`, `${svc.name}.${svc.namespace}.svc.cluster.local`];
+    const cert = makeServingCert([host, ...svcNames]);
     const hook = controller.admissionHook();
     webhook = await startWebhookServer({
       listen: cfg.webhookListen, certPem: cert.certPem, keyPem: cert.keyPem,
       mutate: (pod) => hook("CREATE", pod),
       onError: (e) => log.warn({ err: errorMessage(e) }, "webhook request failed"),
     });
-    const target = svc === undefined ? { url: webhook.url } : { service: { ...svc, path: WEBHOOK_PATH, port: 443 } };
-    await registerWebhook(cluster.http, { name: cfg.webhookConfigName, target, caPem: cert.caPem });
+    const clientConfig = svc === undefined ? { url: webhook.url } : { service: { ...svc, path: WEBHOOK_PATH, port: 443 } };
+    await registerWebhook(cluster.http, { name: cfg.webhookConfigName, clientConfig, caPem: cert.caPem });
   }
   announce(log, { server: cluster.server, ec2: cfg.ec2Endpoint ?? "in-process", webhook: webhook?.url ?? "off" }, "ready");
   let stopping: Promise<void> | undefined;

@@ -3,8 +3,7 @@
 // SecurityGroupPolicy, a JSONPatch giving its first container vpc.amazonaws.com/pod-eni: "1" in
 // limits and requests (the mutation of controller/webhook.ts, on this controller's SGP cache).
 // Registered as the MutatingWebhookConfiguration `vpc-resource-mutating-webhook` (webhook
-// mpod.vpc.k8s.aws, pod CREATE, failurePolicy Ignore) with this server's CA as its caBundle, by
-// URL or, in a cluster, through a Service (deploy/controller.yaml).
+// mpod.vpc.k8s.aws, pod CREATE, failurePolicy Ignore) with this server's CA as its caBundle.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
@@ -109,14 +108,14 @@ export async function startWebhookServer(o: { listen: string; certPem: string; k
   };
 }
 
-/** Where the API server calls the webhook: its URL, or a Service in front of it (clientConfig). */
-export type WebhookTarget = { url: string } | { service: { namespace: string; name: string; path: string; port: number } };
+export type WebhookClientConfig = { url: string } | { service: { namespace: string; name: string; path: string; port: number } };
 
 /**
- * Updates the MutatingWebhookConfiguration in place (it ships with the manifests, so the
- * controller's role needs only `patch` on that one name), or creates it when missing (local runs).
+ * Points the MutatingWebhookConfiguration at this server: a merge PATCH of its webhooks (so a
+ * ClusterRole may grant only `patch` on that one name, the configuration shipping with the
+ * manifests), a POST only when it does not exist yet.
  */
-export async function registerWebhook(http: KubeHttp, o: { name: string; target: WebhookTarget; caPem: string }): Promise<void> {
+export async function registerWebhook(http: KubeHttp, o: { name: string; clientConfig: WebhookClientConfig; caPem: string }): Promise<void> {
   const base = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations";
   const webhooks = [{
     name: "mpod.vpc.k8s.aws",
@@ -124,7 +123,7 @@ export async function registerWebhook(http: KubeHttp, o: { name: string; target:
     sideEffects: "None",
     failurePolicy: "Ignore",
     timeoutSeconds: 10,
-    clientConfig: { ...o.target, caBundle: Buffer.from(o.caPem).toString("base64") },
+    clientConfig: { ...o.clientConfig, caBundle: Buffer.from(o.caPem).toString("base64") },
     rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], scope: "Namespaced" }],
   }];
   try {

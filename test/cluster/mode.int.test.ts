@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { createKubeCluster } from "../../cluster/client/kube/index.js";
 import type { KubeCluster } from "../../cluster/client/kube/index.js";
 import { buildPod, buildSgp } from "../../cluster/k8s/index.js";
@@ -19,12 +19,13 @@ import { cniSandboxRuntime } from "../../harness/demo/kubelet.js";
 import { writeNetworkSetup } from "../../harness/demo/network.js";
 import { startClusterKubelet } from "../../runtime/index.js";
 import type { ClusterKubelet, KubeletObservation, SandboxCall } from "../../runtime/index.js";
-import { startApiServerProcess } from "../helpers/apiserver.js";
+import { needKubectl, startApiServerProcess } from "../helpers/apiserver.js";
 import type { StartedApiServer } from "../helpers/apiserver.js";
 import { REPO_ROOT, startDaemon } from "../helpers/daemon.js";
 import type { StartedDaemon } from "../helpers/daemon.js";
 import { startMockEc2 } from "../helpers/mock-ec2.js";
 import type { StartedMockEc2 } from "../helpers/mock-ec2.js";
+import { describeIf } from "../helpers/prereq.js";
 import { startReadyProcess } from "../helpers/process.js";
 import type { ReadyProcess } from "../helpers/process.js";
 import { eventually } from "../helpers/wait.js";
@@ -35,7 +36,7 @@ const NODE = "node-1";
 const SG = "sg-0123456789abcdef0";
 const ANNOTATION = "vpc.amazonaws.com/pod-eni";
 
-describe("cluster mode: API server, mock-ec2, controller, mock-ipamd and the plugin as processes", () => {
+describeIf(needKubectl(), "cluster mode: API server, mock-ec2, controller, mock-ipamd and the plugin as processes", () => {
   let dir: string;
   let ec2: StartedMockEc2;
   let launcher: Ec2Client;
