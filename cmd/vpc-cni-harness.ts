@@ -2,6 +2,7 @@
 // The vpc-cni-harness CLI: demo and scenarios (commander; `--help` on every command).
 
 import { Command } from "commander";
+import { apiServerCommand } from "../apiserver/command.js";
 import { demoCommand } from "../harness/demo/index.js";
 import { scenarioCommand } from "../harness/scenario/command.js";
 
@@ -12,5 +13,6 @@ const program = new Command("vpc-cni-harness")
 
 program.addCommand(demoCommand());
 program.addCommand(scenarioCommand());
+program.addCommand(apiServerCommand());
 
 await program.parseAsync(process.argv);
