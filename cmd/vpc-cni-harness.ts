@@ -3,6 +3,7 @@
 
 import { Command } from "commander";
 import { apiServerCommand } from "../apiserver/command.js";
+import { clusterCommand } from "../harness/cluster/command.js";
 import { demoCommand } from "../harness/demo/index.js";
 import { scenarioCommand } from "../harness/scenario/command.js";
 
@@ -14,5 +15,6 @@ const program = new Command("vpc-cni-harness")
 program.addCommand(demoCommand());
 program.addCommand(scenarioCommand());
 program.addCommand(apiServerCommand());
+program.addCommand(clusterCommand());
 
 await program.parseAsync(process.argv);
