@@ -23,12 +23,5 @@ export {
 export { MAX_DELAY_MS, describeDelay, sampleDelay, validateDelay } from "./delay.js";
 export { createSeededRng } from "./rng.js";
 export { BRANCH_ENI_LIMITS, MAX_VLAN_ID, branchLimit } from "./limits.js";
-export {
-  createSgpWebhook,
-  defaultServiceAccountLabels,
-  matchingSecurityGroups,
-  policyMatches,
-  wantsBranchEni,
-  type ServiceAccountLabels,
-} from "./webhook.js";
+export { defaultServiceAccountLabels, matchingSecurityGroups, mutatePod, policyMatches, wantsBranchEni, type ServiceAccountLabels } from "./webhook.js";
 export { parseBranchAnnotation, renderBranchAnnotation } from "./annotation.js";

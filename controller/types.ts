@@ -1,8 +1,9 @@
 // Public types of the fake VPC resource controller and fake EC2: configuration, faults, the
 // provisioning delay, and the records the harness reads to draw provisioning windows and count calls.
 
+import type { ClusterClient } from "../cluster/client/types.js";
+import type { K8sObject } from "../cluster/k8s/types.js";
 import type { Clock } from "../common/clock.js";
-import type { ClusterStore } from "../cluster/types.js";
 
 /** A source of uniform numbers in [0, 1); seedable so scenarios replay exactly. */
 export interface Rng {
@@ -193,6 +194,7 @@ export interface ProvisioningRecord {
   error: string;
 }
 
+/** A node as the controller manages it (its trunk; ipamd learns its own ENIs from EC2). */
 export interface NodeInfo {
   name: string;
   instanceType: string;
@@ -200,26 +202,12 @@ export interface NodeInfo {
   branchLimit: number;
   trunkEniId: string;
   trunkMac: string;
-  primaryEniId: string;
-  primaryMac: string;
-  primaryIp: string;
-  /** The primary ENI's addresses: its primary IP first, then its secondary IPs. */
-  primaryIps: readonly string[];
+  /** The trunk's subnet. */
   subnetCidr: string;
   /** Subnet the node's branch ENIs get their addresses from. */
   branchSubnetCidr: string;
   /** Device number of the trunk ENI (-1 when there is none). */
   trunkDeviceNumber: number;
-}
-
-export interface AddNodeSpec {
-  name: string;
-  instanceType: string;
-  labels?: Record<string, string>;
-  /** Secondary IPs on the primary ENI (ipamd's datastore uses them); default 0. */
-  primaryEniSecondaryIps?: number;
-  /** Extra node capacity entries (e.g. pods: "29"), merged with vpc.amazonaws.com/pod-eni. */
-  capacity?: Record<string, string>;
 }
 
 /** What the controller asks CreateNetworkInterface for. */
@@ -277,12 +265,20 @@ export interface EniAttacher {
 }
 
 export interface VpcResourceController {
-  /** Subscribes to the store's pod watch and enqueues pods already present. */
-  start(): void;
-  /** Cancels timers and in-flight work; the store is left as is. */
+  /**
+   * Starts the informers (pods, nodes, SGPs, CNINodes) and reconciles from them; resolves once
+   * their caches hold the initial lists. Nodes join through the handshake (controller/nodes.ts).
+   */
+  start(): Promise<void>;
+  /** Stops the informers, timers and in-flight work; the cluster is left as is. */
   stop(): void;
-  /** Node join: creates the primary and (when the type trunks) the trunk ENI, advertises capacity. */
-  addNode(spec: AddNodeSpec, signal?: AbortSignal): Promise<NodeInfo>;
+  /**
+   * The SGP webhook as a mutating admission hook of the memory store (pod CREATE): policies from
+   * this controller's cache. In cluster mode the same mutation is served at /mutate-v1-pod.
+   */
+  admissionHook(): (op: "CREATE" | "UPDATE", object: K8sObject) => K8sObject;
+  /** Resolves when every event recorded so far has been written. */
+  flushEvents(): Promise<void>;
   getNode(name: string): NodeInfo | undefined;
   /**
    * An EniAttacher for ipamd's warm pool on that node (CreateNetworkInterface + AttachNetworkInterface).
@@ -308,7 +304,8 @@ export interface VpcResourceController {
 
 export interface ControllerDeps {
   clock: Clock;
-  store: ClusterStore;
+  /** The cluster seam (memory or kube backend). */
+  cluster: ClusterClient;
   rng: Rng;
   /** The EC2 to use (e.g. createRemoteEc2 against mock-ec2); the in-process fake when absent. */
   ec2?: Ec2Api;

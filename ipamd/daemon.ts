@@ -1,16 +1,19 @@
-// Wires mock-ipamd together: cluster store, fake controller + EC2, node join (primary + trunk ENI),
-// host links, datastore restored from the checkpoint, warm pool, backend, gRPC server,
-// introspection and metrics; logs "ready" with the actual addresses; shuts down cleanly.
+// Wires mock-ipamd together: the cluster (memory mode: embedded, ipamd/cluster/memory.ts), the node
+// join (instance launched, Node registered, CNINode feature, trunk ENI), host links, datastore
+// restored from the checkpoint, warm pool, backend, gRPC server, introspection and metrics; logs
+// "ready" with the actual addresses; shuts down cleanly.
 
-import type { ClusterStore } from "../cluster/index.js";
-import { createClusterStore } from "../cluster/index.js";
+import type { ClusterClient, Informer } from "../cluster/client/index.js";
+import { createInformer, recorderFor, registerNode } from "../cluster/client/index.js";
+import type { NodeObject, PodObject } from "../cluster/k8s/index.js";
+import { clusterEvent } from "../cluster/k8s/index.js";
 import type { Clock } from "../common/clock.js";
 import { systemClock } from "../common/clock.js";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { HarnessError, errorMessage } from "../common/errors.js";
-import { createController, createSeededRng } from "../controller/index.js";
-import type { NodeInfo as ControllerNode, VpcResourceController } from "../controller/index.js";
+import { EVENT_SOURCE } from "../common/names.js";
+import type { NetworkInterface, VpcResourceController } from "../controller/index.js";
 import type { Backend, NodeInfo } from "./backend/index.js";
 import { createBackend } from "./backend/index.js";
 import { durableIpDatastore } from "./backend/durable-port.js";
@@ -21,8 +24,12 @@ import type { HostLinks } from "./hostlinks/index.js";
 import { createHostLinks } from "./hostlinks/index.js";
 import type { RunningHttp } from "./http/index.js";
 import { createMetrics, introspectionHandler, metricsHandler, startHttp } from "./http/index.js";
-import { instanceLimits, maxPods } from "./limits.js";
-import type { InstanceLimits } from "./limits.js";
+import { instanceLimits, maxPods, supportsTrunking } from "../common/limits.js";
+import type { EmbeddedCluster } from "./cluster/memory.js";
+import { startEmbeddedCluster } from "./cluster/memory.js";
+import { markCniNode, trunkReady, waitForNode } from "./cluster/node.js";
+import { nodePods, nodePodsInformer } from "./cluster/pods.js";
+import type { InstanceLimits } from "../common/limits.js";
 import type { Logger } from "./log.js";
 import { announce } from "./log.js";
 import { createInspector } from "./server/inspect.js";
@@ -43,7 +50,7 @@ export interface RunningDaemon {
   grpcAddress: string;
   introspectionAddress: string;
   metricsAddress: string;
-  cluster: ClusterStore;
+  cluster: ClusterClient;
   controller: VpcResourceController;
   backend: Backend;
   /** Stop accepting, flush the checkpoint, remove host links. Idempotent. */
@@ -62,64 +69,104 @@ export async function startDaemon({ config, log, clock = systemClock }: DaemonDe
   }
 }
 
+/** How long ipamd waits for the controller to attach its trunk ENI at start-up. */
+const TRUNK_WAIT_MS = 60_000;
+
 async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: Cleanup[]): Promise<RunningDaemon> {
   const limits = instanceLimits(config.node.instanceType);
   ensureDir(config.stateDir, "--state-dir");
   const listen = parseListen(config.listen);
   if (listen.kind === "unix") ensureDir(dirname(listen.path), "--listen");
-  const { cluster, controller } = startCluster(config, log, clock, cleanups);
+  const embedded = await startEmbeddedCluster(config, log, clock);
+  cleanups.push({ what: "controller", run: () => embedded.stop() });
+  const { cluster, controller } = embedded;
+  const nodeName = config.node.name;
   const hostLinks = startHostLinks(config, log, cleanups);
-  const joined = await controller.addNode({
-    name: config.node.name, instanceType: config.node.instanceType, primaryEniSecondaryIps: limits.ipv4PerEni - 1, capacity: { pods: String(maxPods(limits)) },
-  });
+  // EC2 launches the instance (its primary ENI), the kubelet registers the Node, and ipamd asks
+  // for a trunk through the CNINode (docs/REFERENCE.md §8).
+  const primary = await controller.ec2.launchInstance(nodeName, limits.ipv4PerEni - 1);
+  await registerNode(cluster, clock, { name: nodeName, instanceType: config.node.instanceType, capacity: { pods: String(maxPods(limits)) } });
+  const informers = await startInformers(cluster, clock, nodeName, log, cleanups);
+  const trunkEni = config.node.trunk && supportsTrunking(limits) ? await askForTrunk(cluster, clock, controller, nodeName) : undefined;
   const datastore = new Datastore({ clock, cooldownMs: config.ipCooldownMs });
-  const trunk = await attachNodeEnis(joined, datastore, hostLinks, config.node.trunk);
+  const trunk = await attachNodeEnis(primary, trunkEni, datastore, hostLinks);
   // Only now: the trunk's link from a previous run was adopted by ensure (same name and MAC), so
   // its ifindex (ParentIfIndex) and the branch pods' links on it survive a restart, as on a real
   // node where the trunk NIC outlives aws-node. Everything else of our prefix is stale.
   const stale = await hostLinks.cleanStale();
   if (stale.length > 0) log.warn({ links: stale }, "removed host links left by an earlier run");
-  log.info({ node: joined.name, instanceType: joined.instanceType, primaryEni: joined.primaryEniId, trunk }, "node joined");
+  log.info({ node: nodeName, instanceType: config.node.instanceType, primaryEni: primary.eniId, trunk }, "node joined");
   const durable = await restoreCheckpoint(config, datastore, log, cleanups);
-  const pool = startWarmPool({ config, clock, limits, datastore, hostLinks, log, cleanups, podEniEnabled: trunk !== undefined, attacher: controller.eniAttacher(joined.name, { ipsPerEni: limits.ipv4PerEni }) });
+  const pool = startWarmPool({ config, clock, limits, datastore, hostLinks, log, cleanups, podEniEnabled: trunk !== undefined, attacher: controller.eniAttacher(nodeName, { ipsPerEni: limits.ipv4PerEni }) });
 
   const inspector = createInspector({
-    nodeName: joined.name, instanceType: joined.instanceType, limits, datastore, hostLinks, subnetCidr: joined.subnetCidr,
-    branchEnis: () => controller.listEnis({ nodeName: joined.name, kind: "branch" }),
-    capacity: () => ({ ...(cluster.getNode(joined.name)?.capacity ?? {}) }),
+    nodeName, instanceType: config.node.instanceType, limits, datastore, hostLinks, subnetCidr: primary.subnetCidr,
+    branchEnis: () => controller.listEnis({ nodeName, kind: "branch" }),
+    capacity: () => ({ ...(informers.node.get({ namespace: "", name: nodeName })?.capacity ?? {}) }),
     trunk: () => trunk,
   });
   const metrics = createMetrics({
     datastoreStats: () => datastore.stats(),
     ec2Calls: () => controller.ec2CallLog(),
-    provisioning: () => controller.provisioningRecords().filter((r) => r.nodeName === joined.name),
+    provisioning: () => controller.provisioningRecords().filter((r) => r.nodeName === nodeName),
   });
   const node: NodeInfo = {
-    nodeName: joined.name,
+    nodeName,
     trunkEniId: () => trunk?.eniId,
     trunkIfIndex: () => trunk?.ifIndex ?? 0,
     vpcV4Cidrs: () => config.node.vpcCidrs,
   };
   const backend = createBackend({
-    datastore: durableIpDatastore(durable, () => pool.nudge()), cluster, node, clock, log: log.child({ component: "ipamd" }), metrics,
+    datastore: durableIpDatastore(durable, () => pool.nudge()), node, clock, log: log.child({ component: "ipamd" }), metrics,
+    pods: nodePods({ cluster, informer: informers.pods, nodeName, adopt: true }),
+    events: recorderFor(cluster, {clock, source: EVENT_SOURCE.ipamd, host: nodeName }),
     branchWaitMs: config.waitForBranchEniMs,
-    branchProgress: (pod) => branchProgress({
-      records: controller.provisioningRecords(), now: clock.now(), delay: controller.getProvisioningDelay(),
-      events: cluster.listEvents({ namespace: pod.namespace, name: pod.name }),
-    }, pod),
+    branchProgress: progressOf(embedded, clock),
   });
   backend.setDown(config.faults.ipamdDown);
 
   const grpc = await startGrpcServer({
     listen: config.listen, backend, log: log.child({ component: "grpc" }),
-    control: { cluster, nodeName: joined.name, backend, controller, inspect: inspector },
+    control: {
+      cluster, clock, nodeName, backend, controller, inspect: inspector,
+      recorder: recorderFor(cluster, {clock, source: "harness" }),
+    },
   });
   cleanups.push({ what: "gRPC server", run: () => grpc.close() });
   const http = await startHttpEndpoints(config, log, inspector, cluster, metrics.render, metrics.registry.contentType, settingsOf(config));
   for (const h of http.all) cleanups.push({ what: "HTTP listener", run: () => h.close() });
 
-  announce(log, { grpc: grpc.address, introspection: http.introspection, metrics: http.metrics, node: joined.name, stateDir: config.stateDir }, "ready");
+  announce(log, { grpc: grpc.address, introspection: http.introspection, metrics: http.metrics, node: nodeName, stateDir: config.stateDir }, "ready");
   return daemonHandle(grpc, http, cluster, controller, backend, cleanups, log);
+}
+
+/** ipamd's own Node (by name) and the pods bound to it (spec.nodeName), as aws-node watches them. */
+async function startInformers(cluster: ClusterClient, clock: Clock, nodeName: string, log: Logger, cleanups: Cleanup[]): Promise<{ node: Informer<NodeObject>; pods: Informer<PodObject> }> {
+  const ilog = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>): void => log[level]({ component: "informer", ...fields }, msg);
+  const node = createInformer(cluster.nodes, { clock, name: `node ${nodeName}`, select: { fieldSelector: `metadata.name=${nodeName}` }, log: ilog });
+  const pods = nodePodsInformer(cluster, clock, nodeName, ilog);
+  cleanups.push({ what: "informers", run: () => { node.stop(); pods.stop(); } });
+  await Promise.all([node.start(), pods.start()]);
+  return { node, pods };
+}
+
+/** The CNINode feature, then the controller's answer (label and capacity), then the trunk as EC2 has it. */
+async function askForTrunk(cluster: ClusterClient, clock: Clock, controller: VpcResourceController, nodeName: string): Promise<NetworkInterface> {
+  await markCniNode(cluster, clock, nodeName);
+  await waitForNode(cluster, clock, nodeName, trunkReady, TRUNK_WAIT_MS, "the trunk ENI");
+  const trunk = controller.ec2.list({ nodeName, kind: "trunk" })[0];
+  if (trunk === undefined) throw new HarnessError("internal", `node ${nodeName} is labelled with a trunk but EC2 lists none`);
+  return trunk;
+}
+
+/** Where a refused pod's provisioning stands: the embedded controller's records and the pod's events. */
+function progressOf(embedded: EmbeddedCluster, clock: Clock): (pod: { namespace: string; name: string; uid: string }) => Promise<string | undefined> {
+  const { controller, cluster } = embedded;
+  return async (pod) => {
+    const { items } = await cluster.events.list({ namespace: pod.namespace });
+    const events = items.filter((e) => e.involvedObject.name === pod.name).map(clusterEvent);
+    return branchProgress({ records: controller.provisioningRecords(), now: clock.now(), delay: controller.getProvisioningDelay(), events }, pod);
+  };
 }
 
 /** Fails early, naming the flag, when a directory cannot be created (e.g. /run as non-root). */
@@ -131,24 +178,6 @@ function ensureDir(dir: string, flag: string): void {
       details: "as non-root, pass --state-dir and --listen unix:///... under a directory you own",
     });
   }
-}
-
-/** The API server and the fake VPC resource controller (with its EC2), policies applied. */
-function startCluster(config: IpamdConfig, log: Logger, clock: Clock, cleanups: Cleanup[]): { cluster: ClusterStore; controller: VpcResourceController } {
-  const cluster = createClusterStore({ clock, onWatchError: (e) => log.error({ err: errorMessage(e) }, "cluster watcher failed") });
-  const controller = createController(
-    { clock, store: cluster, rng: createSeededRng(config.seed), log: (level, msg, fields) => log[level]({ component: "vpc-resource-controller", ...fields }, msg) },
-    {
-      provisioningDelay: config.provisioningDelay,
-      cooldownMs: config.branchCooldownMs,
-      faults: config.faults,
-      ec2: { ...config.ec2, primarySubnetCidr: config.node.subnetCidr, branchSubnetCidr: config.node.branchSubnetCidr },
-    },
-  );
-  controller.start();
-  cleanups.push({ what: "controller", run: () => controller.stop() });
-  for (const p of config.policies) cluster.applyPolicy(p);
-  return { cluster, controller };
 }
 
 function startHostLinks(config: IpamdConfig, log: Logger, cleanups: Cleanup[]): HostLinks {
@@ -191,19 +220,19 @@ function startWarmPool(p: PoolParts): WarmPoolReconciler {
 }
 
 /** The primary ENI's secondary IPs feed the datastore; the trunk gets its host link (ParentIfIndex). */
-async function attachNodeEnis(n: ControllerNode, ds: Datastore, links: HostLinks, wantTrunk: boolean): Promise<{ eniId: string; ifIndex: number } | undefined> {
-  const [primaryIp = n.primaryIp, ...secondaryIps] = n.primaryIps;
-  ds.addEni({ eniId: n.primaryEniId, mac: n.primaryMac, deviceNumber: 0, primaryIp, subnetCidr: n.subnetCidr, secondaryIps });
-  if (!wantTrunk || n.trunkEniId === "") return undefined;
-  ds.addEni({ eniId: n.trunkEniId, mac: n.trunkMac, deviceNumber: n.trunkDeviceNumber, primaryIp: "", subnetCidr: n.subnetCidr, secondaryIps: [], isTrunk: true });
-  const link = await links.ensure({ eniId: n.trunkEniId, mac: n.trunkMac, deviceNumber: n.trunkDeviceNumber, isTrunk: true });
-  return { eniId: n.trunkEniId, ifIndex: link.ifIndex };
+async function attachNodeEnis(primary: NetworkInterface, trunkEni: NetworkInterface | undefined, ds: Datastore, links: HostLinks): Promise<{ eniId: string; ifIndex: number } | undefined> {
+  const [primaryIp = "", ...secondaryIps] = primary.privateIps;
+  ds.addEni({ eniId: primary.eniId, mac: primary.mac, deviceNumber: 0, primaryIp, subnetCidr: primary.subnetCidr, secondaryIps });
+  if (trunkEni === undefined) return undefined;
+  ds.addEni({ eniId: trunkEni.eniId, mac: trunkEni.mac, deviceNumber: trunkEni.deviceNumber, primaryIp: "", subnetCidr: trunkEni.subnetCidr, secondaryIps: [], isTrunk: true });
+  const link = await links.ensure({ eniId: trunkEni.eniId, mac: trunkEni.mac, deviceNumber: trunkEni.deviceNumber, isTrunk: true });
+  return { eniId: trunkEni.eniId, ifIndex: link.ifIndex };
 }
 
 interface HttpEndpoints { introspection: string; metrics: string; all: RunningHttp[] }
 
 async function startHttpEndpoints(
-  config: IpamdConfig, log: Logger, inspector: Inspector, cluster: ClusterStore,
+  config: IpamdConfig, log: Logger, inspector: Inspector, cluster: ClusterClient,
   render: () => Promise<string>, contentType: string, settings: Record<string, string>,
 ): Promise<HttpEndpoints> {
   const onError = (e: unknown): void => log.error({ err: errorMessage(e) }, "HTTP handler failed");
@@ -213,8 +242,13 @@ async function startHttpEndpoints(
   if (config.introspection !== "off") {
     const h = await startHttp(config.introspection, introspectionHandler({
       enis: () => ({ enis: inspector.enis() }),
-      pods: () => ({ pods: cluster.listPods() }),
-      events: (f) => ({ events: cluster.listEvents(f) }),
+      pods: async () => ({ pods: (await cluster.pods.list()).items }),
+      events: async (f) => {
+        const { items } = await cluster.events.list();
+        const ns = f?.namespace ?? "";
+        const name = f?.name ?? "";
+        return { events: items.filter((e) => (ns === "" || e.involvedObject.namespace === ns) && (name === "" || e.involvedObject.name === name)).map(clusterEvent) };
+      },
       leases: () => ({ leases: inspector.leases() }),
       node: () => inspector.node(),
       envSettings: () => settings,
@@ -248,7 +282,7 @@ function settingsOf(c: IpamdConfig): Record<string, string> {
 }
 
 function daemonHandle(
-  grpc: RunningGrpcServer, http: HttpEndpoints, cluster: ClusterStore, controller: VpcResourceController,
+  grpc: RunningGrpcServer, http: HttpEndpoints, cluster: ClusterClient, controller: VpcResourceController,
   backend: Backend, cleanups: Cleanup[], log: Logger,
 ): RunningDaemon {
   let stopping: Promise<void> | undefined;

@@ -1,8 +1,8 @@
 // The demo's verdict: did the EKS sequence happen as expected? Pure: pods, events and the
 // kubelet's attempts in, a summary with the problems found out.
 
-import type { ClusterEvent, PodObject } from "../../cluster/types.js";
-import { POD_ENI_RESOURCE } from "../../cluster/types.js";
+import type { ClusterEvent, PodObject } from "../../cluster/k8s/index.js";
+import { POD_ENI_RESOURCE } from "../../common/names.js";
 import type { PodSummary, RunSummary } from "../output/types.js";
 import type { DemoOptions } from "./options.js";
 

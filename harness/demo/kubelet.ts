@@ -3,13 +3,13 @@
 
 import { systemClock } from "../../common/clock.js";
 import { HarnessError } from "../../common/errors.js";
-import type { ControlClient } from "../../ipamd/server/control-client.js";
-import { createCniSandboxRuntime } from "../../runtime/containerd/index.js";
-import type { SandboxCall } from "../../runtime/containerd/index.js";
-import { createKubelet } from "../../runtime/kubelet/index.js";
-import type { Kubelet, KubeletObservation } from "../../runtime/kubelet/index.js";
-import { createCniRuntime, loadConfDir, loopbackList } from "../../runtime/libcni/index.js";
-import { fakeNetns, realNetns } from "../../runtime/netns.js";
+import type { ControlClient } from "../../ipamd/index.js";
+import { createCniSandboxRuntime } from "../../runtime/index.js";
+import type { SandboxCall } from "../../runtime/index.js";
+import { createKubelet } from "../../runtime/index.js";
+import type { Kubelet, KubeletObservation } from "../../runtime/index.js";
+import { createCniRuntime, loadConfDir, loopbackList } from "../../runtime/index.js";
+import { fakeNetns, realNetns } from "../../runtime/index.js";
 import { controlEventRecorder, controlPodSource } from "./cluster-client.js";
 import type { NetworkSetup } from "./network.js";
 

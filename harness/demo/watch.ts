@@ -1,10 +1,10 @@
 // Turns what the daemon reports (events, ENIs, EC2-call log lines) and what the runtime does
 // (CNI calls) into output records, as they happen.
 
-import type { ClusterEvent } from "../../cluster/types.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
 import { errorMessage } from "../../common/errors.js";
-import type { ControlClient } from "../../ipamd/server/control-client.js";
-import type { SandboxCall } from "../../runtime/containerd/index.js";
+import type { ControlClient } from "../../ipamd/index.js";
+import type { SandboxCall } from "../../runtime/index.js";
 import type { OutputRecord } from "../output/types.js";
 
 const EC2_CALLS = ["CreateNetworkInterfacePermission", "CreateNetworkInterface", "AssociateTrunkInterface", "DisassociateTrunkInterface", "DeleteNetworkInterface", "AttachNetworkInterface", "DescribeNetworkInterfaces"];

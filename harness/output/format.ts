@@ -1,7 +1,7 @@
 // Pure formatting of output records: time offsets, kubectl-style ages and `(xN over T)`
 // aggregation, one readable line per record.
 
-import type { ClusterEvent } from "../../cluster/types.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
 import type { OutputRecord, PodSummary, RunSummary } from "./types.js";
 
 export function formatOffset(ms: number): string {

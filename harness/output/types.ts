@@ -1,7 +1,7 @@
 // What the demo (and other long runs) print: one record per thing that happened, with its time,
 // and the printers that render records as terminal lines, plain lines or JSON lines.
 
-import type { ClusterEvent } from "../../cluster/types.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
 
 export interface CniCallRecord {
   verb: "ADD" | "DEL";

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { HarnessError, errorMessage } from "../../common/errors.js";
-import { instanceLimits } from "../../ipamd/limits.js";
+import { instanceLimits } from "../../common/limits.js";
 import { expandNodes, expandPods } from "./expand.js";
 import { scenarioSchema } from "./schema.js";
 import type { Scenario } from "./schema.js";

@@ -1,7 +1,7 @@
 // What a scenario run returns (real or simulated), and the progress it reports on the way.
 
-import type { ClusterEvent } from "../../cluster/types.js";
-import type { KubeletObservation } from "../../runtime/kubelet/types.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
+import type { KubeletObservation } from "../../runtime/index.js";
 import type { TimelineData } from "../timeline/types.js";
 import type { RunSummary } from "./summary.js";
 

@@ -1,7 +1,7 @@
 // One pod's row in the timeline: provisioning window, sandbox attempts as bars, event markers
 // (with labels when there are few pods) and the moment the pod ran.
 
-import type { ClusterEvent } from "../../cluster/types.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
 import { formatDuration } from "../../common/duration.js";
 import type { TimeScale } from "./scale.js";
 import { esc, el, title } from "./svg.js";

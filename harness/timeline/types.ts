@@ -1,7 +1,7 @@
 // The data the timeline renderer draws: one run, per pod its sandbox attempts, the branch-ENI
 // provisioning window and the events, all as millisecond timestamps on the run's clock.
 
-import type { ClusterEvent, FailureClass } from "../../cluster/types.js";
+import type { ClusterEvent, FailureClass } from "../../cluster/k8s/index.js";
 
 /** How one RunPodSandbox attempt ended; "pending" = still running when the run ended. */
 export type AttemptOutcome = "ok" | "failed" | "pending";

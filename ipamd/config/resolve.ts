@@ -3,13 +3,13 @@
 
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import type { SecurityGroupPolicyObject } from "../../cluster/types.js";
+import type { SimplePolicy } from "../../cluster/k8s/index.js";
 import { parseDuration } from "../../common/duration.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
 import { MAX_DELAY_MS, validateDelay } from "../../controller/delay.js";
 import type { ProvisioningDelay } from "../../controller/types.js";
 import { validatePrefix } from "../hostlinks/index.js";
-import { instanceLimits } from "../limits.js";
+import { instanceLimits } from "../../common/limits.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
 import type { Flags } from "./flags.js";
 import { describeIssues, fileSchema } from "./schema.js";
@@ -53,8 +53,8 @@ function toDelay(d: NonNullable<NonNullable<ConfigFile["controller"]>["provision
   }
 }
 
-function policiesOf(file: ConfigFile, flagNs: readonly string[]): SecurityGroupPolicyObject[] {
-  const out: SecurityGroupPolicyObject[] = (file.securityGroupPolicies ?? []).map((p) => ({ ...p }));
+function policiesOf(file: ConfigFile, flagNs: readonly string[]): SimplePolicy[] {
+  const out: SimplePolicy[] = (file.securityGroupPolicies ?? []).map((p) => ({ ...p }));
   // An empty podSelector matches every pod of the namespace (SecurityGroupPolicy semantics).
   for (const ns of [...(file.sgpNamespaces ?? []), ...flagNs]) {
     if (!out.some((p) => p.namespace === ns && p.name === "sgp-namespace")) {

@@ -1,6 +1,6 @@
 // The daemon's configuration: one frozen, validated object (defaults <- config file <- flags).
 
-import type { SecurityGroupPolicyObject } from "../../cluster/types.js";
+import type { SimplePolicy } from "../../cluster/k8s/index.js";
 import type { ControllerFaults, ProvisioningDelay } from "../../controller/types.js";
 
 export type HostLinksMode = "auto" | "on" | "off";
@@ -34,7 +34,7 @@ export interface IpamdConfig {
   /** The config file read, or undefined. */
   configFile: string | undefined;
   node: NodeConfig;
-  policies: readonly SecurityGroupPolicyObject[];
+  policies: readonly SimplePolicy[];
   provisioningDelay: ProvisioningDelay;
   /** Branch ENI cooldown of the controller before deletion. */
   branchCooldownMs: number;

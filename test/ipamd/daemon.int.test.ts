@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POD_ENI_ANNOTATION } from "../../cluster/types.js";
+import { POD_ENI_ANNOTATION } from "../../common/names.js";
 import { ADD_NETWORK_PATH, CLIENT_VERSION } from "../../proto/rpc.js";
 import type { CniBackendClient, StartedDaemon } from "../helpers/daemon.js";
 import { cniBackendClient, startDaemon } from "../helpers/daemon.js";

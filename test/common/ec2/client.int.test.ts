@@ -5,8 +5,8 @@
 import { createServer } from "node:net";
 import type { AddressInfo, Server, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
-import { POD_ENI_ANNOTATION } from "../../../cluster/types.js";
+import { registerNode } from "../../../cluster/client/index.js";
+import { POD_ENI_ANNOTATION } from "../../../common/names.js";
 import { systemClock } from "../../../common/clock.js";
 import { createEc2Client } from "../../../common/ec2/client.js";
 import type { Ec2Client } from "../../../common/ec2/client.js";
@@ -16,6 +16,9 @@ import { createSdkEniAttacher, discoverNode } from "../../../common/ec2/node.js"
 import { HarnessError } from "../../../common/errors.js";
 import { instanceLimits } from "../../../common/limits.js";
 import { createController, createRemoteEc2, createSeededRng, parseBranchAnnotation } from "../../../controller/index.js";
+import { markCniNode, trunkReady, waitForNode } from "../../../ipamd/index.js";
+import { installWebhook } from "../../controller/helpers.js";
+import { testCluster } from "../../helpers/cluster.js";
 import { startMockEc2 } from "../../helpers/mock-ec2.js";
 import type { StartedMockEc2 } from "../../helpers/mock-ec2.js";
 
@@ -114,20 +117,25 @@ describe("ipamd's EC2 side on several nodes sharing one VPC", () => {
 describe("the controller on createRemoteEc2", () => {
   it("joins a node with a trunk ENI from EC2, and gives an SGP pod a branch ENI associated on it", async () => {
     await client("launcher").runInstances({ instanceType: "m5.large", tags: { Name: "node-ctl" } });
-    const store = createClusterStore({ clock: systemClock });
+    const store = testCluster(systemClock);
     const ec2 = createRemoteEc2({
       name: "vpc-resource-controller", limit: { qps: 12, burst: 18 },
       makeClient: (name, limit) => client(name, limit === undefined ? {} : { rateLimit: limit }),
       primarySubnetCidr: "10.0.0.0/19", branchSubnetCidr: "10.0.32.0/19",
     });
-    const ctl = createController({ clock: systemClock, store, rng: createSeededRng(1), ec2 }, { provisioningDelay: { kind: "fixed", fixedMs: 0 } });
-    ctl.start();
+    const ctl = createController({ clock: systemClock, cluster: store.cluster, rng: createSeededRng(1), ec2 }, { provisioningDelay: { kind: "fixed", fixedMs: 0 } });
+    installWebhook(store, ctl);
+    await ctl.start();
     try {
-      const node = await ctl.addNode({ name: "node-ctl", instanceType: "m5.large" });
+      // The handshake: the kubelet registers the Node, ipamd asks for a trunk through the CNINode.
+      await registerNode(store.cluster, systemClock, { name: "node-ctl", instanceType: "m5.large", capacity: { pods: "29" } });
+      await markCniNode(store.cluster, systemClock, "node-ctl");
+      await waitForNode(store.cluster, systemClock, "node-ctl", trunkReady, 30_000, "the trunk ENI");
+      const node = ctl.getNode("node-ctl");
+      if (node === undefined) throw new Error("node-ctl did not join");
       const view = await discoverNode(client("check"), { nodeName: "node-ctl" });
       expect(view.trunk).toEqual({ eniId: node.trunkEniId, mac: node.trunkMac, deviceNumber: node.trunkDeviceNumber });
-      expect(node.primaryEniId).toBe(view.primaryEni.eniId);
-      store.applyPolicy({ namespace: "sgp", name: "all", podSelector: {}, serviceAccountSelector: {}, securityGroupIds: ["sg-0123456789abcdef0"] });
+      store.applyPolicy({ namespace: "sgp", name: "all", podSelector: {}, securityGroupIds: ["sg-0123456789abcdef0"] });
       const annotated = new Promise<string>((resolve) => {
         const stop = store.watchPods((_t, pod) => {
           const v = pod.annotations[POD_ENI_ANNOTATION];
@@ -150,6 +158,7 @@ describe("the controller on createRemoteEc2", () => {
       expect(served).toEqual(expect.arrayContaining(["DescribeInstances", "CreateNetworkInterface", "AttachNetworkInterface", "ModifyNetworkInterfaceAttribute", "AssociateTrunkInterface"]));
     } finally {
       ctl.stop();
+      store.stop();
     }
   });
 });

@@ -1,13 +1,13 @@
 // The demo's verdict on a run: the expected fail-then-retry for SGP pods, nothing for ordinary pods.
 
 import { describe, expect, it } from "vitest";
-import type { ClusterEvent, PodObject } from "../../../cluster/types.js";
+import type { ClusterEvent, PodObject } from "../../../cluster/k8s/index.js";
 import { judge, parseDemoOptions } from "../../../harness/demo/index.js";
 
 const pod = (name: string, branch: boolean): PodObject => ({
   namespace: branch ? "sgp-demo" : "default", name, uid: `u-${name}`, labels: {}, annotations: {},
   limits: branch ? { "vpc.amazonaws.com/pod-eni": "1" } : {}, requests: {}, serviceAccount: "default",
-  nodeName: "n", createdAt: 1_000, scheduledAt: 1_000, deletedAt: undefined, resourceVersion: 1,
+  nodeName: "n", createdAt: 1_000, scheduledAt: 1_000, deletedAt: undefined, deletionGracePeriodSeconds: undefined, containers: ["app"], hostNetwork: false, phase: "", resourceVersion: "1",
 });
 const e = (p: PodObject, reason: string, over: Partial<ClusterEvent> = {}): ClusterEvent => ({
   type: reason.startsWith("Failed") ? "Warning" : "Normal", reason, message: reason,

@@ -1,7 +1,7 @@
 // Formatting of demo output: offsets, kubectl ages, `(xN over T)` aggregation, record lines, printers.
 
 import { describe, expect, it } from "vitest";
-import type { ClusterEvent } from "../../../cluster/types.js";
+import type { ClusterEvent } from "../../../cluster/k8s/index.js";
 import { aggregation, eventAge, formatOffset, formatRecord, formatSummary, humanDuration, jsonPrinter, plainPrinter, terminalPrinter } from "../../../harness/output/index.js";
 
 const ev = (over: Partial<ClusterEvent> = {}): ClusterEvent => ({

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PodObject } from "../../../cluster/types.js";
+import type { PodObject } from "../../../cluster/k8s/index.js";
 import { createCniSandboxRuntime } from "../../../runtime/containerd/index.js";
 import type { SandboxCall } from "../../../runtime/containerd/index.js";
 import { newSandboxId } from "../../../runtime/kubelet/index.js";
@@ -22,7 +22,7 @@ const root = process.getuid?.() === 0 && existsSync(join(DEBIAN, "bridge"));
 
 const pod: PodObject = {
   namespace: "default", name: "web", uid: "uid-web", labels: {}, annotations: {}, limits: {}, requests: {},
-  serviceAccount: "default", nodeName: "n", createdAt: 0, scheduledAt: 0, deletedAt: undefined, resourceVersion: 1,
+  serviceAccount: "default", nodeName: "n", createdAt: 0, scheduledAt: 0, deletedAt: undefined, deletionGracePeriodSeconds: undefined, containers: ["app"], hostNetwork: false, phase: "", resourceVersion: "1",
 };
 
 describeIf(root ? undefined : missingOf(needRoot(), "Debian's containernetworking-plugins"), "sandboxes with Debian's bridge + host-local + portmap (needs root: network namespaces)", () => {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { PodObject } from "../../../cluster/types.js";
+import type { PodObject } from "../../../cluster/k8s/index.js";
 import { createCniSandboxRuntime } from "../../../runtime/containerd/index.js";
 import type { SandboxCall } from "../../../runtime/containerd/index.js";
 import { newSandboxId } from "../../../runtime/kubelet/index.js";
@@ -50,7 +50,7 @@ describeIf(ready ? undefined : missingOf(needRoot(), "Debian's portmap (containe
     });
     const pod: PodObject = {
       namespace: "default", name: "libcni-ours", uid: "uid-libcni-ours", labels: {}, annotations: {}, limits: {}, requests: {},
-      serviceAccount: "default", nodeName: "libcni-node", createdAt: 0, scheduledAt: 0, deletedAt: undefined, resourceVersion: 1,
+      serviceAccount: "default", nodeName: "libcni-node", createdAt: 0, scheduledAt: 0, deletedAt: undefined, deletionGracePeriodSeconds: undefined, containers: ["app"], hostNetwork: false, phase: "", resourceVersion: "1",
     };
     const id = newSandboxId(Math.random);
     const out = await runtime.runPodSandbox(pod, { sandboxId: id, attempt: 1 }, new AbortController().signal);

@@ -30,7 +30,7 @@ pods:
     expect(w.controller.listEnis({ kind: "branch" }).filter((e) => e.podName === "sgp" && e.state !== "deleted")).toHaveLength(1);
     await w.clock.advanceTo(15_000);
     expect(node.ipamd.leaseCount()).toBe(1);
-    expect(w.store.getPod("default", "plain")).toBeUndefined();
+    expect(await w.cluster.pods.get({ namespace: "default", name: "plain" })).toBeUndefined();
     expect(w.controller.listEnis({ kind: "branch" }).find((e) => e.podName === "sgp")?.state).toMatch(/cooldown|deleted/);
     await w.stop();
   });

@@ -1,8 +1,8 @@
-// Instance type limits (ipamd/limits.ts, the datastore's bounds) and the EKS max-pods formula (docs/REFERENCE.md §4).
+// Instance type limits (common/limits.ts: the datastore's and the controller's bounds) and the EKS max-pods formula (docs/REFERENCE.md §4).
 
 import { describe, expect, it } from "vitest";
-import { isHarnessError } from "../../../common/errors.js";
-import { KNOWN_INSTANCE_TYPES, instanceLimits, maxPods, secondaryIpsPerEni, supportsTrunking } from "../../../ipamd/limits.js";
+import { isHarnessError } from "../../common/errors.js";
+import { KNOWN_INSTANCE_TYPES, instanceLimits, maxPods, secondaryIpsPerEni, supportsTrunking } from "../../common/limits.js";
 
 describe("instanceLimits", () => {
   it.each([
