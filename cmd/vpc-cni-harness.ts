@@ -5,6 +5,7 @@ import { Command } from "commander";
 import { apiServerCommand } from "../apiserver/command.js";
 import { clusterCommand } from "../harness/cluster/command.js";
 import { demoCommand } from "../harness/demo/index.js";
+import { kubeletCommand } from "../harness/kubelet/command.js";
 import { scenarioCommand } from "../harness/scenario/command.js";
 
 const program = new Command("vpc-cni-harness")
@@ -16,5 +17,6 @@ program.addCommand(demoCommand());
 program.addCommand(scenarioCommand());
 program.addCommand(apiServerCommand());
 program.addCommand(clusterCommand());
+program.addCommand(kubeletCommand());
 
 await program.parseAsync(process.argv);

@@ -3,7 +3,7 @@
 # Without root it only reports what is missing: those tests then skip, saying why.
 set -euo pipefail
 pkgs=(iproute2 iptables util-linux containernetworking-plugins containerd runc golang-go
-      golang-github-appc-cni-dev golang-github-containerd-go-cni-dev busybox-static time)
+      golang-github-appc-cni-dev golang-github-containerd-go-cni-dev busybox-static time iputils-ping)
 # kubectl (the API server tests' third-party client): the machine's own when there is one (1.32 on
 # this project's machines), else Debian's kubernetes-client.
 command -v kubectl >/dev/null 2>&1 || pkgs+=(kubernetes-client)

@@ -113,7 +113,9 @@ export interface NodeSnapshot {
 
 export async function readNode(ip: IpPort, sys: SysctlPort, uplink: string, trunkPeer: string | undefined, signal: AbortSignal): Promise<NodeSnapshot> {
   const q = (args: string[]): Promise<unknown[]> => ip(["-j", ...args], { signal }).then((r) => json(r, args.join(" ")));
-  const routes = parseRoutes(await q(["route", "show", "table", String(FABRIC_TABLE)]));
+  // A table with no route yet does not exist for the kernel: that is an empty one.
+  const shown = await ip(["-j", "route", "show", "table", String(FABRIC_TABLE)], { signal });
+  const routes = /FIB table does not exist/.test(shown.stderr) ? [] : parseRoutes(json(shown, "route show table"));
   const rules = parseRules(await q(["rule", "show"]));
   const uplinkAddresses = addressesOn(await q(["addr", "show", "dev", uplink]));
   const peer = trunkPeer === undefined ? undefined : (await ip(["link", "show", "dev", trunkPeer], { signal })).exitCode === 0 ? trunkPeer : undefined;
