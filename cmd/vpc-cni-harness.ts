@@ -4,6 +4,7 @@
 import { Command } from "commander";
 import { apiServerCommand } from "../apiserver/command.js";
 import { clusterCommand } from "../harness/cluster/command.js";
+import { instanceCommand } from "../harness/cluster/instance-command.js";
 import { demoCommand } from "../harness/demo/index.js";
 import { kubeletCommand } from "../harness/kubelet/command.js";
 import { scenarioCommand } from "../harness/scenario/command.js";
@@ -18,5 +19,6 @@ program.addCommand(scenarioCommand());
 program.addCommand(apiServerCommand());
 program.addCommand(clusterCommand());
 program.addCommand(kubeletCommand());
+program.addCommand(instanceCommand());
 
 await program.parseAsync(process.argv);

@@ -29,7 +29,7 @@ function upCommand(): Command {
     .option("--kubeconfig <file>", "where to write the kubeconfig (default ./<name>.kubeconfig)")
     .option("--name <name>", "cluster name: node names, netns and links start with it (1 to 8 lower-case letters and digits)", "vch")
     .option("--state-dir <dir>", "where the cluster keeps its state, logs and node dirs (default /run/vpc-cni-harness/cluster/<name>)")
-    .option("--vpc-cidr <cidr>", "the VPC's block (/8 to /18): primary subnet its first /19, branch subnet the second", "10.0.0.0/16")
+    .option("--vpc-cidr <cidr>", "the VPC's block (/16 to /18): primary subnet its first /19, branch subnet the second", "10.0.0.0/16")
     .option("--instance-type <type>", "every node's EC2 instance type (ENI, IP and branch-ENI limits)", "m5.large")
     .option("--provisioning-delay <duration>", "the controller's delay per branch ENI after its EC2 calls (its default when absent)")
     .option("--qps <n>", "mock-ec2's account-wide rate limit, calls per second (0: none)", "12")

@@ -50,7 +50,7 @@ export function clusterLayout(o: { name: string; stateDir: string; nodes: number
   if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > MAX_NODES) {
     throw new HarnessError("invalid-argument", `--nodes ${o.nodes}: from 1 to ${MAX_NODES}`);
   }
-  const vpc = parseCidr(o.vpcCidr, { minBits: 8, maxBits: 18 });
+  const vpc = parseCidr(o.vpcCidr, { minBits: 16, maxBits: 18 });
   const sub = 2 ** (32 - 19);
   const primary = `${intToIp(vpc.base)}/19`;
   const branch = `${intToIp(vpc.base + sub)}/19`;
