@@ -7,6 +7,8 @@ export type { Fabric, FabricDeps, FabricLog, FabricSource, FabricStatus } from "
 export { execaIp, procSysctl } from "./netlink.js";
 export type { IpPort, SysctlPort } from "./netlink.js";
 export { ec2FabricSource } from "./source.js";
+export { startNodeFabric } from "./start.js";
+export type { NodeFabricOptions } from "./start.js";
 export { planFabric } from "./plan.js";
 export { diffFabric } from "./diff.js";
 export { FABRIC_TABLE } from "./types.js";
