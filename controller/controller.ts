@@ -8,7 +8,7 @@ import { createInformer, recorderFor } from "../cluster/client/index.js";
 import type { ClusterClient, Informer, ObjectIdentity, ResourceClient } from "../cluster/client/index.js";
 import type { PodObject } from "../cluster/k8s/pod.js";
 import type { K8sObject } from "../cluster/k8s/types.js";
-import type { Clock } from "../common/clock.js";
+import type { Clock, TimerHandle } from "../common/clock.js";
 import { errorMessage } from "../common/errors.js";
 import { createEniAttacher } from "./attacher.js";
 import { resolveControllerConfig, validateFaults } from "./config.js";
@@ -87,6 +87,27 @@ export function createController(deps: ControllerDeps, options: ControllerOption
     onError: (name, e) => ctx.log("error", "node reconcile failed", { node: name, error: errorMessage(e) }),
   });
 
+  /** A pod found gone at resync (a DELETED missed) frees its ENIs as a DELETED would. */
+  const resync = (): void => {
+    const live = new Set(ctx.informers.pods.list().map((p) => p.uid));
+    for (const node of ctx.nodes.values()) {
+      for (const [uid, alloc] of [...node.branches]) {
+        if (live.has(uid)) continue;
+        pushToCooldown(ctx, node, uid);
+        ctx.log("info", "pod gone at resync: branch ENI to the cooldown queue", { eniId: alloc.eniId, uid });
+      }
+    }
+    for (const pod of ctx.informers.pods.list()) enqueue(pod);
+  };
+  let resyncTimer: TimerHandle | undefined;
+  const scheduleResync = (): void => {
+    if (config.resyncMs <= 0 || ctx.abort.signal.aborted) return;
+    resyncTimer = deps.clock.setTimer(config.resyncMs, () => {
+      resync();
+      scheduleResync();
+    });
+  };
+
   let started: Promise<void> | undefined;
   return {
     start() {
@@ -96,12 +117,13 @@ export function createController(deps: ControllerDeps, options: ControllerOption
       nodes.on((_t, node) => nodeQueue.kick(node.name));
       cniNodes.on((_t, c) => nodeQueue.kick(c.name));
       // Policies first: the webhook (admission hook) and the jobs read them from this cache.
-      started = Promise.all([sgps.start(), cniNodes.start(), nodes.start(), pods.start()]).then(() => undefined);
+      started = Promise.all([sgps.start(), cniNodes.start(), nodes.start(), pods.start()]).then(() => scheduleResync());
       return started;
     },
     stop() {
       for (const i of Object.values(ctx.informers) as Informer<ObjectIdentity>[]) i.stop();
       ctx.abort.abort(new Error("controller stopped"));
+      resyncTimer?.cancel();
       queue.stop();
       nodeQueue.stop();
       for (const node of ctx.nodes.values()) {

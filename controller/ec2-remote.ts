@@ -81,6 +81,7 @@ class RemoteEc2 implements Ec2Api {
       const kind: EniKind = e.interfaceType === "trunk" ? "trunk" : e.attachment?.deviceIndex === 0 ? "primary" : "secondary";
       this.#s.enis.set(e.eniId, { ...record(e, kind, cidr), nodeName });
     }
+    await this.#loadBranches(nodeName, signal);
     const primary = [...this.#s.enis.values()].find((r) => r.nodeName === nodeName && r.kind === "primary");
     if (primary === undefined) throw new HarnessError("internal", `EC2: instance ${n.instanceId} of node ${nodeName} has no primary ENI`);
     // The fake makes the primary ENI with its secondary addresses; here they are assigned once.
@@ -203,6 +204,24 @@ class RemoteEc2 implements Ec2Api {
       p.catch(() => this.#s.subnets.delete(cidr));
     }
     return p;
+  }
+
+  /**
+   * The branch ENIs associated with the node's trunk (DescribeTrunkInterfaceAssociations, then
+   * their interfaces): what a restarted controller must account for (trunk.go InitTrunk).
+   */
+  async #loadBranches(nodeName: string, signal?: AbortSignal): Promise<void> {
+    const trunk = [...this.#s.enis.values()].find((r) => r.nodeName === nodeName && r.kind === "trunk" && r.state !== "deleted");
+    if (trunk === undefined) return;
+    const assocs = await this.#c.describeTrunkInterfaceAssociations({ trunkEniId: trunk.eniId }, signal);
+    if (assocs.length === 0) return;
+    const enis = await this.#c.describeNetworkInterfaces({ eniIds: assocs.map((a) => a.branchEniId) }, signal);
+    const { cidr } = await this.#subnet("branch", signal);
+    for (const e of enis) {
+      const a = assocs.find((x) => x.branchEniId === e.eniId);
+      if (a === undefined) continue;
+      this.#s.enis.set(e.eniId, { ...record(e, "branch", cidr), nodeName, vlanId: a.vlanId, associationId: a.associationId, state: "associated" });
+    }
   }
 
   #known(eniId: string): Rec {

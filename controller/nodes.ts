@@ -13,6 +13,7 @@ import { HAS_TRUNK_LABEL, POD_ENI_RESOURCE } from "../common/names.js";
 import type { ControllerContext, NodeState } from "./context.js";
 import { BRANCH_ENI_LIMITS, branchLimit } from "./limits.js";
 import type { NodeInfo } from "./types.js";
+import { restoreBranches } from "./restore.js";
 import { createVlanPool } from "./vlan.js";
 import type { JobResult } from "./workqueue.js";
 
@@ -28,6 +29,9 @@ export async function reconcileNode(ctx: ControllerContext, name: string, onRead
   }
   let state = ctx.nodes.get(name);
   if (state === undefined) {
+    // A trunk that outlived a controller restart is matched against the pods' annotations: wait
+    // until the pods are listed.
+    if (!ctx.informers.pods.hasSynced()) return { kind: "after", ms: 100 };
     const wantsTrunk = limit > 0 && hasFeature(ctx.informers.cniNodes.get({ namespace: "", name }));
     // A trunk-capable node waits for ipamd's CNINode feature (it asks for the trunk).
     if (limit > 0 && !wantsTrunk) return DONE;
@@ -47,6 +51,7 @@ export async function reconcileNode(ctx: ControllerContext, name: string, onRead
 /** The trunk (reused or created) and the node's state; a concurrent join of the same node wins first. */
 async function join(ctx: ControllerContext, node: NodeObject, limit: number): Promise<NodeState> {
   let trunk = { eniId: "", mac: "", deviceNumber: -1, subnetCidr: ctx.config.ec2.primarySubnetCidr };
+  let reused = false;
   if (limit > 0) {
     // The instance as EC2 has it (the in-process fake: the one the harness launched; the remote
     // client: looked up by its Name tag, with the ENIs it already has).
@@ -55,6 +60,7 @@ async function join(ctx: ControllerContext, node: NodeObject, limit: number): Pr
     if (existing !== undefined) {
       // A restarted controller reuses the trunk EC2 already has for the instance (trunk.go InitTrunk).
       trunk = { eniId: existing.eniId, mac: existing.mac, deviceNumber: existing.deviceNumber, subnetCidr: existing.subnetCidr };
+      reused = true;
     } else {
       const signal = ctx.abort.signal;
       const eni = await ctx.ec2.createNetworkInterface({ kind: "trunk", subnet: "primary", description: "trunk-eni" }, signal);
@@ -81,6 +87,7 @@ async function join(ctx: ControllerContext, node: NodeObject, limit: number): Pr
     deleteQueue: [], deleteTimer: undefined, deleting: false,
   };
   ctx.nodes.set(node.name, state);
+  if (reused) restoreBranches(ctx, state);
   return state;
 }
 

@@ -98,7 +98,11 @@ async function createBranch(ctx: ControllerContext, node: NodeState, pod: PodObj
   }
   let eni;
   try {
-    eni = await ctx.ec2.createNetworkInterface({ kind: "branch", subnet: "branch", securityGroupIds: groups, description: "branch-eni" }, signal);
+    eni = await ctx.ec2.createNetworkInterface({
+      kind: "branch", subnet: "branch", securityGroupIds: groups, description: "branch-eni",
+      // What a restarted controller recognises its branch ENIs by (docs/REFERENCE.md §8).
+      tags: { "vpcresources.k8s.aws/vlan-id": String(vlanId), "vpcresources.k8s.aws/trunk-eni-id": node.info.trunkEniId },
+    }, signal);
   } catch (e) {
     node.vlans.free(vlanId);
     throw new StepError(`creating network interface, ${errorMessage(e)}`);

@@ -89,6 +89,12 @@ export interface ControllerConfig {
   provisioningDelay: ProvisioningDelay;
   faults: ControllerFaults;
   ec2: Ec2Config;
+  /**
+   * Every resyncMs the controller checks its branch ENIs against the pods (a pod found gone sends
+   * its ENIs to the cooldown queue) and requeues pods that still need one; 0: only on events
+   * (memory mode, simulated time).
+   */
+  resyncMs: number;
 }
 
 /** A ControllerConfig where every field may be omitted (defaults fill the rest). */

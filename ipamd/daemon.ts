@@ -1,10 +1,11 @@
-// Wires mock-ipamd together: the cluster (memory mode: embedded, ipamd/cluster/memory.ts), the node
-// join (instance launched, Node registered, CNINode feature, trunk ENI), host links, datastore
-// restored from the checkpoint, warm pool, backend, gRPC server, introspection and metrics; logs
-// "ready" with the actual addresses; shuts down cleanly.
+// Wires mock-ipamd together: the cluster side (--cluster memory: embedded, ipamd/cluster/memory.ts;
+// --cluster kube: an API server and mock-ec2, ipamd/cluster/kube.ts), the node's ENIs and its trunk
+// (asked for through the CNINode), host links, datastore restored from the checkpoint, warm pool,
+// backend, gRPC server, introspection and metrics; logs "ready" with the actual addresses; shuts
+// down cleanly.
 
 import type { ClusterClient, Informer } from "../cluster/client/index.js";
-import { createInformer, recorderFor, registerNode } from "../cluster/client/index.js";
+import { createInformer, recorderFor } from "../cluster/client/index.js";
 import type { NodeObject, PodObject } from "../cluster/k8s/index.js";
 import { clusterEvent } from "../cluster/k8s/index.js";
 import type { Clock } from "../common/clock.js";
@@ -13,7 +14,6 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { HarnessError, errorMessage } from "../common/errors.js";
 import { EVENT_SOURCE } from "../common/names.js";
-import type { NetworkInterface, VpcResourceController } from "../controller/index.js";
 import type { Backend, NodeInfo } from "./backend/index.js";
 import { createBackend } from "./backend/index.js";
 import { durableIpDatastore } from "./backend/durable-port.js";
@@ -24,11 +24,10 @@ import type { HostLinks } from "./hostlinks/index.js";
 import { createHostLinks } from "./hostlinks/index.js";
 import type { RunningHttp } from "./http/index.js";
 import { createMetrics, introspectionHandler, metricsHandler, startHttp } from "./http/index.js";
-import { instanceLimits, maxPods, supportsTrunking } from "../common/limits.js";
-import type { EmbeddedCluster } from "./cluster/memory.js";
-import { startEmbeddedCluster } from "./cluster/memory.js";
-import { markCniNode, trunkReady, waitForNode } from "./cluster/node.js";
+import { instanceLimits, supportsTrunking } from "../common/limits.js";
+import { startMemorySide } from "./cluster/memory.js";
 import { nodePods, nodePodsInformer } from "./cluster/pods.js";
+import type { EmbeddedController, NodeEni } from "./cluster/side.js";
 import type { InstanceLimits } from "../common/limits.js";
 import type { Logger } from "./log.js";
 import { announce } from "./log.js";
@@ -51,7 +50,6 @@ export interface RunningDaemon {
   introspectionAddress: string;
   metricsAddress: string;
   cluster: ClusterClient;
-  controller: VpcResourceController;
   backend: Backend;
   /** Stop accepting, flush the checkpoint, remove host links. Idempotent. */
   shutdown(reason: string): Promise<void>;
@@ -69,46 +67,43 @@ export async function startDaemon({ config, log, clock = systemClock }: DaemonDe
   }
 }
 
-/** How long ipamd waits for the controller to attach its trunk ENI at start-up. */
-const TRUNK_WAIT_MS = 60_000;
-
 async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: Cleanup[]): Promise<RunningDaemon> {
-  const limits = instanceLimits(config.node.instanceType);
   ensureDir(config.stateDir, "--state-dir");
   const listen = parseListen(config.listen);
   if (listen.kind === "unix") ensureDir(dirname(listen.path), "--listen");
-  const embedded = await startEmbeddedCluster(config, log, clock);
-  cleanups.push({ what: "controller", run: () => embedded.stop() });
-  const { cluster, controller } = embedded;
-  const nodeName = config.node.name;
+  // Cluster mode's client-node and AWS SDK load only when asked for.
+  const side = config.cluster.mode === "kube"
+    ? await (await import("./cluster/kube.js")).startKubeSide(config, config.cluster, log, clock)
+    : await startMemorySide(config, log, clock);
+  cleanups.push({ what: "cluster", run: () => side.stop() });
+  const { cluster, nodeName } = side;
+  const limits = instanceLimits(side.instanceType);
   const hostLinks = startHostLinks(config, log, cleanups);
-  // EC2 launches the instance (its primary ENI), the kubelet registers the Node, and ipamd asks
-  // for a trunk through the CNINode (docs/REFERENCE.md §8).
-  const primary = await controller.ec2.launchInstance(nodeName, limits.ipv4PerEni - 1);
-  await registerNode(cluster, clock, { name: nodeName, instanceType: config.node.instanceType, capacity: { pods: String(maxPods(limits)) } });
   const informers = await startInformers(cluster, clock, nodeName, log, cleanups);
-  const trunkEni = config.node.trunk && supportsTrunking(limits) ? await askForTrunk(cluster, clock, controller, nodeName) : undefined;
+  // ENABLE_POD_ENI and a type that trunks: ask for the trunk through the CNINode (docs/REFERENCE.md §8).
+  const trunkEni = config.node.trunk && supportsTrunking(limits) ? await side.askForTrunk() : undefined;
   const datastore = new Datastore({ clock, cooldownMs: config.ipCooldownMs });
-  const trunk = await attachNodeEnis(primary, trunkEni, datastore, hostLinks);
+  const trunk = await attachNodeEnis(side.primary, trunkEni, datastore, hostLinks);
   // Only now: the trunk's link from a previous run was adopted by ensure (same name and MAC), so
   // its ifindex (ParentIfIndex) and the branch pods' links on it survive a restart, as on a real
   // node where the trunk NIC outlives aws-node. Everything else of our prefix is stale.
   const stale = await hostLinks.cleanStale();
   if (stale.length > 0) log.warn({ links: stale }, "removed host links left by an earlier run");
-  log.info({ node: nodeName, instanceType: config.node.instanceType, primaryEni: primary.eniId, trunk }, "node joined");
+  log.info({ node: nodeName, instanceType: side.instanceType, primaryEni: side.primary.eniId, trunk, cluster: side.mode }, "node joined");
   const durable = await restoreCheckpoint(config, datastore, log, cleanups);
-  const pool = startWarmPool({ config, clock, limits, datastore, hostLinks, log, cleanups, podEniEnabled: trunk !== undefined, attacher: controller.eniAttacher(nodeName, { ipsPerEni: limits.ipv4PerEni }) });
+  const pool = startWarmPool({ config, clock, limits, datastore, hostLinks, log, cleanups, podEniEnabled: trunk !== undefined, attacher: side.attacher(limits.ipv4PerEni) });
+  const ctl = side.controller;
 
   const inspector = createInspector({
-    nodeName, instanceType: config.node.instanceType, limits, datastore, hostLinks, subnetCidr: primary.subnetCidr,
-    branchEnis: () => controller.listEnis({ nodeName, kind: "branch" }),
+    nodeName, instanceType: side.instanceType, limits, datastore, hostLinks, subnetCidr: side.primary.subnetCidr,
+    branchEnis: () => side.branchEnis(),
     capacity: () => ({ ...(informers.node.get({ namespace: "", name: nodeName })?.capacity ?? {}) }),
     trunk: () => trunk,
   });
   const metrics = createMetrics({
     datastoreStats: () => datastore.stats(),
-    ec2Calls: () => controller.ec2CallLog(),
-    provisioning: () => controller.provisioningRecords().filter((r) => r.nodeName === nodeName),
+    ec2Calls: () => side.ec2Calls(),
+    provisioning: () => ctl?.provisioningRecords().filter((r) => r.nodeName === nodeName) ?? [],
   });
   const node: NodeInfo = {
     nodeName,
@@ -118,27 +113,34 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
   };
   const backend = createBackend({
     datastore: durableIpDatastore(durable, () => pool.nudge()), node, clock, log: log.child({ component: "ipamd" }), metrics,
-    pods: nodePods({ cluster, informer: informers.pods, nodeName, adopt: true }),
-    events: recorderFor(cluster, {clock, source: EVENT_SOURCE.ipamd, host: nodeName }),
+    pods: nodePods({ cluster, informer: informers.pods, nodeName, adopt: side.adoptPods }),
+    events: recorderFor(cluster, { clock, source: EVENT_SOURCE.ipamd, host: nodeName }),
     branchWaitMs: config.waitForBranchEniMs,
-    branchProgress: progressOf(embedded, clock),
+    ...(ctl === undefined ? {} : { branchProgress: progressOf(cluster, ctl, clock) }),
   });
   backend.setDown(config.faults.ipamdDown);
 
   const grpc = await startGrpcServer({
     listen: config.listen, backend, log: log.child({ component: "grpc" }),
-    control: {
-      cluster, clock, nodeName, backend, controller, inspect: inspector,
-      recorder: recorderFor(cluster, {clock, source: "harness" }),
-    },
+    control: { cluster, clock, nodeName, backend, controller: ctl ?? inAnotherProcess, inspect: inspector, recorder: recorderFor(cluster, { clock, source: "harness" }) },
   });
   cleanups.push({ what: "gRPC server", run: () => grpc.close() });
-  const http = await startHttpEndpoints(config, log, inspector, cluster, metrics.render, metrics.registry.contentType, settingsOf(config));
+  const http = await startHttpEndpoints(config, log, inspector, cluster, metrics.render, metrics.registry.contentType, settingsOf(config, side.instanceType));
   for (const h of http.all) cleanups.push({ what: "HTTP listener", run: () => h.close() });
 
-  announce(log, { grpc: grpc.address, introspection: http.introspection, metrics: http.metrics, node: nodeName, stateDir: config.stateDir }, "ready");
-  return daemonHandle(grpc, http, cluster, controller, backend, cleanups, log);
+  announce(log, { grpc: grpc.address, introspection: http.introspection, metrics: http.metrics, node: nodeName, stateDir: config.stateDir, cluster: side.mode }, "ready");
+  return daemonHandle(grpc, http, cluster, backend, cleanups, log);
 }
+
+/** Cluster mode: the controller's knobs live in its own process (mock-vpc-resource-controller). */
+const inAnotherProcess = {
+  setProvisioningDelay(): never {
+    throw new HarnessError("method-not-allowed", "SetProvisioningDelay: the controller runs in its own process (--cluster kube); use its --provisioning-delay");
+  },
+  setFaults(): never {
+    throw new HarnessError("method-not-allowed", "SetFaults: the controller and EC2 run in their own processes (--cluster kube); use mock-ec2's /_harness/faults");
+  },
+};
 
 /** ipamd's own Node (by name) and the pods bound to it (spec.nodeName), as aws-node watches them. */
 async function startInformers(cluster: ClusterClient, clock: Clock, nodeName: string, log: Logger, cleanups: Cleanup[]): Promise<{ node: Informer<NodeObject>; pods: Informer<PodObject> }> {
@@ -150,22 +152,12 @@ async function startInformers(cluster: ClusterClient, clock: Clock, nodeName: st
   return { node, pods };
 }
 
-/** The CNINode feature, then the controller's answer (label and capacity), then the trunk as EC2 has it. */
-async function askForTrunk(cluster: ClusterClient, clock: Clock, controller: VpcResourceController, nodeName: string): Promise<NetworkInterface> {
-  await markCniNode(cluster, clock, nodeName);
-  await waitForNode(cluster, clock, nodeName, trunkReady, TRUNK_WAIT_MS, "the trunk ENI");
-  const trunk = controller.ec2.list({ nodeName, kind: "trunk" })[0];
-  if (trunk === undefined) throw new HarnessError("internal", `node ${nodeName} is labelled with a trunk but EC2 lists none`);
-  return trunk;
-}
-
 /** Where a refused pod's provisioning stands: the embedded controller's records and the pod's events. */
-function progressOf(embedded: EmbeddedCluster, clock: Clock): (pod: { namespace: string; name: string; uid: string }) => Promise<string | undefined> {
-  const { controller, cluster } = embedded;
+function progressOf(cluster: ClusterClient, ctl: EmbeddedController, clock: Clock): (pod: { namespace: string; name: string; uid: string }) => Promise<string | undefined> {
   return async (pod) => {
     const { items } = await cluster.events.list({ namespace: pod.namespace });
     const events = items.filter((e) => e.involvedObject.name === pod.name).map(clusterEvent);
-    return branchProgress({ records: controller.provisioningRecords(), now: clock.now(), delay: controller.getProvisioningDelay(), events }, pod);
+    return branchProgress({ records: ctl.provisioningRecords(), now: clock.now(), delay: ctl.getProvisioningDelay(), events }, pod);
   };
 }
 
@@ -220,7 +212,7 @@ function startWarmPool(p: PoolParts): WarmPoolReconciler {
 }
 
 /** The primary ENI's secondary IPs feed the datastore; the trunk gets its host link (ParentIfIndex). */
-async function attachNodeEnis(primary: NetworkInterface, trunkEni: NetworkInterface | undefined, ds: Datastore, links: HostLinks): Promise<{ eniId: string; ifIndex: number } | undefined> {
+async function attachNodeEnis(primary: NodeEni, trunkEni: NodeEni | undefined, ds: Datastore, links: HostLinks): Promise<{ eniId: string; ifIndex: number } | undefined> {
   const [primaryIp = "", ...secondaryIps] = primary.privateIps;
   ds.addEni({ eniId: primary.eniId, mac: primary.mac, deviceNumber: 0, primaryIp, subnetCidr: primary.subnetCidr, secondaryIps });
   if (trunkEni === undefined) return undefined;
@@ -265,13 +257,13 @@ async function startHttpEndpoints(
 }
 
 /** /v1/ipamd-env-settings: the real variable names where they exist. */
-function settingsOf(c: IpamdConfig): Record<string, string> {
+function settingsOf(c: IpamdConfig, instanceType: string): Record<string, string> {
   const s: Record<string, string> = {
     WARM_ENI_TARGET: String(c.warm.WARM_ENI_TARGET),
     IP_COOLDOWN_PERIOD: String(c.ipCooldownMs / 1000),
     ENABLE_POD_ENI: String(c.node.trunk),
     AWS_VPC_K8S_CNI_LOGLEVEL: c.logLevel.toUpperCase(),
-    INSTANCE_TYPE: c.node.instanceType,
+    INSTANCE_TYPE: instanceType,
     WAIT_FOR_BRANCH_ENI_MS: String(c.waitForBranchEniMs),
   };
   for (const k of ["WARM_IP_TARGET", "MINIMUM_IP_TARGET", "WARM_PREFIX_TARGET"] as const) {
@@ -282,12 +274,11 @@ function settingsOf(c: IpamdConfig): Record<string, string> {
 }
 
 function daemonHandle(
-  grpc: RunningGrpcServer, http: HttpEndpoints, cluster: ClusterClient, controller: VpcResourceController,
-  backend: Backend, cleanups: Cleanup[], log: Logger,
+  grpc: RunningGrpcServer, http: HttpEndpoints, cluster: ClusterClient, backend: Backend, cleanups: Cleanup[], log: Logger,
 ): RunningDaemon {
   let stopping: Promise<void> | undefined;
   return {
-    grpcAddress: grpc.address, introspectionAddress: http.introspection, metricsAddress: http.metrics, cluster, controller, backend,
+    grpcAddress: grpc.address, introspectionAddress: http.introspection, metricsAddress: http.metrics, cluster, backend,
     shutdown(reason) {
       stopping ??= (async () => {
         log.info({ reason }, "shutting down");

@@ -7,6 +7,7 @@ import type { IpamdConfig } from "./types.js";
 const { qps, burst, callLatencyMs } = DEFAULT_CONTROLLER_CONFIG.ec2;
 
 export const DEFAULT_CONFIG: IpamdConfig = Object.freeze({
+  cluster: Object.freeze({ mode: "memory" as const }),
   listen: "unix:///run/mock-ipamd/ipamd.sock",
   stateDir: "/run/mock-ipamd",
   configFile: undefined,

@@ -4,6 +4,9 @@
 import { Command, Option } from "commander";
 
 export interface Flags {
+  cluster?: "memory" | "kube";
+  kubeconfig?: string;
+  ec2Endpoint?: string;
   listen?: string;
   stateDir?: string;
   config?: string;
@@ -29,6 +32,9 @@ export function buildCommand(): Command {
       "A daemon wire-compatible with the AWS VPC CNI's ipamd (rpc.CNIBackend, grpc.health.v1), with an in-process fake " +
         "VPC resource controller + EC2 that provisions branch ENIs for Security Groups for Pods, and a control API (harness.v1.Control).",
     )
+    .addOption(new Option("--cluster <mode>", "memory: the cluster (API objects, controller, EC2) in this process (default); kube: a Kubernetes API server and mock-ec2, as one node of a cluster").choices(["memory", "kube"]))
+    .option("--kubeconfig <file>", "with --cluster kube: the API server's kubeconfig (default: the in-cluster service account)")
+    .option("--ec2-endpoint <url>", "with --cluster kube: EC2's endpoint, e.g. mock-ec2's http://127.0.0.1:4566 (required)")
     .option("--listen <address>", "gRPC listener: unix:///path (mode 0660) or host:port (default unix:///run/mock-ipamd/ipamd.sock)")
     .option("--state-dir <dir>", "where the checkpoint <dir>/ipam.json lives (default /run/mock-ipamd)")
     .option("--config <file>", "YAML or JSON config file: node, SecurityGroupPolicies, delays, EC2 limits, faults, warm targets (see README)")

@@ -14,7 +14,7 @@ import { DEFAULT_CONFIG } from "./defaults.js";
 import type { Flags } from "./flags.js";
 import { describeIssues, fileSchema } from "./schema.js";
 import type { ConfigFile } from "./schema.js";
-import type { IpamdConfig, LogLevel } from "./types.js";
+import type { ClusterMode, IpamdConfig, LogLevel } from "./types.js";
 
 export type ReadFile = (path: string) => string;
 
@@ -71,6 +71,26 @@ function checkAddress(value: string, what: string, allowOff: boolean): string {
   throw new HarnessError("invalid-config", `${what}: "${value}" is not ${allowOff ? 'host:port or "off"' : "unix:///path or host:port"}`);
 }
 
+/** --cluster kube needs an explicit node name (the Node to wait for) and an EC2 endpoint. */
+function clusterMode(flags: Flags): ClusterMode {
+  const mode = flags.cluster ?? "memory";
+  if (mode === "memory") {
+    for (const [flag, v] of [["--kubeconfig", flags.kubeconfig], ["--ec2-endpoint", flags.ec2Endpoint]] as const) {
+      if (v !== undefined) throw new HarnessError("invalid-config", `${flag} needs --cluster kube (with --cluster memory the cluster lives in this process)`);
+    }
+    return { mode };
+  }
+  if (flags.nodeName === undefined || flags.nodeName === "") throw new HarnessError("invalid-config", "--cluster kube needs --node-name: the Node this ipamd runs on (the downward API's spec.nodeName in a DaemonSet)");
+  if (flags.ec2Endpoint === undefined) throw new HarnessError("invalid-config", "--cluster kube needs --ec2-endpoint: where this node's ENIs come from (e.g. mock-ec2's http://127.0.0.1:4566)");
+  try {
+    const u = new URL(flags.ec2Endpoint);
+    if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("scheme");
+  } catch {
+    throw new HarnessError("invalid-config", `--ec2-endpoint ${JSON.stringify(flags.ec2Endpoint)}: expected an http:// or https:// URL`);
+  }
+  return { mode, kubeconfig: flags.kubeconfig, ec2Endpoint: flags.ec2Endpoint.replace(/\/+$/, "") };
+}
+
 export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFileSync(p, "utf8")): IpamdConfig {
   const d = DEFAULT_CONFIG;
   let file: ConfigFile = {};
@@ -94,6 +114,7 @@ export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFile
   if (!Number.isInteger(seed)) throw new HarnessError("invalid-config", `--seed: "${flags.seed}" is not an integer`);
   const warm = file.warmPool ?? {};
   const cfg: IpamdConfig = {
+    cluster: clusterMode(flags),
     listen: checkAddress(flags.listen ?? ipamd.listen ?? d.listen, "--listen / ipamd.listen", false),
     stateDir: flags.stateDir ?? ipamd.stateDir ?? d.stateDir,
     configFile: flags.config,

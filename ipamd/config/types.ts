@@ -27,7 +27,13 @@ export interface NodeConfig {
   trunk: boolean;
 }
 
+/** Where the cluster is: in this process (the standalone daemon), or an API server + EC2 (cluster mode). */
+export type ClusterMode =
+  | { mode: "memory" }
+  | { mode: "kube"; kubeconfig: string | undefined; ec2Endpoint: string };
+
 export interface IpamdConfig {
+  cluster: ClusterMode;
   /** unix:///path or host:port. */
   listen: string;
   stateDir: string;

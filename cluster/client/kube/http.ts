@@ -90,7 +90,7 @@ export function createKubeHttp(deps: KubeHttpDeps): KubeHttp {
       let status: number;
       try {
         await waitForToken(signal);
-        const headers: Record<string, string> = body === undefined ? {} : { "content-type": r.contentType ?? "application/json" };
+        const headers: Record<string, string> = body === undefined ? {} : { "content-type": r.contentType ?? "application/json", "content-length": String(Buffer.byteLength(body)) };
         const res = await send(urlOf(deps.server, r.path, r.query), await options(r.method, headers), body, signal);
         status = res.statusCode ?? 0;
         text = await readAll(res);

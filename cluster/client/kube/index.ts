@@ -15,11 +15,13 @@ import { parseSgp } from "../../k8s/sgp.js";
 import type { ClusterClient, PodClient } from "../types.js";
 import { loadKubeConfig } from "./config.js";
 import { createKubeHttp } from "./http.js";
+import type { KubeHttp } from "./http.js";
 import { DEFAULT_CALL_TIMEOUT_MS, itemPath, kubeResource } from "./resource.js";
 import type { OnInvalid } from "./watch.js";
 
 export { loadKubeConfig, SERVICE_ACCOUNT_TOKEN } from "./config.js";
 export type { LoadedKubeConfig } from "./config.js";
+export type { KubeHttp, KubeRequest } from "./http.js";
 
 export interface KubeClusterOptions {
   /** --kubeconfig FILE; absent: the in-cluster service account. */
@@ -34,7 +36,14 @@ export interface KubeClusterOptions {
 }
 
 /** Loads the config (throws invalid-config) but contacts nothing yet. */
-export function createKubeCluster(o: KubeClusterOptions = {}): ClusterClient & { server: string; source: string } {
+export interface KubeCluster extends ClusterClient {
+  server: string;
+  source: string;
+  /** The authenticated REST client, for resources outside the seam (e.g. webhook configurations). */
+  http: KubeHttp;
+}
+
+export function createKubeCluster(o: KubeClusterOptions = {}): KubeCluster {
   const clock = o.clock ?? systemClock;
   const { kc, server, source } = loadKubeConfig(o.kubeconfig === undefined ? {} : { kubeconfig: o.kubeconfig });
   const http = createKubeHttp({
@@ -57,6 +66,7 @@ export function createKubeCluster(o: KubeClusterOptions = {}): ClusterClient & {
     backend: "kube",
     server,
     source,
+    http,
     pods,
     nodes: kubeResource(http, NODES, parseNode, onInvalid("Node")),
     sgps: kubeResource(http, SGPS, parseSgp, onInvalid("SecurityGroupPolicy")),
