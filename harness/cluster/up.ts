@@ -83,7 +83,7 @@ export async function clusterUp(o: UpOptions): Promise<ClusterState> {
   const sha256 = await publishKubeconfig(kubeconfig, o.kubeconfig);
   await state.update((s) => ({ ...s, ec2Endpoint, apiServer, kubeconfig: { path: o.kubeconfig, sha256 } }));
   o.progress(`API server ready at ${apiServer}; kubeconfig ${o.kubeconfig}`);
-  await hostDaemon(o, state, "controller", controllerArgv({ kubeconfig, ec2Endpoint, provisioningDelay: o.provisioningDelay }), undefined);
+  await hostDaemon(o, state, "controller", controllerArgv(l, { kubeconfig, ec2Endpoint, provisioningDelay: o.provisioningDelay }), undefined);
   o.progress("mock-vpc-resource-controller ready");
 
   const imagesArchive = join(l.stateDir, "images", "images.tar");

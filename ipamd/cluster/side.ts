@@ -28,6 +28,8 @@ export interface ClusterSide {
   readonly mode: "memory" | "kube";
   readonly cluster: ClusterClient;
   readonly nodeName: string;
+  /** kube: this node's instance in EC2 (found by its Name tag); the fabric routes from it. */
+  readonly instanceId?: string;
   /** memory: the config's; kube: the Node's node.kubernetes.io/instance-type label. */
   readonly instanceType: string;
   /** The primary ENI with the secondary addresses the datastore hands out. */
