@@ -5,7 +5,7 @@
 // - encode: the whole document through JSON.stringify each time (before) / each lease's bytes kept
 //   with its entry and assembled in a reused buffer (now, ipamd/checkpoint/format.ts);
 // - write (encoding included): node:fs/promises with a FileHandle per step (before) / synchronous
-//   calls (now, ipamd/checkpoint/file.ts); both: temp file, write, fsync, rename, directory fsync.
+//   calls but for the two fsyncs (now, ipamd/checkpoint/file.ts); both: temp file, write, fsync, rename, directory fsync.
 // CPU is user + system time of this process per write (the thread pool's included); wall per write.
 // Usage: npx tsx bench/checkpoint.ts [--leases 16,1000] [--writes 300] [--json FILE]
 
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     try {
       rows.push(await measure(n, "write: encode + fs/promises (before)", size, () => writeWithPromises(dir, encodeWhole(snapshot(ds)))));
       const file = new FileCheckpoint({ stateDir: dir });
-      rows.push(await measure(n, "write: FileCheckpoint.saveSync (now)", size, () => file.saveSync(snapshot(ds))));
+      rows.push(await measure(n, "write: FileCheckpoint.save (now)", size, () => file.save(snapshot(ds))));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

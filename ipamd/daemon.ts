@@ -192,7 +192,7 @@ function startHostLinks(config: IpamdConfig, log: Logger, cleanups: Cleanup[]): 
 /** Leases back from <state-dir>/ipam.json; a corrupt or foreign file throws: refuse to start rather than drop leases. */
 async function restoreCheckpoint(config: IpamdConfig, datastore: Datastore, log: Logger, cleanups: Cleanup[]): Promise<DurableDatastore> {
   const checkpoint = new FileCheckpoint({ stateDir: config.stateDir });
-  // One synchronous write per event-loop turn covers every request of that turn (checkpoint/file.ts).
+  // A write per event-loop turn covers every request of that turn; the next starts when it is durable (checkpoint/file.ts).
   const durable = new DurableDatastore(datastore, checkpoint, { defer: (start) => void setImmediate(start) });
   const restored = await durable.restore();
   log.info({ checkpoint: checkpoint.path, restored: restored.restored, unbacked: restored.unbacked.length }, "checkpoint restored");

@@ -3,12 +3,15 @@
 // (so the rename itself survives a crash). The file system is a small injected interface so tests
 // can count fsyncs, inject failures and model a crash at every step.
 //
-// The write is synchronous on purpose. The real ipamd writes under its datastore lock, so nothing
-// else changes leases meanwhile; here the group committer (group-commit.ts) starts a write once per
-// turn of the event loop, after every request that arrived in that turn has applied its change, and
-// the write blocks the loop for its two fsyncs. Through node:fs/promises the same write cost about
-// twice the CPU (`npm run bench checkpoint`: a thread-pool round trip and a FileHandle per step:
-// open, write, fsync, close, rename, open, fsync, close), and its hops added latency at one client.
+// The write's cheap steps are synchronous, its two fsyncs are not. The real ipamd writes under its
+// datastore lock, so nothing else changes leases meanwhile; here the group committer
+// (group-commit.ts) starts a write once per turn of the event loop, after every request that
+// arrived in that turn has applied its change, and takes its snapshot then. The fsyncs (about 90 %
+// of a write's time on a virtio disk, `npm run bench ipamd -- --cpu-prof`) go to the thread pool, so
+// the loop reads and applies the next requests while the disk works, and they share the next write
+// (pipelined group commit). Every other step stays a plain sync call: through node:fs/promises the
+// write cost about twice the CPU (`npm run bench checkpoint`: a FileHandle and a thread-pool round
+// trip per step: open, write, fsync, close, rename, open, fsync, close).
 
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
@@ -18,7 +21,7 @@ import { CheckpointEncoder, decodeCheckpoint } from "./format.js";
 import type { Checkpoint, CheckpointData } from "./types.js";
 import { CHECKPOINT_FILE } from "./types.js";
 
-/** The few file operations the checkpoint needs; writes are synchronous (see above), load is not. */
+/** The few file operations the checkpoint needs: synchronous but for load and fsync (see above). */
 export interface CheckpointFs {
   /** Rejects with an error whose `code` is "ENOENT" when the file does not exist. */
   readFile(file: string): Promise<string>;
@@ -28,7 +31,8 @@ export interface CheckpointFs {
   write(fd: number, data: Uint8Array): void;
   /** Opens a directory only to fsync it. */
   openDir(dir: string): number;
-  fsync(fd: number): void;
+  /** Resolves when fd's data (a file) or entries (a directory) are on stable storage. */
+  fsync(fd: number): Promise<void>;
   close(fd: number): void;
   rename(from: string, to: string): void;
   unlink(file: string): void;
@@ -43,7 +47,7 @@ export const nodeCheckpointFs: CheckpointFs = {
     for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off);
   },
   openDir: (dir) => fs.openSync(dir, "r"),
-  fsync: (fd) => fs.fsyncSync(fd),
+  fsync: (fd) => new Promise<void>((resolve, reject) => fs.fsync(fd, (e) => (e === null ? resolve() : reject(e)))),
   close: (fd) => fs.closeSync(fd),
   rename: (from, to) => fs.renameSync(from, to),
   unlink: (file) => fs.unlinkSync(file),
@@ -84,12 +88,8 @@ export class FileCheckpoint implements Checkpoint {
     return decodeCheckpoint(text, this.path);
   }
 
-  /** Durable when it resolves; the work itself is done synchronously, before it returns. */
+  /** Durable when it resolves. The snapshot is encoded before the first await: data may change after. */
   async save(data: CheckpointData): Promise<void> {
-    this.saveSync(data);
-  }
-
-  saveSync(data: CheckpointData): void {
     const bytes = this.#encoder.encode(data);
     const fsx = this.#fs;
     try {
@@ -100,14 +100,14 @@ export class FileCheckpoint implements Checkpoint {
       const fd = fsx.openForWrite(this.#tmp);
       try {
         fsx.write(fd, bytes);
-        fsx.fsync(fd);
+        await fsx.fsync(fd);
       } finally {
         fsx.close(fd);
       }
       fsx.rename(this.#tmp, this.path);
       const dir = fsx.openDir(this.#dir);
       try {
-        fsx.fsync(dir);
+        await fsx.fsync(dir);
       } finally {
         fsx.close(dir);
       }

@@ -6,7 +6,10 @@
 // When a write starts is the caller's choice (`defer`): at once (the default: the first change of
 // a burst is written alone, the rest share the next write), or, in the daemon, once per turn of the
 // event loop (setImmediate): every request that arrived in that turn has applied its change by
-// then, so one synchronous write covers them all.
+// then, so one write covers them all. While a write waits for the disk, the loop goes on: requests
+// that arrive meanwhile apply their changes and share the next write, which starts as soon as this
+// one is durable. A failed write's undo cannot break those changes: a released IP stays out of use
+// until its release is durable, and operations on one key are serialized (datastore/durable.ts).
 
 import type { Checkpoint, CheckpointData } from "./types.js";
 

@@ -86,7 +86,7 @@ describe("the checkpoint at every crash point (modelled file system)", () => {
         description: "answers first",
         load: () => real.load(),
         save: (data) => {
-          setImmediate(() => real.saveSync(data));
+          setImmediate(() => void real.save(data));
           return Promise.resolve();
         },
       };
@@ -105,7 +105,7 @@ describe("the checkpoint at every crash point (modelled file system)", () => {
       dirs.add(fd);
       return fd;
     };
-    fs.fsync = (fd) => (dirs.has(fd) ? undefined : realFsync(fd));
+    fs.fsync = async (fd) => (dirs.has(fd) ? undefined : realFsync(fd));
     const run = await everyCrashPoint(600, fileCheckpoint, fs);
     expect(run.problems.length).toBeGreaterThan(0);
     expect(run.problems.every((p) => p.startsWith("power loss after"))).toBe(true);

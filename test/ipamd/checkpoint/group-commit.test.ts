@@ -148,4 +148,48 @@ describe("group commit on the real file", () => {
     for (const g of got) expect(ds2.lookup(g.lease.key)?.ip).toBe(g.lease.ip);
     await expect(restarted.assign(KEY("one-more"), META("x"))).rejects.toThrow("no available IP");
   });
+
+  it("while a write waits for its fsync the loop goes on: changes made meanwhile share the next write, started once the first is durable", async () => {
+    let fileFsyncs = 0;
+    const files = new Set<number>();
+    let held: (() => void) | undefined;
+    let started: (() => void) | undefined;
+    const firstFsyncStarted = new Promise<void>((r) => (started = r));
+    const fs: CheckpointFs = {
+      ...nodeCheckpointFs,
+      openForWrite(file) {
+        const fd = nodeCheckpointFs.openForWrite(file);
+        files.add(fd);
+        return fd;
+      },
+      async fsync(fd) {
+        if (files.has(fd) && fileFsyncs++ === 0) {
+          started?.();
+          await new Promise<void>((release) => (held = release));
+        }
+        return nodeCheckpointFs.fsync(fd);
+      },
+      close: (fd) => (files.delete(fd), nodeCheckpointFs.close(fd)),
+    };
+    const ds = new Datastore({ clock: new FakeClock(1_700_000_000_000) });
+    ds.addEni({ eniId: "eni-1", mac: "02:00:00:00:00:01", deviceNumber: 0, primaryIp: "10.1.0.4", subnetCidr: "10.1.0.0/16", secondaryIps: Array.from({ length: 20 }, (_, i) => `10.1.1.${i + 1}`) });
+    const durable = new DurableDatastore(ds, new FileCheckpoint({ stateDir: dir, fs }), { defer: (start) => void setImmediate(start) });
+    let firstDone = false;
+    const first = durable.assign(KEY("c0"), META("p0")).then((a) => ((firstDone = true), a));
+    await firstFsyncStarted;
+    // Later turns of the loop, with the first write still waiting for the disk.
+    await new Promise((r) => setImmediate(r));
+    const rest = Array.from({ length: 10 }, (_, i) => durable.assign(KEY(`c${i + 1}`), META(`p${i + 1}`)));
+    await new Promise((r) => setImmediate(r));
+    expect(ds.leases()).toHaveLength(11); // applied in memory ...
+    expect(firstDone).toBe(false); // ... while the first write is not durable
+    expect(fileFsyncs).toBe(1); // and no second write started beside it
+    held?.();
+    await first;
+    const got = await Promise.all(rest);
+    expect(fileFsyncs).toBe(2);
+    expect(durable.commitStats).toEqual({ writes: 2, committed: 11, rolledBack: 0 });
+    const saved = await new FileCheckpoint({ stateDir: dir }).load();
+    expect(saved?.allocations.map((a) => a.ipv4).sort()).toEqual([(await first).lease.ip, ...got.map((g) => g.lease.ip)].sort());
+  });
 });
