@@ -2,6 +2,8 @@
 // HarnessError("invalid-config") that names the key (or flag) and the problem.
 
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { join, resolve as resolvePath } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { SimplePolicy } from "../../cluster/k8s/index.js";
 import { parseDuration } from "../../common/duration.js";
@@ -14,7 +16,7 @@ import { DEFAULT_CONFIG } from "./defaults.js";
 import type { Flags } from "./flags.js";
 import { describeIssues, fileSchema } from "./schema.js";
 import type { ConfigFile } from "./schema.js";
-import type { ClusterMode, IpamdConfig, LogLevel } from "./types.js";
+import type { ClusterMode, IpamdConfig, LogLevel, ServeApi } from "./types.js";
 
 export type ReadFile = (path: string) => string;
 
@@ -71,6 +73,26 @@ function checkAddress(value: string, what: string, allowOff: boolean): string {
   throw new HarnessError("invalid-config", `${what}: "${value}" is not ${allowOff ? 'host:port or "off"' : "unix:///path or host:port"}`);
 }
 
+/**
+ * --serve-api: the embedded store as a Kubernetes API (docs/ARCHITECTURE.md). Memory mode only (in
+ * kube mode the cluster has its own API server), loopback only (one token opens the whole cluster).
+ */
+function serveApi(flags: Flags, stateDir: string): ServeApi | undefined {
+  if (flags.serveApi === undefined) {
+    if (flags.serveApiKubeconfig !== undefined) throw new HarnessError("invalid-config", "--serve-api-kubeconfig needs --serve-api");
+    return undefined;
+  }
+  if ((flags.cluster ?? "memory") !== "memory") throw new HarnessError("invalid-config", "--serve-api needs --cluster memory: with --cluster kube the cluster already has its API server");
+  const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(flags.serveApi) ?? /^([^:[\]]+):(\d{1,5})$/.exec(flags.serveApi);
+  const host = m?.[1] ?? "";
+  const port = Number(m?.[2] ?? "-1");
+  if (m === null || port > 65535) throw new HarnessError("invalid-config", `--serve-api ${JSON.stringify(flags.serveApi)}: expected HOST:PORT, e.g. 127.0.0.1:6443 (port 0: any free port)`);
+  const loopback = host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
+  if (!loopback) throw new HarnessError("invalid-config", `--serve-api ${flags.serveApi}: only a loopback address (127.x, ::1, localhost): the API holds the whole cluster behind one token`);
+  if (flags.serveApiKubeconfig === "") throw new HarnessError("invalid-config", "--serve-api-kubeconfig: empty file name");
+  return Object.freeze({ host, port, kubeconfig: resolvePath(flags.serveApiKubeconfig ?? join(stateDir, "kubeconfig")) });
+}
+
 /** --cluster kube needs an explicit node name (the Node to wait for) and an EC2 endpoint. */
 function clusterMode(flags: Flags): ClusterMode {
   const mode = flags.cluster ?? "memory";
@@ -115,6 +137,7 @@ export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFile
   const warm = file.warmPool ?? {};
   const cfg: IpamdConfig = {
     cluster: clusterMode(flags),
+    serveApi: serveApi(flags, flags.stateDir ?? ipamd.stateDir ?? d.stateDir),
     listen: checkAddress(flags.listen ?? ipamd.listen ?? d.listen, "--listen / ipamd.listen", false),
     stateDir: flags.stateDir ?? ipamd.stateDir ?? d.stateDir,
     configFile: flags.config,
