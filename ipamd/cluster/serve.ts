@@ -21,7 +21,8 @@ export interface ServedApi {
 export async function serveApi(store: ObjectStore, o: ServeApi, clock: Clock, log: Logger): Promise<ServedApi> {
   // Loaded only when asked for: node-forge and the server stay out of an ordinary start.
   const { kubeconfigYaml, makeServingCert, startApiServer, writeKubeconfig } = await import("../../apiserver/index.js");
-  const tls = makeServingCert([o.host]);
+  // A wildcard address has no one name to certify: the certificate then names loopback only.
+  const tls = makeServingCert(o.host === "0.0.0.0" || o.host === "::" ? [] : [o.host]);
   const token = randomBytes(32).toString("base64url");
   let server;
   try {

@@ -9,6 +9,7 @@ export interface Flags {
   ec2Endpoint?: string;
   serveApi?: string;
   serveApiKubeconfig?: string;
+  serveApiAllowRemote?: boolean;
   listen?: string;
   stateDir?: string;
   config?: string;
@@ -37,8 +38,9 @@ export function buildCommand(): Command {
     .addOption(new Option("--cluster <mode>", "memory: the cluster (API objects, controller, EC2) in this process (default); kube: a Kubernetes API server and mock-ec2, as one node of a cluster").choices(["memory", "kube"]))
     .option("--kubeconfig <file>", "with --cluster kube: the API server's kubeconfig (default: the in-cluster service account)")
     .option("--ec2-endpoint <url>", "with --cluster kube: EC2's endpoint, e.g. mock-ec2's http://127.0.0.1:4566 (required)")
-    .option("--serve-api <host:port>", "with --cluster memory: serve this daemon's cluster as a Kubernetes API over HTTPS for kubectl (loopback only; port 0: any free port)")
+    .option("--serve-api <host:port>", "with --cluster memory: serve this daemon's cluster as a Kubernetes API over HTTPS for kubectl (loopback unless --serve-api-allow-remote; port 0: any free port)")
     .option("--serve-api-kubeconfig <file>", "with --serve-api: where to write its kubeconfig (default <state-dir>/kubeconfig)")
+    .option("--serve-api-allow-remote", "with --serve-api: allow a non-loopback address (the API holds the whole cluster behind one token)")
     .option("--listen <address>", "gRPC listener: unix:///path (mode 0660) or host:port (default unix:///run/mock-ipamd/ipamd.sock)")
     .option("--state-dir <dir>", "where the checkpoint <dir>/ipam.json lives (default /run/mock-ipamd)")
     .option("--config <file>", "YAML or JSON config file: node, SecurityGroupPolicies, delays, EC2 limits, faults, warm targets (see README)")

@@ -74,21 +74,33 @@ function checkAddress(value: string, what: string, allowOff: boolean): string {
 }
 
 /**
+ * A --serve-api address: HOST:PORT or [V6]:PORT, HOST an IP address or localhost, loopback unless
+ * `allowRemote` (the API holds the whole cluster behind one token). Pure; also the demo's and the
+ * real-time scenarios' usage check (decided before anything starts).
+ */
+export function parseServeAddress(value: string, allowRemote: boolean): { host: string; port: number } {
+  const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(value) ?? /^([^:[\]]+):(\d{1,5})$/.exec(value);
+  const host = m?.[1] ?? "";
+  const port = Number(m?.[2] ?? "-1");
+  if (m === null || port > 65535) throw new HarnessError("invalid-config", `--serve-api ${JSON.stringify(value)}: expected HOST:PORT, e.g. 127.0.0.1:6443 (port 0: any free port)`);
+  if (host !== "localhost" && isIP(host) === 0) throw new HarnessError("invalid-config", `--serve-api ${value}: ${host} is not an IP address (or localhost)`);
+  const loopback = host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
+  if (!loopback && !allowRemote) throw new HarnessError("invalid-config", `--serve-api ${value}: not a loopback address (127.x, ::1, localhost); the API holds the whole cluster behind one token, so serving beyond this machine needs --serve-api-allow-remote`);
+  return { host, port };
+}
+
+/**
  * --serve-api: the embedded store as a Kubernetes API (docs/ARCHITECTURE.md). Memory mode only (in
- * kube mode the cluster has its own API server), loopback only (one token opens the whole cluster).
+ * kube mode the cluster has its own API server).
  */
 function serveApi(flags: Flags, stateDir: string): ServeApi | undefined {
   if (flags.serveApi === undefined) {
     if (flags.serveApiKubeconfig !== undefined) throw new HarnessError("invalid-config", "--serve-api-kubeconfig needs --serve-api");
+    if (flags.serveApiAllowRemote === true) throw new HarnessError("invalid-config", "--serve-api-allow-remote needs --serve-api");
     return undefined;
   }
   if ((flags.cluster ?? "memory") !== "memory") throw new HarnessError("invalid-config", "--serve-api needs --cluster memory: with --cluster kube the cluster already has its API server");
-  const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(flags.serveApi) ?? /^([^:[\]]+):(\d{1,5})$/.exec(flags.serveApi);
-  const host = m?.[1] ?? "";
-  const port = Number(m?.[2] ?? "-1");
-  if (m === null || port > 65535) throw new HarnessError("invalid-config", `--serve-api ${JSON.stringify(flags.serveApi)}: expected HOST:PORT, e.g. 127.0.0.1:6443 (port 0: any free port)`);
-  const loopback = host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
-  if (!loopback) throw new HarnessError("invalid-config", `--serve-api ${flags.serveApi}: only a loopback address (127.x, ::1, localhost): the API holds the whole cluster behind one token`);
+  const { host, port } = parseServeAddress(flags.serveApi, flags.serveApiAllowRemote === true);
   if (flags.serveApiKubeconfig === "") throw new HarnessError("invalid-config", "--serve-api-kubeconfig: empty file name");
   return Object.freeze({ host, port, kubeconfig: resolvePath(flags.serveApiKubeconfig ?? join(stateDir, "kubeconfig")) });
 }

@@ -4,12 +4,13 @@
 // kubeconfig is private and written before the ready line; the API goes away with the daemon.
 import { statSync } from "node:fs";
 import { execa } from "execa";
+import { DAEMON_JS } from "../helpers/daemon.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { kubectlPath, needKubectl } from "../helpers/apiserver.js";
 import { startDaemon } from "../helpers/daemon.js";
 import type { StartedDaemon } from "../helpers/daemon.js";
 import { describeIf } from "../helpers/prereq.js";
-import { eventually } from "../helpers/wait.js";
+import { kubectlWatch } from "../helpers/kubectl-watch.js";
 
 describeIf(needKubectl(), "mock-ipamd --serve-api", () => {
   let d: StartedDaemon;
@@ -47,16 +48,28 @@ describeIf(needKubectl(), "mock-ipamd --serve-api", () => {
     expect(pod.metadata.uid).toBe(created.uid);
     expect(pod.spec.nodeName).toBe("served-node");
     expect(pod.spec.containers[0]?.resources.limits["vpc.amazonaws.com/pod-eni"]).toBe("1");
-    const annotation = async (): Promise<string> => (await kubectl("get", "pod", "-n", "sgp", "web", "-o", String.raw`jsonpath={.metadata.annotations.vpc\.amazonaws\.com/pod-eni}`)).stdout;
-    await eventually("kubectl to see the annotation", async () => (await annotation()).startsWith('[{"eniId":"eni-'), 30_000);
+    // kubectl's own watch delivers the controller's annotation patch (no polling).
+    const watch = kubectlWatch(kubeconfig, ["get", "pod", "-n", "sgp", "web", "-w", "-o", String.raw`jsonpath={.metadata.annotations.vpc\.amazonaws\.com/pod-eni}{"\n"}`], (l) => l.startsWith('[{"eniId":"eni-'));
+    const annotation = JSON.parse(await watch.line) as { eniId: string; vlanId: number }[];
+    expect(annotation[0]?.vlanId).toBeGreaterThan(0);
     const events = await kubectl("get", "events", "-n", "sgp", "--field-selector", "involvedObject.name=web", "-o", "jsonpath={range .items[*]}{.reason}{\"\\n\"}{end}");
     expect(events.stdout.split("\n")).toEqual(expect.arrayContaining(["SecurityGroupRequested", "ResourceAllocated"]));
+  });
+
+  it("is a usage error (exit 2, nothing started) with --cluster kube or a remote address", async () => {
+    for (const extra of [["--cluster", "kube", "--node-name", "n", "--ec2-endpoint", "http://127.0.0.1:1"], ["--serve-api-kubeconfig", "/nonexistent/dir/k"]]) {
+      const addr = extra[0] === "--cluster" ? "127.0.0.1:0" : "10.0.0.1:6443";
+      const r = await execa(process.execPath, [DAEMON_JS, "--serve-api", addr, ...extra], { reject: false, timeout: 30_000 });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(extra[0] === "--cluster" ? /--serve-api needs --cluster memory/ : /needs --serve-api-allow-remote/);
+      expect(r.stdout).toBe("");
+    }
   });
 
   it("goes away with the daemon", async () => {
     expect(await d.stop("SIGTERM", { keepState: true })).toBe(0);
     const r = await kubectl("get", "pods", "--request-timeout", "5s");
     expect(r.exitCode).not.toBe(0);
-    expect(r.stderr).toMatch(/connection refused/);
+    expect(r.stderr).toMatch(/refused/);
   });
 });
