@@ -22,6 +22,7 @@ import type { IpamdConfig } from "./config/index.js";
 import { Datastore, DurableDatastore } from "./datastore/index.js";
 import type { HostLinks } from "./hostlinks/index.js";
 import { createHostLinks } from "./hostlinks/index.js";
+import { startNodeFabric } from "./fabric/index.js";
 import type { RunningHttp } from "./http/index.js";
 import { createMetrics, introspectionHandler, metricsHandler, startHttp } from "./http/index.js";
 import { instanceLimits, supportsTrunking } from "../common/limits.js";
@@ -93,6 +94,7 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
   const stale = await hostLinks.cleanStale();
   if (stale.length > 0) log.warn({ links: stale }, "removed host links left by an earlier run");
   log.info({ node: nodeName, instanceType: side.instanceType, primaryEni: side.primary.eniId, trunk, cluster: side.mode }, "node joined");
+  startFabric(config, side.instanceId, () => (trunk === undefined ? undefined : hostLinks.get(trunk.eniId)?.peerName), log, cleanups);
   const durable = await restoreCheckpoint(config, datastore, log, cleanups);
   const pool = startWarmPool({ config, clock, limits, datastore, hostLinks, log, cleanups, podEniEnabled: trunk !== undefined, attacher: side.attacher(limits.ipv4PerEni) });
   const ctl = side.controller;
@@ -165,6 +167,13 @@ function progressOf(cluster: ClusterClient, ctl: EmbeddedController, clock: Cloc
     const events = items.filter((e) => e.involvedObject.name === pod.name).map(clusterEvent);
     return branchProgress({ records: ctl.provisioningRecords(), now: clock.now(), delay: ctl.getProvisioningDelay(), events }, pod);
   };
+}
+
+/** Cluster mode: this node's share of the VPC's routing (ipamd/fabric), kept up to date from mock-ec2. */
+function startFabric(config: IpamdConfig, instanceId: string | undefined, trunkPeer: () => string | undefined, log: Logger, cleanups: Cleanup[]): void {
+  if (config.cluster.mode !== "kube" || !config.cluster.fabric.enabled || instanceId === undefined) return;
+  const fabric = startNodeFabric({ ec2Endpoint: config.cluster.ec2Endpoint, instanceId, uplink: config.cluster.fabric.uplink, trunkPeer, log: log.child({ component: "fabric" }) });
+  cleanups.push({ what: "fabric", run: () => fabric.stop() });
 }
 
 /** Fails early, naming the flag, when a directory cannot be created (e.g. /run as non-root). */

@@ -3,10 +3,13 @@
 // it), 2 usage error (nothing started), 130 interrupted (after removing what was made).
 
 import { Command, Option } from "commander";
-import { errorMessage, isHarnessError } from "../../common/errors.js";
+import { parseDuration } from "../../common/duration.js";
+import { HarnessError, errorMessage, isHarnessError } from "../../common/errors.js";
 import { clusterDown } from "./down.js";
 import type { RawUpFlags } from "./options.js";
 import { resolveStateDir, resolveUpFlags } from "./options.js";
+import { RESTARTABLE, restartDaemon } from "./restart.js";
+import type { RestartableRole } from "./restart.js";
 import { StateFile } from "./state.js";
 import { downCommand, processStatus } from "./status.js";
 import { clusterUp } from "./up.js";
@@ -45,6 +48,8 @@ function upCommand(): Command {
         fail("up", e);
         process.exit(2);
       }
+      // The AWS SDK's Node-20 notice (docs/REFERENCE.md §9) is noise on a terminal.
+      process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
       const abort = new AbortController();
       const onSignal = (): void => abort.abort(new Error("interrupted"));
       process.once("SIGINT", onSignal);
@@ -131,10 +136,39 @@ function statusCmd(): Command {
     });
 }
 
+function restartCmd(): Command {
+  return stateDirOptions(usage(new Command("restart")))
+    .description("start one of the cluster's daemons again, with the command line it was started with (after a crash, or to see a restart): mock-ec2, controller, or a node's containerd, ipamd or kubelet")
+    .argument("<role>", `one of ${RESTARTABLE.join(", ")}`)
+    .option("--node <name>", "the node, for containerd, ipamd and kubelet")
+    .option("--timeout <duration>", "how long it may take to be ready", "120s")
+    .action(async (role: string, raw: { name: string; stateDir?: string; node?: string; timeout: string }) => {
+      let dir: string;
+      let timeoutMs: number;
+      try {
+        dir = resolveStateDir(raw);
+        timeoutMs = parseDuration(raw.timeout, "--timeout");
+        if (!(RESTARTABLE as readonly string[]).includes(role)) throw new HarnessError("invalid-argument", `${role}: not a daemon that restarts (${RESTARTABLE.join(", ")}; the API server keeps the cluster in memory)`);
+      } catch (e) {
+        fail("restart", e);
+        process.exit(2);
+      }
+      try {
+        const r = await restartDaemon(dir, role as RestartableRole, raw.node, { timeoutMs });
+        process.stdout.write(`${role}${r.node === undefined ? "" : ` of ${r.node}`} running again (pid ${r.pid}); log ${r.log}\n`);
+        process.exitCode = 0;
+      } catch (e) {
+        fail("restart", e);
+        process.exitCode = 1;
+      }
+    });
+}
+
 export function clusterCommand(): Command {
   return usage(new Command("cluster"))
-    .description("a multi-node cluster on this machine (up, down, status)")
+    .description("a multi-node cluster on this machine (up, down, status, restart)")
     .addCommand(upCommand())
     .addCommand(downCmd())
-    .addCommand(statusCmd());
+    .addCommand(statusCmd())
+    .addCommand(restartCmd());
 }

@@ -25,6 +25,7 @@ export function instanceCommand(): Command {
         process.stderr.write(`instance: ${problem}\n`);
         process.exit(2);
       }
+      process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
       const ec2 = createEc2Client({ endpoint: f.ec2Endpoint as string, accessKeyId: `instance-${f.nodeName as string}` });
       try {
         const i = await ensureInstance(ec2, f.nodeName as string, f.instanceType);

@@ -13,6 +13,11 @@ export interface ProcessId {
   readonly startTime: number;
 }
 
+/** A process this harness started, with the command line it was started with (for a restart). */
+export interface Spawned extends ProcessId {
+  readonly argv: readonly string[];
+}
+
 /** Field 22 of /proc/<pid>/stat (after the parenthesised command, which may hold spaces). */
 export async function startTimeOf(pid: number): Promise<number | undefined> {
   const text = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
@@ -41,7 +46,7 @@ export function daemonEnv(extra: Record<string, string> = {}): Record<string, st
 }
 
 /** Starts argv detached, stdout and stderr appended to `log`; resolves with its identity. */
-export async function spawnDetached(argv: readonly string[], log: string, env: Record<string, string>): Promise<ProcessId> {
+export async function spawnDetached(argv: readonly string[], log: string, env: Record<string, string>): Promise<Spawned> {
   const out = await open(log, "a", 0o644);
   try {
     const child = spawn(argv[0] as string, argv.slice(1), { detached: true, stdio: ["ignore", out.fd, out.fd], env });
@@ -53,7 +58,7 @@ export async function spawnDetached(argv: readonly string[], log: string, env: R
     // The start time is readable as soon as the process exists.
     const startTime = await startTimeOf(pid);
     if (startTime === undefined) throw new HarnessError("unavailable", `${argv[0]} (pid ${pid}) exited at once; see ${log}`);
-    return { pid, startTime };
+    return { pid, startTime, argv: [...argv] };
   } finally {
     await out.close();
   }

@@ -31,9 +31,12 @@ export function apiServerArgv(l: ClusterLayout, kubeconfig: string): string[] {
   return [nodeJs(), BIN.harness, "api-server", "--listen", `${l.gateway}:0`, "--allow-remote", "--kubeconfig", kubeconfig];
 }
 
-export function controllerArgv(o: { kubeconfig: string; ec2Endpoint: string; provisioningDelay: string | undefined }): string[] {
+export function controllerArgv(l: ClusterLayout, o: { kubeconfig: string; ec2Endpoint: string; provisioningDelay: string | undefined }): string[] {
   return [
     nodeJs(), BIN.controller, "--kubeconfig", o.kubeconfig, "--ec2-endpoint", o.ec2Endpoint,
+    "--primary-subnet", l.primarySubnet, "--branch-subnet", l.branchSubnet,
+    // The SGP webhook (pod-eni request on matching pods), registered with the API server on the host.
+    "--webhook-listen", "127.0.0.1:0",
     ...(o.provisioningDelay === undefined ? [] : ["--provisioning-delay", o.provisioningDelay]),
   ];
 }

@@ -17,6 +17,8 @@ const processSchema = z.object({
   /** /proc/<pid>/stat start time (clock ticks since boot): a reused pid never matches. */
   startTime: z.number().int().nonnegative(),
   log: z.string(),
+  /** The command line it runs (`cluster restart` starts the same again). */
+  argv: z.array(z.string()).min(1),
 });
 
 const nodeSchema = z.object({

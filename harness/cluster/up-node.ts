@@ -13,7 +13,7 @@ import { ensureInstance, providerId } from "./instance.js";
 import type { KubeAccess } from "./kube.js";
 import { nodeReady } from "./kube.js";
 import type { ClusterLayout, NodeLayout } from "./names.js";
-import type { ProcessId } from "./proc.js";
+import type { ProcessId, Spawned } from "./proc.js";
 import { daemonEnv, isAlive, sizeOf, spawnDetached, waitReadyLine } from "./proc.js";
 import { ipamdArgv, ipamdPaths, kubeletArgv } from "./roles.js";
 import type { ProcessRecord, StateFile } from "./state.js";
@@ -37,8 +37,8 @@ export interface NodeUpDeps {
   readonly signal: AbortSignal;
 }
 
-export async function recordProcess(state: StateFile, role: ProcessRecord["role"], node: string | undefined, p: ProcessId, log: string): Promise<void> {
-  await state.update((s) => ({ ...s, processes: [...s.processes, { role, ...(node === undefined ? {} : { node }), pid: p.pid, startTime: p.startTime, log }] }));
+export async function recordProcess(state: StateFile, role: ProcessRecord["role"], node: string | undefined, p: Spawned, log: string): Promise<void> {
+  await state.update((s) => ({ ...s, processes: [...s.processes, { role, ...(node === undefined ? {} : { node }), pid: p.pid, startTime: p.startTime, log, argv: [...p.argv] }] }));
 }
 
 async function startNodeDaemon(d: NodeUpDeps, n: NodeLayout, role: "ipamd" | "kubelet", cmd: string[], what: string): Promise<Record<string, unknown>> {

@@ -83,7 +83,7 @@ export async function clusterUp(o: UpOptions): Promise<ClusterState> {
   const sha256 = await publishKubeconfig(kubeconfig, o.kubeconfig);
   await state.update((s) => ({ ...s, ec2Endpoint, apiServer, kubeconfig: { path: o.kubeconfig, sha256 } }));
   o.progress(`API server ready at ${apiServer}; kubeconfig ${o.kubeconfig}`);
-  await hostDaemon(o, state, "controller", controllerArgv({ kubeconfig, ec2Endpoint, provisioningDelay: o.provisioningDelay }), undefined);
+  await hostDaemon(o, state, "controller", controllerArgv(l, { kubeconfig, ec2Endpoint, provisioningDelay: o.provisioningDelay }), undefined);
   o.progress("mock-vpc-resource-controller ready");
 
   const imagesArchive = join(l.stateDir, "images", "images.tar");
@@ -115,7 +115,16 @@ async function hostDaemon(o: UpOptions, state: StateFile, role: "mock-ec2" | "ap
   if (field === undefined) return "";
   const v = ready[field];
   if (typeof v !== "string") throw new HarnessError("internal", `${role}'s ready line has no ${field}; see ${log}`);
+  // A restart must come back where its clients look for it: the port it got, not port 0.
+  const pinned = pinListen(p.argv, new URL(v).host);
+  await state.update((s) => ({ ...s, processes: s.processes.map((r) => (r.pid === p.pid && r.startTime === p.startTime ? { ...r, argv: pinned } : r)) }));
   return v;
+}
+
+/** The command line with its --listen value replaced by the address it really listens on. */
+export function pinListen(argv: readonly string[], hostPort: string): string[] {
+  const i = argv.indexOf("--listen");
+  return argv.map((a, j) => (i >= 0 && j === i + 1 ? hostPort : a));
 }
 
 /** Copies the API server's kubeconfig (0600) to where the user asked; its hash lets `down` remove only ours. */

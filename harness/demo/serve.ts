@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { createKubeCluster } from "../../cluster/client/kube/index.js";
 import type { KubeCluster } from "../../cluster/client/kube/index.js";
 import { formatTime } from "../../cluster/k8s/fields.js";
+import { DEFAULT_IMAGE } from "../../cluster/k8s/pod.js";
 import { systemClock } from "../../common/clock.js";
 import { errorMessage } from "../../common/errors.js";
 import { parseServeAddress } from "../../ipamd/index.js";
@@ -57,9 +58,15 @@ export function podStatusReporter(onProblem: (text: string) => void): { use(api:
     },
     observe(o) {
       if (cluster === undefined || o.kind !== "attempt-end" || !o.ok) return;
-      const status = runningPodStatus({ ips: o.ips, hostIp: undefined, now: formatTime(systemClock.now()) });
-      cluster.pods.patch({ namespace: o.pod.namespace, name: o.pod.name }, { status }, { subresource: "status", uid: o.pod.uid })
-        .catch((e: unknown) => onProblem(`status of ${o.pod.namespace}/${o.pod.name} through the served API: ${errorMessage(e)}`));
+      const c = cluster;
+      const ref = { namespace: o.pod.namespace, name: o.pod.name };
+      const now = formatTime(systemClock.now());
+      void (async () => {
+        // Its containers' names, for their statuses (kubectl's READY).
+        const containers = (await c.pods.get(ref))?.containers ?? [];
+        const status = runningPodStatus({ ips: o.ips, hostIp: undefined, now, containers, image: DEFAULT_IMAGE });
+        await c.pods.patch(ref, { status }, { subresource: "status", uid: o.pod.uid });
+      })().catch((e: unknown) => onProblem(`status of ${o.pod.namespace}/${o.pod.name} through the served API: ${errorMessage(e)}`));
     },
   };
 }

@@ -4,7 +4,9 @@
 // informer of the pods bound to it, with containerd over CRI as the runtime (which execs the CNI
 // plugin), records events through the cluster seam, and writes each running pod's status.
 
-import type { ClusterClient } from "../../cluster/client/index.js";
+import type { ClusterClient, Informer } from "../../cluster/client/index.js";
+import type { PodObject } from "../../cluster/k8s/index.js";
+import { DEFAULT_IMAGE } from "../../cluster/k8s/pod.js";
 import { createInformer, recorderFor, registerNode, setNodeReady } from "../../cluster/client/index.js";
 import { createKubeCluster } from "../../cluster/client/kube/index.js";
 import { formatTime } from "../../cluster/k8s/fields.js";
@@ -47,7 +49,7 @@ export async function runKubelet(c: KubeletConfig, log: Log, clock: Clock = syst
   const kubelet: Kubelet = createKubelet({
     nodeName: c.nodeName, clock, runtime: createCriSandboxRuntime({ cri }), pods, events, rng: Math.random,
     deletePod: (p) => cluster.pods.delete({ namespace: p.namespace, name: p.name }, { uid: p.uid, gracePeriodSeconds: 0 }),
-    observe: (o) => onObservation(cluster, c, clock, log, o),
+    observe: (o) => onObservation(cluster, pods, c, clock, log, o),
   });
   await kubelet.start();
   const readiness = watchReadiness(cluster, cri, c, clock, log, extra);
@@ -63,9 +65,18 @@ export async function runKubelet(c: KubeletConfig, log: Log, clock: Clock = syst
 }
 
 /** A sandbox that came up: the pod's status says so (its address is what Services route to). */
-function onObservation(cluster: ClusterClient, c: KubeletConfig, clock: Clock, log: Log, o: KubeletObservation): void {
-  if (o.kind !== "attempt-end" || !o.ok) return;
-  const status = runningPodStatus({ ips: o.ips, hostIp: c.internalIp, now: formatTime(clock.now()) });
+/** When each sandbox attempt started, so its end can log how long RunPodSandbox took (bounded: one per attempt in flight). */
+const attemptStarts = new Map<string, number>();
+
+function onObservation(cluster: ClusterClient, pods: Informer<PodObject>, c: KubeletConfig, clock: Clock, log: Log, o: KubeletObservation): void {
+  if (o.kind === "attempt-start") attemptStarts.set(o.sandboxId, o.at);
+  if (o.kind !== "attempt-end") return;
+  const started = attemptStarts.get(o.sandboxId);
+  attemptStarts.delete(o.sandboxId);
+  log("info", "sandbox", { pod: `${o.pod.namespace}/${o.pod.name}`, attempt: o.attempt, ok: o.ok, ...(started === undefined ? {} : { runPodSandboxMs: o.at - started }), ...(o.ok ? { ips: o.ips } : { classification: o.classification }) });
+  if (!o.ok) return;
+  const containers = pods.get({ namespace: o.pod.namespace, name: o.pod.name })?.containers ?? ["app"];
+  const status = runningPodStatus({ ips: o.ips, hostIp: c.internalIp, now: formatTime(clock.now()), containers, image: DEFAULT_IMAGE });
   cluster.pods.patch({ namespace: o.pod.namespace, name: o.pod.name }, { status }, { subresource: "status", uid: o.pod.uid })
     .catch((e: unknown) => log("warn", "writing the pod's status failed", { pod: `${o.pod.namespace}/${o.pod.name}`, err: errorMessage(e) }));
 }

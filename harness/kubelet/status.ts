@@ -11,7 +11,7 @@ export function bareIp(ip: string): string {
   return ip.split("/")[0] ?? ip;
 }
 
-export function runningPodStatus(o: { ips: readonly string[]; hostIp: string | undefined; now: string }): Record<string, unknown> {
+export function runningPodStatus(o: { ips: readonly string[]; hostIp: string | undefined; now: string; containers: readonly string[]; image: string }): Record<string, unknown> {
   const ips = o.ips.map(bareIp);
   const condition = (type: string): Record<string, string> => ({ type, status: "True", lastTransitionTime: o.now });
   return {
@@ -20,5 +20,10 @@ export function runningPodStatus(o: { ips: readonly string[]; hostIp: string | u
     ...(ips[0] === undefined ? {} : { podIP: ips[0], podIPs: ips.map((ip) => ({ ip })) }),
     ...(o.hostIp === undefined ? {} : { hostIP: o.hostIp, hostIPs: [{ ip: o.hostIp }] }),
     conditions: ["PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready", "PodScheduled"].map(condition),
+    // The loop starts no container process of its own: the sandbox stands for them (kubectl's READY).
+    containerStatuses: o.containers.map((name) => ({
+      name, ready: true, started: true, restartCount: 0, image: o.image, imageID: "",
+      state: { running: { startedAt: o.now } },
+    })),
   };
 }

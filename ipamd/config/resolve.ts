@@ -109,7 +109,7 @@ function serveApi(flags: Flags, stateDir: string): ServeApi | undefined {
 function clusterMode(flags: Flags): ClusterMode {
   const mode = flags.cluster ?? "memory";
   if (mode === "memory") {
-    for (const [flag, v] of [["--kubeconfig", flags.kubeconfig], ["--ec2-endpoint", flags.ec2Endpoint]] as const) {
+    for (const [flag, v] of [["--kubeconfig", flags.kubeconfig], ["--ec2-endpoint", flags.ec2Endpoint], ["--fabric", flags.fabric], ["--fabric-uplink", flags.fabricUplink]] as const) {
       if (v !== undefined) throw new HarnessError("invalid-config", `${flag} needs --cluster kube (with --cluster memory the cluster lives in this process)`);
     }
     return { mode };
@@ -122,7 +122,9 @@ function clusterMode(flags: Flags): ClusterMode {
   } catch {
     throw new HarnessError("invalid-config", `--ec2-endpoint ${JSON.stringify(flags.ec2Endpoint)}: expected an http:// or https:// URL`);
   }
-  return { mode, kubeconfig: flags.kubeconfig, ec2Endpoint: flags.ec2Endpoint.replace(/\/+$/, "") };
+  const uplink = flags.fabricUplink ?? "eth0";
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/.test(uplink)) throw new HarnessError("invalid-config", `--fabric-uplink ${JSON.stringify(uplink)}: not a link name`);
+  return { mode, kubeconfig: flags.kubeconfig, ec2Endpoint: flags.ec2Endpoint.replace(/\/+$/, ""), fabric: { enabled: flags.fabric !== "off", uplink } };
 }
 
 export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFileSync(p, "utf8")): IpamdConfig {

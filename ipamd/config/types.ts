@@ -30,7 +30,14 @@ export interface NodeConfig {
 /** Where the cluster is: in this process (the standalone daemon), or an API server + EC2 (cluster mode). */
 export type ClusterMode =
   | { mode: "memory" }
-  | { mode: "kube"; kubeconfig: string | undefined; ec2Endpoint: string };
+  | { mode: "kube"; kubeconfig: string | undefined; ec2Endpoint: string; fabric: FabricConfig };
+
+/** Cluster mode's share of the VPC's routing on this node (ipamd/fabric). */
+export interface FabricConfig {
+  enabled: boolean;
+  /** The node's link into the VPC (eth0 on an instance, on a kind node, on `cluster up`'s nodes). */
+  uplink: string;
+}
 
 /** --serve-api: the embedded cluster served as a Kubernetes API (memory mode only). */
 export interface ServeApi {

@@ -13,7 +13,7 @@ import { HarnessError, errorMessage } from "../../../common/errors.js";
 import { CriClient } from "../../../cri/index.js";
 import { nodeArgv } from "../enter.js";
 import type { NodeLayout } from "../names.js";
-import type { ProcessId } from "../proc.js";
+import type { Spawned } from "../proc.js";
 import { daemonEnv, isAlive, spawnDetached } from "../proc.js";
 import { containerdPaths, renderContainerdConfig } from "./config.js";
 import type { ContainerdPaths } from "./config.js";
@@ -41,7 +41,7 @@ export function nodeContainerdPaths(n: NodeLayout): ContainerdPaths {
 }
 
 export interface StartedContainerd {
-  readonly process: ProcessId;
+  readonly process: Spawned;
   readonly log: string;
   readonly paths: ContainerdPaths;
 }

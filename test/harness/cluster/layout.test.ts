@@ -86,8 +86,9 @@ describe("cluster state file", () => {
 
 describe("kubelet: a running pod's status", () => {
   it("reports the sandbox's address without its prefix, the node's as hostIP, and Ready", () => {
-    const s = runningPodStatus({ ips: ["10.0.0.5/32"], hostIp: "10.0.0.4", now: "2026-01-01T00:00:00Z" });
+    const s = runningPodStatus({ ips: ["10.0.0.5/32"], hostIp: "10.0.0.4", now: "2026-01-01T00:00:00Z", containers: ["app"], image: "busybox" });
     expect(s).toMatchObject({ phase: "Running", podIP: "10.0.0.5", podIPs: [{ ip: "10.0.0.5" }], hostIP: "10.0.0.4" });
     expect((s["conditions"] as { type: string; status: string }[]).find((c) => c.type === "Ready")?.status).toBe("True");
+    expect(s["containerStatuses"]).toMatchObject([{ name: "app", ready: true, image: "busybox" }]);
   });
 });
