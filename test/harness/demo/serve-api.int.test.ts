@@ -71,13 +71,14 @@ describeIf(needKubectl(), "vpc-cni-harness demo --serve-api", () => {
     expect(await watch.line).toBe("Running");
     const r = await kubectl("get", "pods", "-A", "-o", "json");
     expect(r.exitCode, r.stderr).toBe(0);
-    const list = JSON.parse(r.stdout) as { kind: string; items: { metadata: { namespace: string; name: string; annotations?: Record<string, string> }; spec: { nodeName?: string }; status: { phase: string; podIP?: string } }[] };
+    const list = JSON.parse(r.stdout) as { kind: string; items: { metadata: { namespace: string; name: string; annotations?: Record<string, string> }; spec: { nodeName?: string }; status: { phase: string; podIP?: string; containerStatuses?: { name: string; ready: boolean }[] } }[] };
     expect(list.kind).toBe("List");
     const byName = new Map(list.items.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]));
     for (const name of ["sgp-demo/sgp-pod-1", "default/plain-pod"]) {
       expect(byName.get(name)?.spec.nodeName).toBe("demo-node");
       expect(byName.get(name)?.status.phase).toBe("Running");
       expect(byName.get(name)?.status.podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      expect(byName.get(name)?.status.containerStatuses).toEqual([expect.objectContaining({ name: "app", ready: true })]);
     }
     const ann = JSON.parse(byName.get("sgp-demo/sgp-pod-1")?.metadata.annotations?.["vpc.amazonaws.com/pod-eni"] ?? "[]") as { eniId: string; privateIp: string }[];
     expect(ann[0]?.eniId).toMatch(/^eni-/);
