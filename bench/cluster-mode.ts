@@ -68,6 +68,20 @@ async function hop(make: (spec: StackSpec) => Promise<Stack>): Promise<HopFigure
   }
 }
 
+/** DELETE is idempotent: one that timed out is sent again (a 404 then means an earlier one landed). */
+async function deleteWithRetry(stack: Stack, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await stack.deletePod(name);
+      return;
+    } catch (e) {
+      if (/not ?found|404/i.test(String(e))) return;
+      console.error(`delete ${name} (attempt ${attempt}): ${String(e)}`);
+      if (attempt >= 5) return;
+    }
+  }
+}
+
 interface BurstFigures { pods: number; seconds: number; apiRequests: number; apiRequestsPerSec: number; tokenedEc2Calls: number; floorSeconds: number; overFloor: number }
 
 /** (b): PODS SGP pods at once on one m5.4xlarge node, each deleted once it runs. */
@@ -78,7 +92,7 @@ async function burst(): Promise<BurstFigures> {
   const observe: StackSpec["observe"] = (o, at) => {
     const first = o.kind === "running" && !w.runningAt.has(o.pod.name);
     w.observe(o, at);
-    if (first && stack !== undefined) deletes.push(stack.deletePod(o.pod.name).catch((e: unknown) => console.error(`delete ${o.pod.name}: ${String(e)}`)));
+    if (first && stack !== undefined) deletes.push(deleteWithRetry(stack, o.pod.name));
   };
   stack = await kubeStack({ instanceType: "m5.4xlarge", provisioningDelay: PROVISIONING, observe });
   try {
