@@ -2,6 +2,7 @@
 // watchers over HTTPS: watch events delivered per second while clients create and delete pods, and
 // the server's RSS along 10,000 pod create/delete cycles (it must plateau: the store keeps the
 // last 1024 changes per resource, nothing else grows with the number of cycles).
+// Prints a table, then one JSON line with "targets" (heap growth, RSS ceiling, delivery).
 // Usage: npx tsx bench/apiserver.ts [--cycles 10000] [--watchers 10] [--clients 8] [--json FILE]   (after npm run build)
 
 import { readFileSync, writeFileSync } from "node:fs";
@@ -154,6 +155,17 @@ async function main(): Promise<void> {
   console.log("  cycles   heap (MiB)");
   for (const r of heap) console.log(`  ${String(r.cycles).padStart(6)}   ${r.heapMiB.toFixed(1)}`);
   if (JSON_OUT !== undefined) writeFileSync(JSON_OUT, `${JSON.stringify(result, null, 2)}\n`);
+  // Bounded: what the in-process server keeps after a full GC no longer grows over the second half
+  // of the cycles, and the process's RSS stays under a ceiling; every watch event is delivered.
+  const half = heap.find((r) => r.cycles >= CYCLES / 2) ?? heap[0];
+  const growth = (heap.at(-1)?.heapMiB ?? 0) - (half?.heapMiB ?? 0);
+  console.log(`  heap growth over the second half: ${growth.toFixed(2)} MiB`);
+  const targets = [
+    { name: `api-server: live heap growth after GC over cycles ${half?.cycles ?? 0}..${CYCLES} (${WATCHERS} watchers)`, value: Number(growth.toFixed(2)), op: "<=", limit: 2, unit: "MiB" },
+    { name: `api-server: process RSS peak over ${CYCLES} pod create/delete cycles`, value: Number(Math.max(...samples.map((r) => r.rssMiB)).toFixed(1)), op: "<=", limit: 256, unit: "MiB" },
+    { name: `api-server: watch events delivered / expected (${WATCHERS} watchers)`, value: Number((delivered / want).toFixed(4)), op: ">=", limit: 1, unit: "ratio" },
+  ];
+  console.log(JSON.stringify({ bench: "apiserver", eventsPerSec: result.eventsPerSec, writesPerSec: result.writesPerSec, heapGrowthMiB: growth, targets }));
 }
 
 await main();

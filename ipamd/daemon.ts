@@ -29,6 +29,7 @@ import { instanceLimits, supportsTrunking } from "../common/limits.js";
 import { startMemorySide } from "./cluster/memory.js";
 import { adoptedPodsFor } from "./cluster/adopted.js";
 import { nodePods, nodePodsInformer } from "./cluster/pods.js";
+import { serveApi } from "./cluster/serve.js";
 import type { EmbeddedController, NodeEni } from "./cluster/side.js";
 import type { InstanceLimits } from "../common/limits.js";
 import type { Logger } from "./log.js";
@@ -78,6 +79,8 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
     ? await (await import("./cluster/kube.js")).startKubeSide(config, config.cluster, log, clock)
     : await startMemorySide(config, log, clock);
   cleanups.push({ what: "cluster", run: () => side.stop() });
+  const served = side.store !== undefined && config.serveApi !== undefined ? await serveApi(side.store, config.serveApi, clock, log) : undefined;
+  if (served !== undefined) cleanups.push({ what: "API server", run: () => served.close() });
   const { cluster, nodeName } = side;
   const limits = instanceLimits(side.instanceType);
   const hostLinks = startHostLinks(config, log, cleanups);
@@ -131,7 +134,10 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
   const http = await startHttpEndpoints(config, log, inspector, cluster, metrics.render, metrics.registry.contentType, settingsOf(config, side.instanceType));
   for (const h of http.all) cleanups.push({ what: "HTTP listener", run: () => h.close() });
 
-  announce(log, { grpc: grpc.address, introspection: http.introspection, metrics: http.metrics, node: nodeName, stateDir: config.stateDir, cluster: side.mode }, "ready");
+  announce(log, {
+    grpc: grpc.address, introspection: http.introspection, metrics: http.metrics, node: nodeName, stateDir: config.stateDir, cluster: side.mode,
+    ...(served === undefined ? {} : { api: served.url, kubeconfig: served.kubeconfig }),
+  }, "ready");
   return daemonHandle(grpc, http, cluster, backend, cleanups, log);
 }
 

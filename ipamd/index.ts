@@ -14,3 +14,4 @@ export type * as ControlWire from "./server/control-types.js";
 export { startDaemon } from "./daemon.js";
 export type { RunningDaemon } from "./daemon.js";
 export { ownedNamePattern } from "./hostlinks/types.js";
+export { parseServeAddress } from "./config/index.js";

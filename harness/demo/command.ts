@@ -32,6 +32,8 @@ export function demoCommand(): Command {
     .option("--compare", "run twice, ipamd failing the first ADD and ipamd waiting (--wait-for-branch-eni, default 30s), and compare SGP pod start times and warnings")
     .option("--namespace <ns>", "namespace of the SecurityGroupPolicy and its pods", "sgp-demo")
     .option("--timeout <duration>", "give up when the pods are not running after this long", "90s")
+    .option("--serve-api <host:port>", "serve the run's cluster as a Kubernetes API (HTTPS, loopback only, port 0: any free port) and print its kubeconfig, for kubectl get pods -w / describe pod while the demo runs")
+    .option("--hold", "once the pods run, keep them (and the --serve-api API) up until Ctrl-C, then clean up and judge as usual")
     .addHelpText("after", "\nAs root, pods get real network namespaces (see `ip netns`); otherwise nothing on the host changes.\nCtrl-C stops the run and cleans up; a second Ctrl-C cleans up without waiting for the pods' DEL.\nExit status: 0 when the sequence happened as expected, 1 otherwise, 2 usage error, 130 when interrupted.")
     .action(async (raw: RawDemoOptions) => {
       const problem = await usageProblem(raw);

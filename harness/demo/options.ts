@@ -4,6 +4,7 @@ import { parseDuration } from "../../common/duration.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
 import { instanceLimits } from "../../common/limits.js";
 import { timelineExtensionProblem } from "../timeline/write.js";
+import { checkServeApi, serveApiArgs } from "./serve.js";
 
 export interface DemoOptions {
   provisioningDelayMs: number;
@@ -20,6 +21,10 @@ export interface DemoOptions {
   /** Give up waiting for the pods after this long. */
   timeoutMs: number;
   namespace: string;
+  /** --serve-api HOST:PORT: mock-ipamd serves the run's cluster to kubectl (loopback only). */
+  serveApi: string | undefined;
+  /** Once the pods run, keep them (and the API) up until Ctrl-C, then clean up as usual. */
+  hold: boolean;
 }
 
 export interface RawDemoOptions {
@@ -33,6 +38,8 @@ export interface RawDemoOptions {
   compare?: boolean;
   timeout?: string;
   namespace?: string;
+  serveApi?: string;
+  hold?: boolean;
 }
 
 export function parseDemoOptions(raw: RawDemoOptions): Readonly<DemoOptions> {
@@ -54,6 +61,8 @@ export function parseDemoOptions(raw: RawDemoOptions): Readonly<DemoOptions> {
   if (limits.branchEnis === 0) throw new HarnessError("invalid-config", `--instance-type: ${instanceType} has no trunk ENI (no branch ENIs), so no pod can match a SecurityGroupPolicy; choose one of m5.large, m5.xlarge, c5.large, ...`);
   const namespace = raw.namespace ?? "sgp-demo";
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) throw new HarnessError("invalid-config", `--namespace: "${namespace}" is not a valid namespace name`);
+  const serveApi = checkServeApi(raw.serveApi);
+  if (raw.compare === true && (serveApi !== undefined || raw.hold === true)) throw new HarnessError("invalid-config", "--compare runs the demo twice: it cannot be combined with --serve-api or --hold");
   return Object.freeze({
     provisioningDelayMs: parseDuration(raw.provisioningDelay ?? "5s", "--provisioning-delay"),
     instanceType,
@@ -65,12 +74,15 @@ export function parseDemoOptions(raw: RawDemoOptions): Readonly<DemoOptions> {
     compare: raw.compare === true,
     timeoutMs: parseDuration(raw.timeout ?? "90s", "--timeout"),
     namespace,
+    serveApi,
+    hold: raw.hold === true,
   });
 }
 
 /** mock-ipamd's flags for the demo (the session adds --listen, --state-dir and the host links'). */
-export function daemonArgs(o: DemoOptions): string[] {
+export function daemonArgs(o: DemoOptions, dir: string): string[] {
   return [
+    ...serveApiArgs(o.serveApi, dir),
     "--node-name", "demo-node",
     "--instance-type", o.instanceType,
     "--provisioning-delay", `${o.provisioningDelayMs}ms`,

@@ -19,6 +19,7 @@ import { judge } from "./expect.js";
 import type { DemoOptions } from "./options.js";
 import { daemonArgs } from "./options.js";
 import { demoScheduler } from "./scheduler.js";
+import { podStatusReporter, servedApiLines, servedApiOf } from "./serve.js";
 import { closeSession, openSession, recordBranch } from "./session.js";
 import type { Session, SessionParts } from "./session.js";
 import { branchEniRecords, cniRecord, ec2CallOf, ec2Tracker } from "./watch.js";
@@ -85,11 +86,14 @@ async function play(ctx: Ctx, parts: SessionParts): Promise<DemoResult> {
   printer.status("starting mock-ipamd");
   const attempts = new AttemptLog();
   let kubelet: Kubelet | undefined;
+  const status = podStatusReporter((t) => ctx.info(t));
   const s = await openSession({
     kind: "demo", command: ctx.io.command ?? "vpc-cni-harness demo", root: ctx.root,
     ...(ctx.io.hurry === undefined ? {} : { hurry: ctx.io.hurry }),
-    daemonArgs: async () => daemonArgs(o),
+    daemonArgs: async (dir) => daemonArgs(o, dir),
     onDaemonLog: (line) => {
+      const api = line.msg === "ready" ? servedApiOf(line) : undefined;
+      if (api !== undefined) status.use(api);
       const call = ec2CallOf(line);
       if (call !== undefined) printer.record({ kind: "ec2", at: now(), ...call });
     },
@@ -101,6 +105,7 @@ async function play(ctx: Ctx, parts: SessionParts): Promise<DemoResult> {
     },
     observe: (ob) => {
       attempts.observe(ob);
+      status.observe(ob);
       if (kubelet !== undefined) printer.status(statusText(ob, kubelet));
     },
   }, parts);
@@ -108,6 +113,8 @@ async function play(ctx: Ctx, parts: SessionParts): Promise<DemoResult> {
   ctx.io.onRun?.(s.id);
   const node = await s.control.GetNode({}, CALL);
   ctx.info(`mock-ipamd ready on ${s.daemon.address} (pid ${s.daemon.pid}); node ${node.name} ${node.instance_type}, trunk ENI ${node.trunk_eni_id || "(none)"} ifindex ${node.trunk_ifindex}, capacity ${POD_ENI_RESOURCE}=${node.capacity[POD_ENI_RESOURCE] ?? "0"}; run ${s.id}`);
+  const api = servedApiOf(s.daemon.ready);
+  if (api !== undefined) for (const line of servedApiLines(api, o.namespace)) ctx.info(line);
   const metrics = typeof s.daemon.ready.metrics === "string" && s.daemon.ready.metrics !== "off" ? `http://${s.daemon.ready.metrics}/metrics` : undefined;
   const ec2 = ec2Tracker(metrics, now);
   // The node's trunk ENI took EC2 calls too: show them first, so later scrapes are the branch ENIs'.
@@ -120,6 +127,7 @@ async function play(ctx: Ctx, parts: SessionParts): Promise<DemoResult> {
   const bound = await createPods(ctx, s.control, node.capacity);
   const ended = await waitRunning(ctx, s.kubelet, bound);
   if (ended === "completed" && ctx.root) await showAddresses(ctx, s.kubelet);
+  if (ended === "completed" && o.hold) await hold(ctx, api);
   await new Promise((r) => setTimeout(r, 300));
   const podObjects = (await s.control.ListPods({}, CALL)).pods.map(podFromWire);
   if (!o.keep) await teardown(ctx, s.control, s.kubelet);
@@ -196,6 +204,13 @@ async function createPods(ctx: Ctx, control: ControlClient, capacity: Readonly<R
     if (await scheduler.schedule(created)) bound++;
   }
   return bound;
+}
+
+/** --hold: everything stays up (pods, netns, the served API) until the first Ctrl-C, which then cleans up as usual. */
+async function hold(ctx: Ctx, api: { kubeconfig: string } | undefined): Promise<void> {
+  ctx.info(`--hold: the pods keep running${api === undefined ? "" : ` and the API keeps serving (kubectl --kubeconfig ${api.kubeconfig} ...)`}; Ctrl-C (or SIGTERM) cleans up and ends the demo`);
+  ctx.printer.status("holding (Ctrl-C to clean up)");
+  await aborted(ctx.io.signal);
 }
 
 async function waitRunning(ctx: Ctx, kubelet: Kubelet, want: number): Promise<RunEnd> {

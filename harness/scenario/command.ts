@@ -17,6 +17,7 @@ import { realTimeObstacles } from "./real/config.js";
 import { effectiveExpect } from "./schema.js";
 import type { Scenario } from "./schema.js";
 import { listShipped, resolveScenarioFile } from "./shipped.js";
+import { checkServeApi } from "../demo/serve.js";
 
 export interface RunFlags {
   simulated?: boolean;
@@ -25,6 +26,7 @@ export interface RunFlags {
   json?: boolean;
   events?: boolean;
   waitForBranchEni?: string;
+  serveApi?: string;
 }
 
 /** Live event lines only for small runs (or --events); --json always streams them. */
@@ -94,6 +96,13 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     return 2;
   }
   const { mode, note } = chooseMode(scenario, flags);
+  try {
+    checkServeApi(flags.serveApi);
+    if (flags.serveApi !== undefined && mode !== "real") throw new Error(`--serve-api serves a real-time run's cluster; scenario ${scenario.name} runs in simulated time here (add --real if it can run in real time)`);
+  } catch (e) {
+    process.stderr.write(`${errorMessage(e)}\n`);
+    return 2;
+  }
   if (flags.json !== true) for (const n of [...(note === undefined ? [] : [note]), ...notes]) process.stdout.write(`note: ${n}\n`);
   const hooks = hooksFor(scenario, flags, mode);
   // Ctrl-C / SIGTERM stop waiting; the run then cleans up (daemon, netns, temp dirs) and reports.
@@ -105,6 +114,12 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     result = await runScenario(scenario, mode, {
       ...hooks, signal: interrupts.stop, hurry: interrupts.hurry, onRun: interrupts.setRun,
       command: `vpc-cni-harness ${process.argv.slice(2).join(" ")}`,
+      ...(flags.serveApi === undefined ? {} : {
+        serveApi: flags.serveApi,
+        onServedApi: (lines: string[]) => {
+          for (const text of lines) process.stdout.write(flags.json === true ? `${JSON.stringify({ kind: "info", text })}\n` : `note: ${text}\n`);
+        },
+      }),
     });
   } catch (e) {
     hooks.close();
@@ -177,6 +192,7 @@ export function scenarioCommand(): Command {
     .option("--json", "machine-readable output: one JSON object per line (events, progress, then the result)")
     .option("--events", "print every event as it happens, even for large scenarios")
     .option("--wait-for-branch-eni <duration>", "override the scenario's ipamd.waitForBranchEni (e.g. 0s vs 30s, to compare warnings and start times)")
+    .option("--serve-api <host:port>", "real time only: serve the run's cluster as a Kubernetes API (HTTPS, loopback, port 0: any free port) and print its kubeconfig, for kubectl get pods -w / describe pod during the run")
     .addHelpText("after", "\nThe file format is described in scenarios/README.md.\nCtrl-C stops the run and cleans up; a second Ctrl-C cleans up without waiting for the pods' DEL.\nExit status: 0 every expectation held, 1 something differed (printed), 2 usage error or could not run, 130 interrupted.")
     .action(async (file: string, flags: RunFlags) => {
       process.exitCode = await runCommand(file, flags);

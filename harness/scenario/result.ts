@@ -29,6 +29,10 @@ export interface RunHooks {
   onRun?: (id: string) => void;
   /** Real time: the command line, for the run's record. */
   command?: string;
+  /** Real time: --serve-api HOST:PORT, mock-ipamd serves the run's cluster to kubectl. */
+  serveApi?: string;
+  /** Real time with serveApi: where the API is and how to watch it, as soon as it serves. */
+  onServedApi?: (lines: string[]) => void;
 }
 
 export interface RunResult {

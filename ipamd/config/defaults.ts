@@ -8,6 +8,7 @@ const { qps, burst, callLatencyMs } = DEFAULT_CONTROLLER_CONFIG.ec2;
 
 export const DEFAULT_CONFIG: IpamdConfig = Object.freeze({
   cluster: Object.freeze({ mode: "memory" as const }),
+  serveApi: undefined,
   listen: "unix:///run/mock-ipamd/ipamd.sock",
   stateDir: "/run/mock-ipamd",
   configFile: undefined,

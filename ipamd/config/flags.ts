@@ -7,6 +7,9 @@ export interface Flags {
   cluster?: "memory" | "kube";
   kubeconfig?: string;
   ec2Endpoint?: string;
+  serveApi?: string;
+  serveApiKubeconfig?: string;
+  serveApiAllowRemote?: boolean;
   fabric?: "on" | "off";
   fabricUplink?: string;
   listen?: string;
@@ -37,6 +40,9 @@ export function buildCommand(): Command {
     .addOption(new Option("--cluster <mode>", "memory: the cluster (API objects, controller, EC2) in this process (default); kube: a Kubernetes API server and mock-ec2, as one node of a cluster").choices(["memory", "kube"]))
     .option("--kubeconfig <file>", "with --cluster kube: the API server's kubeconfig (default: the in-cluster service account)")
     .option("--ec2-endpoint <url>", "with --cluster kube: EC2's endpoint, e.g. mock-ec2's http://127.0.0.1:4566 (required)")
+    .option("--serve-api <host:port>", "with --cluster memory: serve this daemon's cluster as a Kubernetes API over HTTPS for kubectl (loopback unless --serve-api-allow-remote; port 0: any free port)")
+    .option("--serve-api-kubeconfig <file>", "with --serve-api: where to write its kubeconfig (default <state-dir>/kubeconfig)")
+    .option("--serve-api-allow-remote", "with --serve-api: allow a non-loopback address (the API holds the whole cluster behind one token)")
     .addOption(new Option("--fabric <mode>", "with --cluster kube: route the other nodes' pod addresses to them and this node's branch ENIs onto its trunk, from mock-ec2's routing view (default on)").choices(["on", "off"]))
     .option("--fabric-uplink <link>", "with --cluster kube: the node's link into the VPC (default eth0)")
     .option("--listen <address>", "gRPC listener: unix:///path (mode 0660) or host:port (default unix:///run/mock-ipamd/ipamd.sock)")

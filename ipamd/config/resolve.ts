@@ -2,6 +2,8 @@
 // HarnessError("invalid-config") that names the key (or flag) and the problem.
 
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { join, resolve as resolvePath } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { SimplePolicy } from "../../cluster/k8s/index.js";
 import { parseDuration } from "../../common/duration.js";
@@ -14,7 +16,7 @@ import { DEFAULT_CONFIG } from "./defaults.js";
 import type { Flags } from "./flags.js";
 import { describeIssues, fileSchema } from "./schema.js";
 import type { ConfigFile } from "./schema.js";
-import type { ClusterMode, IpamdConfig, LogLevel } from "./types.js";
+import type { ClusterMode, IpamdConfig, LogLevel, ServeApi } from "./types.js";
 
 export type ReadFile = (path: string) => string;
 
@@ -71,6 +73,38 @@ function checkAddress(value: string, what: string, allowOff: boolean): string {
   throw new HarnessError("invalid-config", `${what}: "${value}" is not ${allowOff ? 'host:port or "off"' : "unix:///path or host:port"}`);
 }
 
+/**
+ * A --serve-api address: HOST:PORT or [V6]:PORT, HOST an IP address or localhost, loopback unless
+ * `allowRemote` (the API holds the whole cluster behind one token). Pure; also the demo's and the
+ * real-time scenarios' usage check (decided before anything starts).
+ */
+export function parseServeAddress(value: string, allowRemote: boolean): { host: string; port: number } {
+  const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(value) ?? /^([^:[\]]+):(\d{1,5})$/.exec(value);
+  const host = m?.[1] ?? "";
+  const port = Number(m?.[2] ?? "-1");
+  if (m === null || port > 65535) throw new HarnessError("invalid-config", `--serve-api ${JSON.stringify(value)}: expected HOST:PORT, e.g. 127.0.0.1:6443 (port 0: any free port)`);
+  if (host !== "localhost" && isIP(host) === 0) throw new HarnessError("invalid-config", `--serve-api ${value}: ${host} is not an IP address (or localhost)`);
+  const loopback = host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
+  if (!loopback && !allowRemote) throw new HarnessError("invalid-config", `--serve-api ${value}: not a loopback address (127.x, ::1, localhost); the API holds the whole cluster behind one token, so serving beyond this machine needs --serve-api-allow-remote`);
+  return { host, port };
+}
+
+/**
+ * --serve-api: the embedded store as a Kubernetes API (docs/ARCHITECTURE.md). Memory mode only (in
+ * kube mode the cluster has its own API server).
+ */
+function serveApi(flags: Flags, stateDir: string): ServeApi | undefined {
+  if (flags.serveApi === undefined) {
+    if (flags.serveApiKubeconfig !== undefined) throw new HarnessError("invalid-config", "--serve-api-kubeconfig needs --serve-api");
+    if (flags.serveApiAllowRemote === true) throw new HarnessError("invalid-config", "--serve-api-allow-remote needs --serve-api");
+    return undefined;
+  }
+  if ((flags.cluster ?? "memory") !== "memory") throw new HarnessError("invalid-config", "--serve-api needs --cluster memory: with --cluster kube the cluster already has its API server");
+  const { host, port } = parseServeAddress(flags.serveApi, flags.serveApiAllowRemote === true);
+  if (flags.serveApiKubeconfig === "") throw new HarnessError("invalid-config", "--serve-api-kubeconfig: empty file name");
+  return Object.freeze({ host, port, kubeconfig: resolvePath(flags.serveApiKubeconfig ?? join(stateDir, "kubeconfig")) });
+}
+
 /** --cluster kube needs an explicit node name (the Node to wait for) and an EC2 endpoint. */
 function clusterMode(flags: Flags): ClusterMode {
   const mode = flags.cluster ?? "memory";
@@ -117,6 +151,7 @@ export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFile
   const warm = file.warmPool ?? {};
   const cfg: IpamdConfig = {
     cluster: clusterMode(flags),
+    serveApi: serveApi(flags, flags.stateDir ?? ipamd.stateDir ?? d.stateDir),
     listen: checkAddress(flags.listen ?? ipamd.listen ?? d.listen, "--listen / ipamd.listen", false),
     stateDir: flags.stateDir ?? ipamd.stateDir ?? d.stateDir,
     configFile: flags.config,

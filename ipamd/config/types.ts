@@ -39,8 +39,17 @@ export interface FabricConfig {
   uplink: string;
 }
 
+/** --serve-api: the embedded cluster served as a Kubernetes API (memory mode only). */
+export interface ServeApi {
+  host: string;
+  port: number;
+  /** Where the kubeconfig (server, CA, token) is written, 0600, before the ready line. */
+  kubeconfig: string;
+}
+
 export interface IpamdConfig {
   cluster: ClusterMode;
+  serveApi: ServeApi | undefined;
   /** unix:///path or host:port. */
   listen: string;
   stateDir: string;

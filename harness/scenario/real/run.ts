@@ -13,6 +13,7 @@ import type { Kubelet } from "../../../runtime/index.js";
 import { isRoot } from "../../../runtime/index.js";
 import { eventFromWire, podFromWire, watchEvents } from "../../demo/cluster-client.js";
 import { artefacts } from "../../demo/paths.js";
+import { podStatusReporter, serveApiArgs, servedApiLines, servedApiOf } from "../../demo/serve.js";
 import { closeSession, openSession, recordBranch } from "../../demo/session.js";
 import type { SessionParts } from "../../demo/session.js";
 import { AttemptLog, buildTimeline } from "../../timeline/build.js";
@@ -55,21 +56,29 @@ async function play(ctx: Ctx, parts: SessionParts): Promise<RunResult> {
   const { s } = ctx;
   const started = performance.now();
   const attempts = new AttemptLog();
+  const status = podStatusReporter((t) => void ctx.problems.push(t));
   const session = await openSession({
     kind: "scenario", command: ctx.hooks.command ?? `vpc-cni-harness scenario run ${s.name} --real`, root: ctx.root,
     ...(ctx.hooks.hurry === undefined ? {} : { hurry: ctx.hooks.hurry }),
     daemonArgs: async (dir) => {
       const configFile = join(dir, "ipamd-config.json");
       await writeFile(configFile, JSON.stringify(daemonConfig(s), null, 2));
-      return ["--config", configFile, "--introspection", "off", "--metrics", "off", "--log-level", "info"];
+      return ["--config", configFile, "--introspection", "off", "--metrics", "off", "--log-level", "info", ...serveApiArgs(ctx.hooks.serveApi, dir)];
+    },
+    onDaemonLog: (line) => {
+      const api = line.msg === "ready" ? servedApiOf(line) : undefined;
+      if (api !== undefined) status.use(api);
     },
     onProblem: (t) => void ctx.problems.push(t),
     observe: (o) => {
       attempts.observe(o);
+      status.observe(o);
       ctx.hooks.onObservation?.(o);
     },
   }, parts);
   ctx.hooks.onRun?.(session.id);
+  const api = servedApiOf(session.daemon.ready);
+  if (api !== undefined) ctx.hooks.onServedApi?.(servedApiLines(api, s.policies[0]?.namespace ?? "default"));
   ctx.notes.push(
     `real time: mock-ipamd (pid ${session.daemon.pid}) with its fake controller + EC2, the built plugin ${artefacts().pluginBinary} exec'd through the libcni-like runtime`,
     "real time suits a handful of pods (every sandbox execs the plugin, timings follow this machine's load); use --simulated for scale",

@@ -54,6 +54,15 @@ describe("scenario run", () => {
     expect(readFileSync(svg, "utf8")).toMatch(/<!doctype html>[\s\S]*<svg /);
   });
 
+  it("--serve-api is a usage error (exit 2, nothing runs) in simulated time or off loopback", async () => {
+    const io = capture();
+    expect(await runCommand(file("serve.yaml", SCENARIO.replace("EXPECTED", "1")), { simulated: true, serveApi: "127.0.0.1:0" })).toBe(2);
+    expect(io.err()).toContain("--serve-api serves a real-time run's cluster; scenario tiny runs in simulated time here");
+    expect(await runCommand(file("serve.yaml", SCENARIO.replace("EXPECTED", "1")), { real: true, serveApi: "0.0.0.0:6443" })).toBe(2);
+    expect(io.err()).toContain("--serve-api 0.0.0.0:6443: not a loopback address");
+    expect(io.out()).not.toContain("expectations");
+  });
+
   it("exits 1 and prints what differed", async () => {
     const io = capture();
     const code = await runCommand(file("bad.yaml", SCENARIO.replace("EXPECTED", "0")), { simulated: true });
