@@ -253,12 +253,12 @@ async function startHttpEndpoints(
       leases: () => ({ leases: inspector.leases() }),
       node: () => inspector.node(),
       envSettings: () => settings,
-    }), onError);
+    }), onError, "--introspection");
     all.push(h);
     introspection = h.address;
   }
   if (config.metrics !== "off") {
-    const h = await startHttp(config.metrics, metricsHandler(render, contentType), onError);
+    const h = await startHttp(config.metrics, metricsHandler(render, contentType), onError, "--metrics");
     all.push(h);
     metrics = h.address;
   }

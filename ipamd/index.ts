@@ -13,3 +13,4 @@ export type { ControlClient } from "./server/control-client.js";
 export type * as ControlWire from "./server/control-types.js";
 export { startDaemon } from "./daemon.js";
 export type { RunningDaemon } from "./daemon.js";
+export { ownedNamePattern } from "./hostlinks/types.js";

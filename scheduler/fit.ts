@@ -3,7 +3,7 @@
 // whether a node takes it, in the framework's plugin order — NodeUnschedulable, TaintToleration,
 // NodeAffinity (nodeSelector), NodeResourcesFit (pods and every requested resource, extended ones
 // such as vpc.amazonaws.com/pod-eni included, against allocatable minus what bound pods request).
-// The texts are the real FitError's (pkg/scheduler/framework/types.go, plugins/*); docs/REFERENCE.md §10.
+// The texts are the real FitError's (pkg/scheduler/framework/types.go, plugins/*); docs/REFERENCE.md §11.
 
 import { parseQuantity } from "../common/quantity.js";
 

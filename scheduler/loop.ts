@@ -114,8 +114,9 @@ export function startScheduler(port: SchedulerPort, opts: SchedulerOptions): Sch
     pending.delete(key);
     assumed.set(key, { node: choice.node, req: p.demand.requests });
     try {
+      const at = clock.now();
       await port.bind(p.ref, choice.node);
-      await port.recordEvent({ type: "Normal", reason: "Scheduled", message: `Successfully assigned ${p.ref.namespace}/${p.ref.name} to ${choice.node}`, pod: p.ref });
+      await port.recordEvent({ type: "Normal", reason: "Scheduled", message: `Successfully assigned ${p.ref.namespace}/${p.ref.name} to ${choice.node}`, pod: p.ref, at });
     } catch (e) {
       assumed.delete(key);
       // Bound or deleted meanwhile: the watch says what happened. Anything else: try again later.

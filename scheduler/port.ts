@@ -11,6 +11,12 @@ export interface SchedulerEvent {
   reason: string;
   message: string;
   pod: { namespace: string; name: string; uid: string };
+  /**
+   * When it happened (ms); default: when recorded. Scheduled takes the binding decision's time, so
+   * it never sorts after what a component does on seeing the binding (kubectl describe orders by
+   * timestamp, and a loaded API server may record it after a fast watcher reacted).
+   */
+  at?: number;
 }
 
 export interface SchedulerPort {

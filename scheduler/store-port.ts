@@ -32,7 +32,7 @@ export function storePort(store: ObjectStore, clock: Clock): SchedulerPort {
       store.bind(pod.namespace, { apiVersion: "v1", kind: "Binding", metadata: { name: pod.name, namespace: pod.namespace, uid: pod.uid }, target: { apiVersion: "v1", kind: "Node", name: node } });
     },
     recordEvent: async (e: SchedulerEvent) => {
-      const now = new Date(clock.now()).toISOString();
+      const now = new Date(e.at ?? clock.now()).toISOString();
       const key = `${e.pod.uid}|${e.reason}|${e.message}`;
       const seen = recent.get(key);
       if (seen !== undefined) {

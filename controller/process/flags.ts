@@ -20,6 +20,11 @@ export interface ControllerProcessConfig {
   resyncMs: number;
   /** host:port of the HTTPS mutating webhook, or undefined. */
   webhookListen: string | undefined;
+  /**
+   * The Service in front of the webhook (in a cluster): clientConfig.service and the certificate's
+   * names NAME.NAMESPACE.svc(.cluster.local); undefined: clientConfig.url (the listen address).
+   */
+  webhookService: { namespace: string; name: string } | undefined;
   webhookConfigName: string;
   apiQps: number;
   apiBurst: number;
@@ -39,6 +44,7 @@ interface RawFlags {
   deletePassInterval: string;
   resync: string;
   webhookListen?: string;
+  webhookService?: string;
   webhookConfigName: string;
   apiQps: string;
   apiBurst: string;
@@ -62,6 +68,7 @@ export function buildCommand(): Command {
     .option("--delete-pass-interval <duration>", "how often a node's delete queue is processed", "30s")
     .option("--resync <duration>", 'how often branch ENIs are checked against the pods (a pod found gone frees its ENIs); "0" for never', "5m")
     .option("--webhook-listen <host:port>", "serve the mutating webhook /mutate-v1-pod over HTTPS here and register it (failurePolicy Ignore)")
+    .option("--webhook-service <namespace/name>", "register the webhook behind this Service (port 443) instead of by URL; needs --webhook-listen")
     .option("--webhook-config-name <name>", "the MutatingWebhookConfiguration to create or update", "vpc-resource-mutating-webhook")
     .option("--api-qps <n>", "client-side limit of Kubernetes API requests per second", "20")
     .option("--api-burst <n>", "burst of that limit", "30")
@@ -90,6 +97,14 @@ function duration(flag: string, v: string): number {
   } catch (e) {
     throw usage(e instanceof Error ? e.message : String(e));
   }
+}
+
+function service(v: string | undefined, listen: string | undefined): { namespace: string; name: string } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\/([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)$/.exec(v);
+  if (m === null) throw usage(`--webhook-service ${JSON.stringify(v)}: expected NAMESPACE/NAME (DNS labels)`);
+  if (listen === undefined) throw usage("--webhook-service needs --webhook-listen (where the Service sends the requests)");
+  return { namespace: m[1] as string, name: m[3] as string };
 }
 
 function cidr(flag: string, v: string): string {
@@ -127,6 +142,7 @@ export function parseArgs(argv: readonly string[], cmd: Command = buildCommand()
     deletePassIntervalMs: Math.max(1, duration("delete-pass-interval", f.deletePassInterval)),
     resyncMs: duration("resync", f.resync),
     webhookListen: hostPort("webhook-listen", f.webhookListen),
+    webhookService: service(f.webhookService, f.webhookListen),
     webhookConfigName: f.webhookConfigName,
     apiQps: number("api-qps", f.apiQps, 0.001),
     apiBurst: number("api-burst", f.apiBurst, 1),

@@ -15,7 +15,7 @@ import { createRemoteEc2 } from "../ec2-remote.js";
 import { createSeededRng } from "../rng.js";
 import type { Ec2Api } from "../types.js";
 import type { ControllerProcessConfig } from "./flags.js";
-import { registerWebhook, startWebhookServer } from "./webhook.js";
+import { WEBHOOK_PATH, registerWebhook, startWebhookServer } from "./webhook.js";
 import type { WebhookServer } from "./webhook.js";
 
 export interface RunningController {
@@ -61,14 +61,17 @@ export async function startControllerProcess(cfg: ControllerProcessConfig, log: 
   let webhook: WebhookServer | undefined;
   if (cfg.webhookListen !== undefined) {
     const host = cfg.webhookListen.slice(0, cfg.webhookListen.lastIndexOf(":")).replace(/^\[|\]$/g, "");
-    const cert = makeServingCert([host]);
+    const svc = cfg.webhookService;
+    const svcNames = svc === undefined ? [] : [`${svc.name}.${svc.namespace}.svc`, `${svc.name}.${svc.namespace}.svc.cluster.local`];
+    const cert = makeServingCert([host, ...svcNames]);
     const hook = controller.admissionHook();
     webhook = await startWebhookServer({
       listen: cfg.webhookListen, certPem: cert.certPem, keyPem: cert.keyPem,
       mutate: (pod) => hook("CREATE", pod),
       onError: (e) => log.warn({ err: errorMessage(e) }, "webhook request failed"),
     });
-    await registerWebhook(cluster.http, { name: cfg.webhookConfigName, url: webhook.url, caPem: cert.caPem });
+    const clientConfig = svc === undefined ? { url: webhook.url } : { service: { ...svc, path: WEBHOOK_PATH, port: 443 } };
+    await registerWebhook(cluster.http, { name: cfg.webhookConfigName, clientConfig, caPem: cert.caPem });
   }
   announce(log, { server: cluster.server, ec2: cfg.ec2Endpoint ?? "in-process", webhook: webhook?.url ?? "off" }, "ready");
   let stopping: Promise<void> | undefined;

@@ -108,8 +108,14 @@ export async function startWebhookServer(o: { listen: string; certPem: string; k
   };
 }
 
-/** Creates, or updates in place, the MutatingWebhookConfiguration pointing at this server. */
-export async function registerWebhook(http: KubeHttp, o: { name: string; url: string; caPem: string }): Promise<void> {
+export type WebhookClientConfig = { url: string } | { service: { namespace: string; name: string; path: string; port: number } };
+
+/**
+ * Points the MutatingWebhookConfiguration at this server: a merge PATCH of its webhooks (so a
+ * ClusterRole may grant only `patch` on that one name, the configuration shipping with the
+ * manifests), a POST only when it does not exist yet.
+ */
+export async function registerWebhook(http: KubeHttp, o: { name: string; clientConfig: WebhookClientConfig; caPem: string }): Promise<void> {
   const base = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations";
   const webhooks = [{
     name: "mpod.vpc.k8s.aws",
@@ -117,14 +123,14 @@ export async function registerWebhook(http: KubeHttp, o: { name: string; url: st
     sideEffects: "None",
     failurePolicy: "Ignore",
     timeoutSeconds: 10,
-    clientConfig: { url: o.url, caBundle: Buffer.from(o.caPem).toString("base64") },
+    clientConfig: { ...o.clientConfig, caBundle: Buffer.from(o.caPem).toString("base64") },
     rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], scope: "Namespaced" }],
   }];
-  const body = { apiVersion: "admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration", metadata: { name: o.name }, webhooks };
   try {
-    await http.json({ method: "POST", path: base, body, timeoutMs: 10_000, what: `POST mutatingwebhookconfigurations ${o.name}` });
-  } catch (e) {
-    if (!(isHarnessError(e) && e.kind === "already-exists")) throw e;
     await http.json({ method: "PATCH", path: `${base}/${encodeURIComponent(o.name)}`, body: { webhooks }, contentType: "application/merge-patch+json", timeoutMs: 10_000, what: `PATCH mutatingwebhookconfigurations ${o.name}` });
+  } catch (e) {
+    if (!(isHarnessError(e) && e.kind === "not-found")) throw e;
+    const body = { apiVersion: "admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration", metadata: { name: o.name }, webhooks };
+    await http.json({ method: "POST", path: base, body, timeoutMs: 10_000, what: `POST mutatingwebhookconfigurations ${o.name}` });
   }
 }

@@ -7,8 +7,9 @@ import type { ControlClient } from "../../ipamd/index.js";
 import { createCniSandboxRuntime } from "../../runtime/index.js";
 import type { SandboxCall } from "../../runtime/index.js";
 import { createKubelet } from "../../runtime/index.js";
-import type { Kubelet, KubeletObservation } from "../../runtime/index.js";
+import type { Kubelet, KubeletObservation, SandboxRuntime } from "../../runtime/index.js";
 import { createCniRuntime, loadConfDir, loopbackList } from "../../runtime/index.js";
+import type { CniRuntime } from "../../runtime/index.js";
 import { fakeNetns, realNetns } from "../../runtime/index.js";
 import { controlEventRecorder, controlPodSource } from "./cluster-client.js";
 import type { NetworkSetup } from "./network.js";
@@ -20,10 +21,34 @@ export interface CniKubeletSpec {
   /** Real network namespaces (root) or fake paths under `fakeNetnsDir`. */
   root: boolean;
   fakeNetnsDir: string;
+  /** Called with each real netns name before it is made (the run records it for a cleanup). */
+  beforeNetns?: (name: string) => Promise<void>;
   /** Watch and RecordEvent failures, as text. */
   onProblem: (text: string) => void;
   observe: (o: KubeletObservation) => void;
   onCall?: (call: SandboxCall) => void;
+  /**
+   * A second Ctrl-C: from then on no plugin runs (those running are cancelled) and no netns is
+   * made, so the cleanup's sweep is not raced by the kubelet's own teardown.
+   */
+  hurry?: AbortSignal;
+}
+
+/** The runtime, closed once `hurry` fires: calls fail at once, plugins in flight are cancelled. */
+export function gatedRuntime(cni: CniRuntime, hurry: AbortSignal | undefined): CniRuntime {
+  if (hurry === undefined) return cni;
+  const check = (): void => {
+    if (hurry.aborted) throw new HarnessError("unavailable", "the run is being cleaned up: no more plugin calls");
+  };
+  const both = (s: AbortSignal | undefined): AbortSignal => (s === undefined ? hurry : AbortSignal.any([s, hurry]));
+  return {
+    addNetworkList: async (l, rt, s) => (check(), cni.addNetworkList(l, rt, both(s))),
+    delNetworkList: async (l, rt, s) => (check(), cni.delNetworkList(l, rt, both(s))),
+    checkNetworkList: async (l, rt, s) => (check(), cni.checkNetworkList(l, rt, both(s))),
+    gcNetworkList: async (l, v, s) => (check(), cni.gcNetworkList(l, v, both(s))),
+    statusNetworkList: async (l, s) => (check(), cni.statusNetworkList(l, both(s))),
+    getCachedResult: (l, rt) => cni.getCachedResult(l, rt),
+  };
 }
 
 export interface CniKubelet {
@@ -36,19 +61,24 @@ export interface CniKubelet {
   shutdown(keep: boolean): Promise<void>;
 }
 
-export async function startCniKubelet(spec: CniKubeletSpec): Promise<CniKubelet> {
+/** containerd + libcni as the kubelet loop sees them: RunPodSandbox execs the conflist's plugins. */
+export async function cniSandboxRuntime(spec: Pick<CniKubeletSpec, "net" | "root" | "fakeNetnsDir" | "onCall" | "beforeNetns" | "hurry">): Promise<SandboxRuntime> {
   const loaded = await loadConfDir(spec.net.confDir);
   const podNetwork = loaded.lists[0];
   if (podNetwork === undefined) {
     throw new HarnessError("internal", `no network config in ${spec.net.confDir}: ${loaded.skipped.map((s) => s.reason).join("; ")}`);
   }
-  const runtime = createCniSandboxRuntime({
-    cni: createCniRuntime({ binDirs: spec.net.binDirs, cacheDir: spec.net.cacheDir, execTimeoutMs: 30_000 }),
+  return createCniSandboxRuntime({
+    cni: gatedRuntime(createCniRuntime({ binDirs: spec.net.binDirs, cacheDir: spec.net.cacheDir, execTimeoutMs: 30_000 }), spec.hurry),
     podNetwork,
     loopback: spec.net.loopback ? loopbackList() : undefined,
-    netns: spec.root ? realNetns() : fakeNetns(spec.fakeNetnsDir),
+    netns: spec.root ? realNetns(spec.beforeNetns === undefined ? {} : { beforeCreate: spec.beforeNetns }) : fakeNetns(spec.fakeNetnsDir),
     ...(spec.onCall === undefined ? {} : { onCall: spec.onCall }),
   });
+}
+
+export async function startCniKubelet(spec: CniKubeletSpec): Promise<CniKubelet> {
+  const runtime = await cniSandboxRuntime(spec);
   const recorder = controlEventRecorder(spec.control, spec.onProblem);
   const kubelet = createKubelet({
     nodeName: spec.nodeName, clock: systemClock, runtime, pods: controlPodSource(spec.control, spec.onProblem), events: recorder, rng: Math.random,

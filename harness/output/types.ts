@@ -43,10 +43,18 @@ export interface PodSummary {
   warnings: number;
   transientExpected: number;
   real: number;
+  /** The scheduler's FailedScheduling message, for a pod that was never bound to the node. */
+  unschedulable?: string;
 }
+
+/** How the run ended: it got to the end, or gave up after --timeout, or was interrupted (Ctrl-C). */
+export type RunEnd = "completed" | "timed-out" | "interrupted";
 
 export interface RunSummary {
   ok: boolean;
+  ended: RunEnd;
+  /** The one-line verdict printed after "RESULT:". */
+  verdict: string;
   pods: readonly PodSummary[];
   warnings: number;
   problems: readonly string[];

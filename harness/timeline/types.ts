@@ -63,4 +63,6 @@ export interface RenderOptions {
   maxPodRows?: number;
   /** Drawing width in px; default 1200. */
   width?: number;
+  /** With its own title and legend (default); false inside the HTML page, which has them. */
+  standalone?: boolean;
 }

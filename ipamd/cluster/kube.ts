@@ -41,7 +41,7 @@ export async function startKubeSide(config: IpamdConfig, mode: Extract<ClusterMo
   if (missing > 0) primary.ips = [...primary.ips, ...(await client.assignPrivateIpAddresses({ eniId: primary.eniId, count: missing }))];
   log.info({ instanceId: ec2.instanceId, instanceType: node.instanceType, primaryEni: primary.eniId }, "found the instance in EC2");
   return {
-    mode: "kube", cluster, nodeName, instanceId: ec2.instanceId, instanceType: node.instanceType, primary: view(primary), adoptPods: false, controller: undefined,
+    mode: "kube", cluster, nodeName, instanceId: ec2.instanceId, store: undefined, instanceType: node.instanceType, primary: view(primary), adoptPods: false, controller: undefined,
     async askForTrunk() {
       await markCniNode(cluster, clock, nodeName);
       await waitForNode(cluster, clock, nodeName, trunkReady, NODE_WAIT_MS, "the trunk ENI (has-trunk-attached and pod-eni capacity from the controller)");

@@ -52,7 +52,7 @@ export async function startMemorySide(config: IpamdConfig, log: Logger, clock: C
     const primary = await controller.ec2.launchInstance(nodeName, limits.ipv4PerEni - 1);
     await registerNode(cluster, clock, { name: nodeName, instanceType: config.node.instanceType, capacity: { pods: String(maxPods(limits)) } });
     return {
-      mode: "memory", cluster, nodeName, instanceType: config.node.instanceType, primary, adoptPods: true, controller,
+      mode: "memory", cluster, nodeName, instanceId: undefined, store, instanceType: config.node.instanceType, primary, adoptPods: true, controller,
       async askForTrunk() {
         await markCniNode(cluster, clock, nodeName);
         await waitForNode(cluster, clock, nodeName, trunkReady, TRUNK_WAIT_MS, "the trunk ENI");

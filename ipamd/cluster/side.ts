@@ -3,6 +3,7 @@
 // for the warm pool, and, in memory mode only, the embedded controller's knobs and records.
 
 import type { ClusterClient } from "../../cluster/client/index.js";
+import type { ObjectStore } from "../../cluster/store/index.js";
 import type { ControllerFaults, NetworkInterface, ProvisioningDelay, ProvisioningRecord } from "../../controller/index.js";
 import type { EniAttacher } from "../warmpool/index.js";
 
@@ -28,8 +29,10 @@ export interface ClusterSide {
   readonly mode: "memory" | "kube";
   readonly cluster: ClusterClient;
   readonly nodeName: string;
-  /** kube: this node's instance in EC2 (found by its Name tag); the fabric routes from it. */
-  readonly instanceId?: string;
+  /** kube: this node's EC2 instance (found by its Name tag); memory: undefined (in-process fake EC2). */
+  readonly instanceId: string | undefined;
+  /** memory: the embedded object store (e.g. to serve it over HTTP); kube: undefined. */
+  readonly store: ObjectStore | undefined;
   /** memory: the config's; kube: the Node's node.kubernetes.io/instance-type label. */
   readonly instanceType: string;
   /** The primary ENI with the secondary addresses the datastore hands out. */

@@ -18,8 +18,17 @@ export const underCi = (): boolean => (process.env.CI ?? "") !== "" && process.e
 
 type Body = () => void;
 
-/** describe() when nothing is missing; else a skip naming what is missing, or a failure under CI. */
-export function describeIf(missing: Missing, name: string, body: Body, options?: { timeout?: number }): void {
+type SuiteOptions = { timeout?: number };
+
+/**
+ * describe() when nothing is missing; else a skip naming what is missing, or a failure under CI.
+ * Options go after the body, or (as vitest's describe takes them) between the name and the body.
+ */
+export function describeIf(missing: Missing, name: string, body: Body, options?: SuiteOptions): void;
+export function describeIf(missing: Missing, name: string, options: SuiteOptions, body: Body): void;
+export function describeIf(missing: Missing, name: string, a: Body | SuiteOptions, b?: Body | SuiteOptions): void {
+  const body = (typeof a === "function" ? a : b) as Body;
+  const options = (typeof a === "function" ? b : a) as SuiteOptions | undefined;
   if (missing === undefined || missing === "") {
     if (options === undefined) describe(name, body);
     else describe(name, options, body);

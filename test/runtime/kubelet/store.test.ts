@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createInformer, recorderFor } from "../../../cluster/client/index.js";
 import { FakeClock } from "../../../common/clock.js";
 import { formatRecord } from "../../../harness/output/index.js";
-import { createKubelet } from "../../../runtime/kubelet/index.js";
+import { createKubelet, runningStatusPatch, startClusterKubelet } from "../../../runtime/kubelet/index.js";
 import { testCluster } from "../../helpers/cluster.js";
 import { ScriptedRuntime, seededRng } from "./fakes.js";
 import type { SandboxOutcome } from "../../../runtime/kubelet/index.js";
@@ -44,5 +44,36 @@ describe("kubelet loop + the cluster seam (memory backend)", () => {
     expect(span).toBeLessThan(30);
     expect(formatRecord({ kind: "event", at: e.lastTimestamp, event: e }, 1_000_000)).toContain(`Failed to create pod sandbox: rpc error: code = Unknown desc = cni config uninitialized (x3 over ${span}s)`);
     await kubelet.stop();
+  });
+});
+
+describe("startClusterKubelet (the kubelet loop on the seam)", () => {
+  it("registers its Node, runs its pods, reports Running with the pod IP, and ends a graceful deletion with grace 0", async () => {
+    const clock = new FakeClock(1_000_000);
+    const tc = testCluster(clock);
+    const runtime = new ScriptedRuntime(clock);
+    const k = await startClusterKubelet({ cluster: tc.cluster, nodeName: "node-1", instanceType: "m5.large", runtime, hostIP: "10.0.0.9", clock, rng: seededRng(1) });
+    const node = tc.getNode("node-1");
+    expect(node?.labels["node.kubernetes.io/instance-type"]).toBe("m5.large");
+    expect(node?.capacity["pods"]).toBe("29");
+    tc.createPod({ namespace: "ns", name: "p", nodeName: "node-1" });
+    await clock.runUntilIdle();
+    const raw = tc.store.get({ group: "", plural: "pods" }, "ns", "p") as { status?: Record<string, unknown> };
+    expect(raw.status).toMatchObject({ phase: "Running", podIP: "10.0.0.5", podIPs: [{ ip: "10.0.0.5" }], hostIP: "10.0.0.9" });
+    expect(tc.reasons("p")).toEqual(expect.arrayContaining(["Scheduled", "Pulled", "Created", "Started"]));
+    tc.deletePod("ns", "p", { graceful: true });
+    await clock.runUntilIdle();
+    expect(runtime.calls.map((c) => c.verb)).toEqual(["run", "stop"]);
+    expect(tc.getPod("ns", "p")).toBeUndefined();
+    await k.shutdown();
+  });
+
+  it("a running pod's status patch", () => {
+    expect(runningStatusPatch("2026-01-01T00:00:00Z", ["10.0.32.4/32"], undefined)).toEqual({
+      status: {
+        phase: "Running", podIP: "10.0.32.4", podIPs: [{ ip: "10.0.32.4" }], startTime: "2026-01-01T00:00:00Z",
+        conditions: ["Initialized", "Ready", "ContainersReady", "PodScheduled"].map((type) => ({ type, status: "True", lastProbeTime: null, lastTransitionTime: "2026-01-01T00:00:00Z" })),
+      },
+    });
   });
 });
