@@ -5,6 +5,7 @@
 import { Command, Option } from "commander";
 import { parseDuration } from "../../common/duration.js";
 import { HarnessError, errorMessage, isHarnessError } from "../../common/errors.js";
+import { packageVersion } from "../../common/package-info.js";
 import { clusterDown } from "./down.js";
 import type { RawUpFlags } from "./options.js";
 import { resolveStateDir, resolveUpFlags } from "./options.js";
@@ -14,10 +15,8 @@ import { StateFile } from "./state.js";
 import { downCommand, processStatus } from "./status.js";
 import { clusterUp } from "./up.js";
 
-const VERSION = "0.1.0";
-
 function usage(cmd: Command): Command {
-  return cmd.version(VERSION).showHelpAfterError().exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+  return cmd.version(packageVersion()).showHelpAfterError().exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 }
 
 function fail(what: string, e: unknown): void {

@@ -97,7 +97,7 @@ describe("deploy/daemonset.yaml", async () => {
       expect(p).toBe(flags.config);
       return cm.data?.["config.yaml"] ?? "";
     });
-    expect(config.cluster).toEqual({ mode: "kube", kubeconfig: undefined, ec2Endpoint: "http://10.96.0.20:4566" });
+    expect(config.cluster).toEqual({ mode: "kube", kubeconfig: undefined, ec2Endpoint: "http://10.96.0.20:4566", fabric: { enabled: true, uplink: "eth0" } });
     expect(config.node.trunk).toBe(true);
     const file = parseConfigFile(cm.data?.["config.yaml"] ?? "", "config.yaml");
     // What only the embedded (memory) cluster reads would be dead text here.
