@@ -2,6 +2,7 @@
 // HarnessError("invalid-config") that names the key (or flag) and the problem.
 
 import { readFileSync } from "node:fs";
+import { isIPv4 } from "node:net";
 import { parse as parseYaml } from "yaml";
 import type { SimplePolicy } from "../../cluster/k8s/index.js";
 import { parseDuration } from "../../common/duration.js";
@@ -66,9 +67,21 @@ function policiesOf(file: ConfigFile, flagNs: readonly string[]): SimplePolicy[]
 
 function checkAddress(value: string, what: string, allowOff: boolean): string {
   if (allowOff && value === "off") return value;
-  if (!allowOff && value.startsWith("unix://") && value.length > "unix://".length) return value;
-  if (/^[^\s:]+:\d{1,5}$/.test(value) && Number(value.split(":").pop()) <= 65535) return value;
+  // A relative socket path or a host that is no address or name fails here, as a usage error,
+  // not later when the listener starts (docs/ARCHITECTURE.md, mock-ipamd command line).
+  if (!allowOff && value.startsWith("unix://")) {
+    if (value.startsWith("unix:///") && value.length > "unix:///".length) return value;
+    throw new HarnessError("invalid-config", `${what}: "${value}" needs an absolute path (unix:///path)`);
+  }
+  const m = /^([^\s:]+):(\d{1,5})$/.exec(value);
+  if (m !== null && Number(m[2]) <= 65535 && isHost(m[1] as string)) return value;
   throw new HarnessError("invalid-config", `${what}: "${value}" is not ${allowOff ? 'host:port or "off"' : "unix:///path or host:port"}`);
+}
+
+/** An IPv4 address, or a DNS name (RFC 1123 labels); digits and dots alone must be a valid IPv4 address. */
+function isHost(h: string): boolean {
+  if (/^[\d.]+$/.test(h)) return isIPv4(h);
+  return h.length <= 253 && /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(h);
 }
 
 /** --cluster kube needs an explicit node name (the Node to wait for) and an EC2 endpoint. */

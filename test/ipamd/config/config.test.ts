@@ -83,6 +83,13 @@ describe("ipamd config", () => {
     expect(resolveConfig(parseFlags(["--wait-for-branch-eni", "576h"])).waitForBranchEniMs).toBe(24 * 86_400_000);
     expect(() => resolveConfig(parseFlags(["--listen", "/tmp/x.sock"]))).toThrow(/--listen.*unix:\/\/\/path or host:port/);
     expect(() => resolveConfig(parseFlags(["--metrics", "nope"]))).toThrow(/--metrics/);
+    expect(() => resolveConfig(parseFlags(["--listen", "unix://relative/x.sock"]))).toThrow('--listen / ipamd.listen: "unix://relative/x.sock" needs an absolute path (unix:///path)');
+    expect(() => resolveConfig(parseFlags(["--listen", "unix://"]))).toThrow("needs an absolute path");
+    for (const bad of ["999.1.1.1:5", "10.0.0:50051", "-host:1", "127.0.0.1:65536", "a_b:1"]) {
+      expect(() => resolveConfig(parseFlags(["--listen", bad])), bad).toThrow(`--listen / ipamd.listen: "${bad}" is not unix:///path or host:port`);
+    }
+    expect(() => resolveConfig(parseFlags(["--introspection", "300.0.0.1:61679"]))).toThrow(`--introspection / ipamd.introspection: "300.0.0.1:61679" is not host:port or "off"`);
+    for (const good of ["localhost:50051", "10.0.0.1:0", "node-1.example:1", "unix:///run/x.sock"]) expect(resolveConfig(parseFlags(["--listen", good])).listen).toBe(good);
     expect(() => parseFlags(["--host-links", "maybe"])).toThrow(/maybe/);
     expect(() => resolveConfig(parseFlags(["--config", "missing.yaml"]), files({}))).toThrow(/--config missing.yaml: cannot read/);
     expect(() => resolveConfig(parseFlags(["--host-link-prefix", "a very long prefix"]))).toThrow(/host link prefix/);
