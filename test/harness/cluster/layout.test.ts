@@ -16,6 +16,10 @@ describe("cluster layout: names and addresses", () => {
   it("names nodes, netns and links from the cluster name, within 15 characters, and lays out the VPC", () => {
     const l = clusterLayout({ name: "abcdefgh", stateDir: "/s", nodes: 8, vpcCidr: "10.100.0.0/16" });
     expect(l.bridge).toBe("abcdefgh-vpc");
+    // A fixed, locally administered unicast MAC per name, never in mock-ec2's 02: range.
+    expect(l.bridgeMac).toMatch(/^06:76:63(:[0-9a-f]{2}){3}$/);
+    expect(clusterLayout({ name: "abcdefgh", nodes: 1, stateDir: "/x", vpcCidr: "10.0.0.0/16" }).bridgeMac).toBe(l.bridgeMac);
+    expect(clusterLayout({ name: "other", nodes: 1, stateDir: "/x", vpcCidr: "10.0.0.0/16" }).bridgeMac).not.toBe(l.bridgeMac);
     expect(l.nodes.map((n) => n.hostVeth)).toContain("abcdefgh-n8");
     for (const n of l.nodes) expect(n.hostVeth.length).toBeLessThanOrEqual(15);
     expect(l.nodes[0]).toMatchObject({ name: "abcdefgh-node-1", netns: "abcdefgh-node-1", uplink: "eth0", dir: "/s/nodes/abcdefgh-node-1" });
