@@ -130,6 +130,8 @@ describe("deploy/daemonset.yaml on deploy/kind-3nodes.yaml: every node finds its
   it("mock-ipamd and the controller call the same endpoint: the Service's clusterIP:port, which mock-ec2 listens on", () => {
     expect(serviceUrl).toBe("http://10.96.0.20:4566");
     expect(flagValue(mainC.args, "--ec2-endpoint")).toBe(serviceUrl);
+    // A kind node is its own netns: its mock-ipamd routes the VPC there (off by default).
+    expect(flagValue(mainC.args, "--fabric")).toBe("on");
     expect(flagValue(controller.args, "--ec2-endpoint")).toBe(serviceUrl);
     expect(parseArgs(ec2Dep.spec.template.spec.containers[0]?.args ?? []).port).toBe(svc.spec.ports[0]?.targetPort);
   });

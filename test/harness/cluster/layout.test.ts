@@ -4,7 +4,9 @@ import { clusterLayout, defaultStateDir } from "../../../harness/cluster/names.j
 import { resolveStateDir, resolveUpFlags } from "../../../harness/cluster/options.js";
 import type { RawUpFlags } from "../../../harness/cluster/options.js";
 import { daemonEnv } from "../../../harness/cluster/proc.js";
-import { apiServerArgv, mockEc2Argv } from "../../../harness/cluster/roles.js";
+import type { NodeLayout } from "../../../harness/cluster/names.js";
+import { apiServerArgv, ipamdArgv, mockEc2Argv } from "../../../harness/cluster/roles.js";
+import { parseFlags, resolveConfig } from "../../../ipamd/config/index.js";
 import { decodeState } from "../../../harness/cluster/state.js";
 import { runningPodStatus } from "../../../harness/kubelet/status.js";
 
@@ -60,6 +62,12 @@ describe("cluster processes: command lines and environment", () => {
     expect(ec2.slice(2, 6)).toEqual(["--listen", "10.0.0.1:0", "--allow-remote", "--state-dir"]);
     expect(ec2.join(" ")).toContain("--subnet 10.0.0.0/19@us-west-2a --subnet 10.0.32.0/19@us-west-2a --qps 12 --burst 18");
     expect(apiServerArgv(l, "/s/kubeconfig").slice(2)).toEqual(["api-server", "--listen", "10.0.0.1:0", "--allow-remote", "--kubeconfig", "/s/kubeconfig"]);
+  });
+
+  it("turns each node's fabric on (mock-ipamd's default is off), in a config mock-ipamd accepts", () => {
+    const argv = ipamdArgv(l.nodes[0] as NodeLayout, { kubeconfig: "/s/kubeconfig", ec2Endpoint: "http://10.0.0.1:4566" });
+    const cfg = resolveConfig(parseFlags(argv.slice(2)));
+    expect(cfg.cluster).toEqual({ mode: "kube", kubeconfig: "/s/kubeconfig", ec2Endpoint: "http://10.0.0.1:4566", fabric: { enabled: true, uplink: "eth0" } });
   });
 
   it("enters a node with the command as arguments, never as script text", () => {

@@ -111,9 +111,11 @@ describe("ipamd config", () => {
   it("--cluster kube: needs --node-name and --ec2-endpoint; --kubeconfig and --ec2-endpoint need it", () => {
     expect(resolveConfig(parseFlags([])).cluster).toEqual({ mode: "memory" });
     const kube = resolveConfig(parseFlags(["--cluster", "kube", "--node-name", "n1", "--ec2-endpoint", "http://127.0.0.1:4566/", "--kubeconfig", "/k"]));
-    expect(kube.cluster).toEqual({ mode: "kube", kubeconfig: "/k", ec2Endpoint: "http://127.0.0.1:4566", fabric: { enabled: true, uplink: "eth0" } });
+    expect(kube.cluster).toEqual({ mode: "kube", kubeconfig: "/k", ec2Endpoint: "http://127.0.0.1:4566", fabric: { enabled: false, uplink: "eth0" } });
     const kubeArgs = ["--cluster", "kube", "--node-name", "n1", "--ec2-endpoint", "http://x:1"];
-    expect(resolveConfig(parseFlags([...kubeArgs, "--fabric", "off", "--fabric-uplink", "ens5"])).cluster).toMatchObject({ fabric: { enabled: false, uplink: "ens5" } });
+    // Off unless asked: it changes the netns it runs in (a test's mock-ipamd on the host must not).
+    expect(resolveConfig(parseFlags([...kubeArgs, "--fabric", "on", "--fabric-uplink", "ens5"])).cluster).toMatchObject({ fabric: { enabled: true, uplink: "ens5" } });
+    expect(resolveConfig(parseFlags([...kubeArgs, "--fabric", "off"])).cluster).toMatchObject({ fabric: { enabled: false } });
     expect(() => resolveConfig(parseFlags([...kubeArgs, "--fabric-uplink", "eth0;reboot"]))).toThrow("--fabric-uplink \"eth0;reboot\": not a link name");
     expect(() => resolveConfig(parseFlags(["--fabric", "on"]))).toThrow("--fabric needs --cluster kube");
     expect(() => resolveConfig(parseFlags(["--cluster", "kube", "--ec2-endpoint", "http://x:1"]))).toThrow("--cluster kube needs --node-name");
