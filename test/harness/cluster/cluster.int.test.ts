@@ -31,7 +31,7 @@ describeIf(missing, "cluster up --nodes 3: one VPC, three nodes on this machine"
   let inodes: number[] = [];
 
   beforeAll(async () => {
-    before = await hostSnapshot();
+    before = await hostSnapshot(NAME);
     c = (await upCluster(NAME, ["--nodes", "3", "--provisioning-delay", "5s"])).cluster;
     inodes = (await Promise.all(NODES.map((n) => netnsInode(`/run/netns/${n}`)))).filter((i): i is number => i !== undefined);
   }, 300_000);
@@ -181,7 +181,7 @@ describeIf(missing, "cluster up --nodes 3: one VPC, three nodes on this machine"
   it("cluster down leaves the host as it was: netns, links, rules, routes, iptables, mounts, cgroups, processes", async () => {
     const r = await cli(["cluster", "down", "--state-dir", c.stateDir]);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(await hostSnapshot()).toEqual(before);
+    expect(await hostSnapshot(NAME)).toEqual(before);
     expect(await clusterProcesses(c.stateDir, inodes)).toEqual([]);
     expect(existsSync(c.stateDir)).toBe(false);
     expect(existsSync(c.kubeconfig)).toBe(false);

@@ -1,5 +1,7 @@
 // 30 SGP pods across 3 nodes of `cluster up`: every caller of the one fake EC2 (the controller, three
 // mock-ipamds, the harness) shares the account-wide bucket (docs/REFERENCE.md §9: 12 QPS, burst 18).
+// The nodes are m5.xlarge (18 branch ENIs each): 10 SGP pods on an m5.large (9) would leave the
+// tenth waiting for a branch ENI that never frees.
 // From mock-ec2's call log: no window ever admitted more than the bucket allows, and the last pod
 // starts within ±10 % of the EC2 model's floor. The floor: the bucket's level when the pods were
 // created (replayed from the log since mock-ec2 started, full at first), the number N of calls
@@ -26,7 +28,7 @@ describeIf(missing, "30 SGP pods across 3 nodes: one account-wide EC2 rate limit
   let c: TestCluster;
 
   beforeAll(async () => {
-    c = (await upCluster(NAME, ["--nodes", "3", "--provisioning-delay", `${DELAY_MS}ms`])).cluster;
+    c = (await upCluster(NAME, ["--nodes", "3", "--instance-type", "m5.xlarge", "--provisioning-delay", `${DELAY_MS}ms`])).cluster;
   }, 300_000);
 
   afterAll(async () => {

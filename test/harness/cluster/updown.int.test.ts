@@ -23,7 +23,7 @@ describeIf(missing, "cluster up/down after crashes", () => {
   let before: HostSnapshot;
 
   beforeAll(async () => {
-    before = await hostSnapshot();
+    before = await hostSnapshot(NAME);
   });
 
   afterAll(async () => {
@@ -82,7 +82,7 @@ describeIf(missing, "cluster up/down after crashes", () => {
     for (const p of s?.processes.filter((x) => x.role === "containerd") ?? []) process.kill(p.pid, "SIGKILL");
     const r = await cli(["cluster", "down", "--state-dir", stateDir]);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(await hostSnapshot()).toEqual(before);
+    expect(await hostSnapshot(NAME)).toEqual(before);
     expect(await clusterProcesses(stateDir, inodes)).toEqual([]);
     expect(existsSync(stateDir)).toBe(false);
     const again = await cli(["cluster", "down", "--state-dir", stateDir]);
