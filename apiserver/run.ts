@@ -11,7 +11,7 @@ import { startScheduler, storePort } from "../scheduler/index.js";
 import { kubeconfigYaml, writeKubeconfig } from "./kubeconfig.js";
 import type { ApiServerConfig } from "./options.js";
 import { startApiServer } from "./server.js";
-import { makeServingCert } from "./tls.js";
+import { makeServingCert } from "../common/tls.js";
 
 export interface RunningApiServer {
   url: string;

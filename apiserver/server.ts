@@ -24,7 +24,7 @@ import { sendError, sendJson } from "./http.js";
 import { openApi } from "./openapi.js";
 import type { Route, ResourceRoute } from "./routes.js";
 import { route } from "./routes.js";
-import type { ServingCert } from "./tls.js";
+import type { ServingCert } from "../common/tls.js";
 import type { WatchSettings } from "./watch.js";
 import { DEFAULT_WATCH_SETTINGS } from "./watch.js";
 import { admitWithWebhooks } from "./webhooks.js";

@@ -20,8 +20,8 @@ function readConfig(argv: string[]): MockEc2Config {
 
 async function main(): Promise<void> {
   const config = readConfig(process.argv.slice(2));
-  const [{ startMockEc2 }, { createLogger }] = await Promise.all([import("../ec2/start.js"), import("../ec2/log.js")]);
-  const log = createLogger(config.logLevel);
+  const [{ startMockEc2 }, { createLogger }] = await Promise.all([import("../ec2/start.js"), import("../common/log.js")]);
+  const log = createLogger("mock-ec2", config.logLevel);
   process.on("unhandledRejection", (e) => log.error({ err: e instanceof Error ? e.stack : String(e) }, "unhandled rejection"));
   // Handlers first: a signal during start-up still ends in a clean exit. A second signal kills.
   const stop = (signal: NodeJS.Signals): void => {

@@ -2,7 +2,7 @@
 // (--kubeconfig or the in-cluster service account), EC2 through the SDK client (--ec2-endpoint),
 // the optional HTTPS mutating webhook, a "ready" line, and a clean stop.
 
-import { makeServingCert } from "../../apiserver/tls.js";
+import { makeServingCert } from "../../common/tls.js";
 import { createKubeCluster } from "../../cluster/client/kube/index.js";
 import { systemClock } from "../../common/clock.js";
 import { createEc2Client } from "../../common/ec2/client.js";

@@ -14,7 +14,7 @@ import { addReply, ipMeta } from "./replies.js";
 import type { AddFailureReason, AddNetworkResult, LeaseKey } from "./types.js";
 import { leaseKeyOf, optionalText } from "./validate.js";
 
-export const NO_IP_TEXT = "AssignPodIPv4Address: no available IP/Prefix addresses";
+export const NO_IP_TEXT = "AssignPodIPAddress: no available IP/Prefix addresses";
 export const NO_BRANCH_TEXT = "Send AddNetworkReply: failed to get Branch ENI resource";
 
 export async function addNetwork(ctx: Ctx, req: AddNetworkRequest, signal?: AbortSignal): Promise<AddNetworkResult> {

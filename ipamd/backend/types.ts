@@ -30,7 +30,7 @@ export interface IpAssignment {
 /**
  * Secondary-IP leases. assign is idempotent per key and resolves only once the lease is durable
  * (checkpoint written); on exhaustion it throws with the real text
- * `AssignPodIPv4Address: no available IP/Prefix addresses`. release resolves undefined for an
+ * `AssignPodIPAddress: no available IP/Prefix addresses`. release resolves undefined for an
  * unknown key (the real `datastore: unknown pod`). signal: the RPC's deadline/cancel; once it
  * fires the call rejects with its reason (the lease itself follows the datastore's rules).
  */

@@ -4,8 +4,8 @@ import { HarnessError } from "../../common/errors.js";
 import type { LeaseKey } from "./types.js";
 import { leaseKeyString } from "./types.js";
 
-/** pkg/ipamd/datastore: no free IP on any ENI. */
-export const NO_AVAILABLE_IP_MSG = "AssignPodIPv4Address: no available IP/Prefix addresses";
+/** pkg/ipamd/datastore ErrNoAvailableIPInDataStore, the v1.20+ text (docs/REFERENCE.md §4): no free IP on any ENI. */
+export const NO_AVAILABLE_IP_MSG = "AssignPodIPAddress: no available IP/Prefix addresses";
 /** pkg/ipamd/datastore ErrUnknownPod: release of a key that holds no lease. */
 export const UNKNOWN_POD_MSG = "datastore: unknown pod";
 

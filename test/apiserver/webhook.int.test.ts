@@ -5,7 +5,7 @@ import { createServer } from "node:https";
 import type { Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeServingCert } from "../../apiserver/tls.js";
+import { makeServingCert } from "../../common/tls.js";
 import type { StartedApiServer } from "../helpers/apiserver.js";
 import { startApiServerProcess } from "../helpers/apiserver.js";
 

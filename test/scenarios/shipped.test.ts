@@ -66,7 +66,10 @@ describe("shipped scenarios", () => {
     const late = r.timeline.pods.filter((p) => p.nodeName === "node-2");
     expect(late).toHaveLength(3);
     for (const p of late) {
-      expect(p.events.some((e) => e.reason === "FailedScheduling" && e.message.includes("Insufficient vpc.amazonaws.com/pod-eni"))).toBe(true);
+      // kube-scheduler's whole text for one full node, the preemption note included (docs/REFERENCE.md §11).
+      expect(p.events.filter((e) => e.reason === "FailedScheduling").map((e) => e.message)).toContain(
+        "0/1 nodes are available: 1 Insufficient vpc.amazonaws.com/pod-eni. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+      );
       expect(p.runningAt).toBeGreaterThan(120_000);
     }
   });

@@ -8,6 +8,7 @@ import type { ClusterClient, EventRecorder, Informer } from "../../../cluster/cl
 import type { NodeObject, PodObject } from "../../../cluster/k8s/index.js";
 import type { Clock } from "../../../common/clock.js";
 import { POD_ENI_RESOURCE } from "../../../common/names.js";
+import { failedSchedulingMessage } from "../../demo/scheduler.js";
 
 interface Usage {
   pods: number;
@@ -120,13 +121,13 @@ export class SimScheduler {
     }
   }
 
-  /** kube-scheduler's message shape: "0/N nodes are available: N Insufficient <resource>." */
+  /** kube-scheduler's message, with the preemption plugin's note, as the demo's (docs/REFERENCE.md §11). */
   #failed(pod: PodObject, nodes: number, branch: boolean): void {
     const what = branch ? `Insufficient ${POD_ENI_RESOURCE}` : "Too many pods";
     this.#events.record({
       type: "Warning",
       reason: "FailedScheduling",
-      message: `0/${nodes} nodes are available: ${nodes} ${what}.`,
+      message: failedSchedulingMessage(nodes, what),
       involvedObject: { kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid },
     });
   }

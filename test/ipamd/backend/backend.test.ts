@@ -165,8 +165,8 @@ describe("backend", () => {
     await backend.addNetwork(add("b"));
     const refused = await backend.addNetwork(add("c"));
     expect(refused.Success).toBe(false);
-    expect(refused.failure).toEqual({ reason: "no-available-ip", details: "pod default/pod: AssignPodIPv4Address: no available IP/Prefix addresses" });
-    expect(log.lines.some((l) => l.msg === "AssignPodIPv4Address: no available IP/Prefix addresses" && l.level === "warn")).toBe(true);
+    expect(refused.failure).toEqual({ reason: "no-available-ip", details: "pod default/pod: AssignPodIPAddress: no available IP/Prefix addresses" });
+    expect(log.lines.some((l) => l.msg === "AssignPodIPAddress: no available IP/Prefix addresses" && l.level === "warn")).toBe(true);
     expect(metrics.calls).toContain("fail:no-available-ip:real");
   });
 

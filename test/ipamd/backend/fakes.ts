@@ -16,7 +16,7 @@ export class FakeDatastore implements IpDatastore {
     const had = this.leases.get(k(key));
     if (had !== undefined) return had;
     const ip = this.#free.shift();
-    if (ip === undefined) throw new HarnessError("exhausted", "AssignPodIPv4Address: no available IP/Prefix addresses");
+    if (ip === undefined) throw new HarnessError("exhausted", "AssignPodIPAddress: no available IP/Prefix addresses");
     const a = { ipv4: ip, deviceNumber: this.deviceNumber, eniId: "eni-fake" };
     this.leases.set(k(key), a);
     return a;

@@ -46,7 +46,7 @@ describe("Datastore assign/release", () => {
     } catch (e: unknown) {
       caught = e;
     }
-    expect((caught as Error).message).toBe("AssignPodIPv4Address: no available IP/Prefix addresses");
+    expect((caught as Error).message).toBe("AssignPodIPAddress: no available IP/Prefix addresses");
     expect((caught as Error).message).toBe(NO_AVAILABLE_IP_MSG);
     expect(isNoAvailableIp(caught)).toBe(true);
     expect(ds.lookup(key("c3"))).toBeUndefined();

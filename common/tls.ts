@@ -1,5 +1,6 @@
-// The serving certificate, made at start: a CA (its certificate goes into the kubeconfig as
-// certificate-authority-data) and a server certificate it signs for the listen address, localhost
+// A serving certificate made at start, for the API server and the controller's webhook: a CA (its
+// certificate goes into the kubeconfig as certificate-authority-data, or a webhook's caBundle) and a
+// server certificate it signs for the listen address, localhost
 // and 127.0.0.1. Keys come from node:crypto (RSA 2048); node-forge only builds and signs the X.509
 // structures, which Node 20 cannot create.
 
