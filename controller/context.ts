@@ -87,6 +87,15 @@ export function podEvent(
   });
 }
 
+/**
+ * An event on a Node. SendNodeEventWithNodeName sets the involved object's uid to the node's name,
+ * as the kubelet does, so that `kubectl describe node` (which asks for uid = name) shows it
+ * (docs/REFERENCE.md §8).
+ */
+export function nodeEvent(ctx: ControllerContext, nodeName: string, type: EventType, reason: string, message: string, uid: string = nodeName): void {
+  ctx.recorder.record({ type, reason, message, involvedObject: { kind: "Node", namespace: "", name: nodeName, uid }, classification: "", attributes: { node: nodeName } });
+}
+
 /** The branch limit in force for a node (a capacity override fault replaces the instance's). */
 export function effectiveLimit(ctx: ControllerContext, node: NodeState): number {
   const o = ctx.faults.branchCapacityOverride;

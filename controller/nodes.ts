@@ -8,8 +8,10 @@
 
 import { hasFeature } from "../cluster/k8s/cninode.js";
 import type { NodeObject } from "../cluster/k8s/node.js";
+import { isEc2Error } from "../common/ec2/errors.js";
 import { errorMessage } from "../common/errors.js";
 import { HAS_TRUNK_LABEL, POD_ENI_RESOURCE } from "../common/names.js";
+import { nodeEvent } from "./context.js";
 import type { ControllerContext, NodeState } from "./context.js";
 import { BRANCH_ENI_LIMITS, branchLimit } from "./limits.js";
 import type { NodeInfo } from "./types.js";
@@ -40,12 +42,28 @@ export async function reconcileNode(ctx: ControllerContext, name: string, onRead
     } catch (e) {
       if (ctx.abort.signal.aborted) return DONE;
       ctx.log("error", "trunk ENI creation failed, will retry", { node: name, error: errorMessage(e) });
+      trunkFailedEvents(ctx, node, e);
       return { kind: "retry" };
     }
+    // provider.go InitResource: a node whose trunk is ready (created, or found after a restart).
+    if (state.info.trunkEniId !== "") nodeEvent(ctx, name, "Normal", "NodeTrunkInitiated", "The node has trunk interface initialized successfully");
     onReady(state);
   }
   await advertise(ctx, node, state);
   return DONE;
+}
+
+/**
+ * provider.go InitResource on failure: an EC2 error's code (never its message, so that retries
+ * aggregate into one event) as TrunkENICreationFailed on the Node, then NodeTrunkFailedInit (type
+ * Normal there too). docs/REFERENCE.md §8.
+ */
+function trunkFailedEvents(ctx: ControllerContext, node: NodeObject, e: unknown): void {
+  if (isEc2Error(e)) {
+    const hint = e.code === "UnauthorizedOperation" ? ": Please verify the cluster IAM role has AmazonEKSVPCResourceController policy" : "";
+    nodeEvent(ctx, node.name, "Warning", "TrunkENICreationFailed", `Failed to create trunk interface: Error Code: ${e.code}${hint}`, node.uid);
+  }
+  nodeEvent(ctx, node.name, "Normal", "NodeTrunkFailedInit", "The node failed initializing trunk interface");
 }
 
 /** The trunk (reused or created) and the node's state; a concurrent join of the same node wins first. */

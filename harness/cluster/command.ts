@@ -5,6 +5,7 @@
 import { Command, Option } from "commander";
 import { parseDuration } from "../../common/duration.js";
 import { HarnessError, errorMessage, isHarnessError } from "../../common/errors.js";
+import { packageVersion } from "../../common/package-info.js";
 import { clusterDown } from "./down.js";
 import type { RawUpFlags } from "./options.js";
 import { resolveStateDir, resolveUpFlags } from "./options.js";
@@ -12,12 +13,10 @@ import { RESTARTABLE, restartDaemon } from "./restart.js";
 import type { RestartableRole } from "./restart.js";
 import { StateFile } from "./state.js";
 import { downCommand, processStatus } from "./status.js";
-import { clusterUp } from "./up.js";
-
-const VERSION = "0.1.0";
+import { clusterUp, preflight } from "./up.js";
 
 function usage(cmd: Command): Command {
-  return cmd.version(VERSION).showHelpAfterError().exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+  return cmd.version(packageVersion()).showHelpAfterError().exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 }
 
 function fail(what: string, e: unknown): void {
@@ -54,6 +53,15 @@ function upCommand(): Command {
       const onSignal = (): void => abort.abort(new Error("interrupted"));
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
+      // A refusal (not root, a missing tool, a cluster already there or left over) made nothing:
+      // it must not fall into the clean-up below, which would remove the other cluster.
+      try {
+        await preflight({ ...cfg, progress: () => undefined, signal: abort.signal });
+      } catch (e) {
+        fail("up", e);
+        process.exitCode = 1;
+        return;
+      }
       const started = Date.now();
       const progress = (line: string): void => void process.stdout.write(`+${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s  ${line}\n`);
       try {

@@ -4,9 +4,28 @@
 
 import { Command } from "commander";
 import { createEc2Client } from "../../common/ec2/client.js";
-import { errorMessage } from "../../common/errors.js";
+import { HarnessError, errorMessage } from "../../common/errors.js";
 import { instanceLimits } from "../../common/limits.js";
+import { packageVersion } from "../../common/package-info.js";
 import { ensureInstance, providerId } from "./instance.js";
+
+export interface InstanceFlags {
+  readonly ec2Endpoint: string;
+  readonly nodeName: string;
+  readonly instanceType: string;
+}
+
+/** The command's flags as commander hands them over, checked (HarnessError "invalid-argument" names the flag). */
+export function resolveInstanceFlags(f: { ec2Endpoint?: string; nodeName?: string; instanceType: string }): InstanceFlags {
+  if (f.ec2Endpoint === undefined || !/^https?:\/\/[^\s/]+\/?$/.test(f.ec2Endpoint)) throw new HarnessError("invalid-argument", "--ec2-endpoint http(s)://host:port is required");
+  if (f.nodeName === undefined || !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(f.nodeName)) throw new HarnessError("invalid-argument", "--node-name is required (a Kubernetes node name)");
+  try {
+    instanceLimits(f.instanceType);
+  } catch {
+    throw new HarnessError("invalid-argument", `--instance-type ${f.instanceType}: not an instance type this harness knows`);
+  }
+  return { ec2Endpoint: f.ec2Endpoint.replace(/\/+$/, ""), nodeName: f.nodeName, instanceType: f.instanceType };
+}
 
 export function instanceCommand(): Command {
   return new Command("instance")
@@ -14,21 +33,21 @@ export function instanceCommand(): Command {
     .option("--ec2-endpoint <url>", "the EC2 endpoint (mock-ec2), e.g. http://10.96.0.20:4566")
     .option("--node-name <name>", "the node (the instance's Name tag)")
     .option("--instance-type <type>", "instance type of a new instance", "m5.large")
-    .version("0.1.0")
+    .version(packageVersion())
     .showHelpAfterError()
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
-    .action(async (f: { ec2Endpoint?: string; nodeName?: string; instanceType: string }) => {
-      const problem = f.ec2Endpoint === undefined || !/^https?:\/\/[^\s/]+\/?$/.test(f.ec2Endpoint) ? "--ec2-endpoint http(s)://host:port is required"
-        : f.nodeName === undefined || !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(f.nodeName) ? "--node-name is required (a Kubernetes node name)"
-        : (() => { try { instanceLimits(f.instanceType); return undefined; } catch { return `--instance-type ${f.instanceType}: not an instance type this harness knows`; } })();
-      if (problem !== undefined) {
-        process.stderr.write(`instance: ${problem}\n`);
+    .action(async (raw: { ec2Endpoint?: string; nodeName?: string; instanceType: string }) => {
+      let f: InstanceFlags;
+      try {
+        f = resolveInstanceFlags(raw);
+      } catch (e) {
+        process.stderr.write(`instance: ${errorMessage(e)}\n`);
         process.exit(2);
       }
       process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
-      const ec2 = createEc2Client({ endpoint: f.ec2Endpoint as string, accessKeyId: `instance-${f.nodeName as string}` });
+      const ec2 = createEc2Client({ endpoint: f.ec2Endpoint, accessKeyId: `instance-${f.nodeName}` });
       try {
-        const i = await ensureInstance(ec2, f.nodeName as string, f.instanceType);
+        const i = await ensureInstance(ec2, f.nodeName, f.instanceType);
         process.stdout.write(`${JSON.stringify({ ...i, providerId: providerId(i) })}\n`);
       } catch (e) {
         process.stderr.write(`instance: ${errorMessage(e)}\n`);

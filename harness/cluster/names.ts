@@ -2,6 +2,7 @@
 // links (at most 15 characters), directories, and the VPC's layout (subnets, the bridge's address).
 // Everything a cluster creates on the host is named from here, so `down` can find it again.
 
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { HarnessError } from "../../common/errors.js";
 import { intToIp, parseCidr } from "../../common/ipv4.js";
@@ -15,6 +16,12 @@ export interface ClusterLayout {
   readonly stateDir: string;
   /** The VPC's L2: a bridge on the host, holding the primary subnet's gateway address. */
   readonly bridge: string;
+  /**
+   * The bridge's MAC, fixed: a bridge without one takes its lowest port's, so every node joining
+   * would change it under the nodes' ARP entries for the gateway (EHOSTUNREACH until they expire).
+   * Locally administered (06:…), never one of mock-ec2's (02:…), one per cluster name.
+   */
+  readonly bridgeMac: string;
   readonly vpcCidr: string;
   /** Nodes' primary ENIs and secondary IPs (the first /19 of the VPC). */
   readonly primarySubnet: string;
@@ -56,9 +63,14 @@ export function clusterLayout(o: { name: string; stateDir: string; nodes: number
   const branch = `${intToIp(vpc.base + sub)}/19`;
   const nodes = Array.from({ length: o.nodes }, (_, i) => nodeLayout(name, o.stateDir, i + 1));
   return {
-    name, stateDir: o.stateDir, bridge: `${name}-vpc`, vpcCidr: vpc.text, primarySubnet: primary, branchSubnet: branch,
+    name, stateDir: o.stateDir, bridge: `${name}-vpc`, bridgeMac: bridgeMacOf(name), vpcCidr: vpc.text, primarySubnet: primary, branchSubnet: branch,
     gateway: intToIp(vpc.base + 1), prefixLength: 19, nodes,
   };
+}
+
+function bridgeMacOf(name: string): string {
+  const h = createHash("sha256").update(name).digest();
+  return ["06", "76", "63", ...[h[0], h[1], h[2]].map((b) => (b ?? 0).toString(16).padStart(2, "0"))].join(":");
 }
 
 function nodeLayout(cluster: string, stateDir: string, index: number): NodeLayout {

@@ -55,6 +55,8 @@ export function ipamdArgv(n: NodeLayout, o: { kubeconfig: string; ec2Endpoint: s
   return [
     nodeJs(), BIN.ipamd, "--cluster", "kube", "--kubeconfig", o.kubeconfig, "--node-name", n.name, "--ec2-endpoint", o.ec2Endpoint,
     "--listen", `unix://${p.socket}`, "--state-dir", p.stateDir, "--host-links", "on",
+    // The node's share of the VPC's routing (off unless asked: it changes the netns it runs in).
+    "--fabric", "on",
     // The node's own loopback: each node is its own netns, so the default ports never collide.
     "--introspection", "127.0.0.1:61679", "--metrics", "127.0.0.1:61678",
   ];

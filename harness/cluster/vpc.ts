@@ -25,7 +25,8 @@ export async function checkVpcCidrFree(vpcCidr: string, ownBridge: string): Prom
 }
 
 export async function createBridge(l: ClusterLayout): Promise<void> {
-  await ip(["link", "add", l.bridge, "mtu", MTU, "type", "bridge"]);
+  // A fixed address: otherwise the bridge takes its lowest port's MAC, and each node that joins could change it (names.ts).
+  await ip(["link", "add", l.bridge, "address", l.bridgeMac, "mtu", MTU, "type", "bridge"]);
   // The VPC's frames are nobody's firewall business on the host (br_netfilter may be loaded).
   await ip(["link", "set", l.bridge, "type", "bridge", "nf_call_iptables", "0", "nf_call_arptables", "0"]).catch(() => undefined);
   await ip(["addr", "add", `${l.gateway}/${l.prefixLength}`, "dev", l.bridge]);

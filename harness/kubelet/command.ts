@@ -5,6 +5,7 @@
 import { Command } from "commander";
 import { errorMessage } from "../../common/errors.js";
 import { instanceLimits } from "../../common/limits.js";
+import { packageVersion } from "../../common/package-info.js";
 import type { Log } from "./run.js";
 
 interface RawFlags {
@@ -27,7 +28,7 @@ export function kubeletCommand(): Command {
     .option("--instance-type <type>", "the node's instance type label (its pods capacity follows)", "m5.large")
     .option("--provider-id <id>", "spec.providerID, e.g. aws:///us-west-2a/i-0123456789abcdef0")
     .option("--internal-ip <ip>", "the node's InternalIP address (its pods' hostIP)")
-    .version("0.1.0")
+    .version(packageVersion())
     .showHelpAfterError()
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (f: RawFlags) => {

@@ -37,10 +37,28 @@ export interface RunningKubelet {
 /** How often the node's readiness (CRI status) is read: kubelet's runtime-state check runs every 5 s. */
 const READY_CHECK_MS = 1_000;
 
+/**
+ * kubelet's registerWithAPIServer: try, and on failure wait 100 ms doubling up to 7 s, until the
+ * Node is registered (docs/REFERENCE.md §8). An API server not reachable yet is no reason to exit.
+ */
+export async function registerWithApiServer(register: () => Promise<unknown>, clock: Clock, log: Log): Promise<void> {
+  let step = 100;
+  for (;;) {
+    try {
+      await register();
+      return;
+    } catch (e) {
+      log("warn", "Unable to register node with API server", { err: errorMessage(e), retryInMs: step });
+    }
+    await clock.sleep(step);
+    step = Math.min(step * 2, 7_000);
+  }
+}
+
 export async function runKubelet(c: KubeletConfig, log: Log, clock: Clock = systemClock): Promise<RunningKubelet> {
   const cluster = createKubeCluster({ ...(c.kubeconfig === undefined ? {} : { kubeconfig: c.kubeconfig }), clock, userAgent: `kubelet/${c.nodeName}`, log: (l, m, f) => log(l, m, f) });
   const capacity = { pods: String(maxPods(instanceLimits(c.instanceType))) };
-  await registerNode(cluster, clock, { name: c.nodeName, instanceType: c.instanceType, capacity, ready: false, ...(c.providerId === undefined ? {} : { providerId: c.providerId }) });
+  await registerWithApiServer(() => registerNode(cluster, clock, { name: c.nodeName, instanceType: c.instanceType, capacity, ready: false, ...(c.providerId === undefined ? {} : { providerId: c.providerId }) }), clock, log);
   const extra = { addresses: nodeAddresses(c.nodeName, c.internalIp), capacity, allocatable: capacity };
   await setNodeReady(cluster, clock, c.nodeName, false, extra);
   const cri = new CriClient({ socket: c.criSocket, defaultTimeoutMs: 120_000 });

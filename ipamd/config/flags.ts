@@ -43,7 +43,7 @@ export function buildCommand(): Command {
     .option("--serve-api <host:port>", "with --cluster memory: serve this daemon's cluster as a Kubernetes API over HTTPS for kubectl (loopback unless --serve-api-allow-remote; port 0: any free port)")
     .option("--serve-api-kubeconfig <file>", "with --serve-api: where to write its kubeconfig (default <state-dir>/kubeconfig)")
     .option("--serve-api-allow-remote", "with --serve-api: allow a non-loopback address (the API holds the whole cluster behind one token)")
-    .addOption(new Option("--fabric <mode>", "with --cluster kube: route the other nodes' pod addresses to them and this node's branch ENIs onto its trunk, from mock-ec2's routing view (default on)").choices(["on", "off"]))
+    .addOption(new Option("--fabric <mode>", "with --cluster kube: route the other nodes' pod addresses to them and this node's branch ENIs onto its trunk, from mock-ec2's routing view; it adds routes, rules and the instance's address to the netns it runs in, so only where that netns is the node (default off)").choices(["on", "off"]))
     .option("--fabric-uplink <link>", "with --cluster kube: the node's link into the VPC (default eth0)")
     .option("--listen <address>", "gRPC listener: unix:///path (mode 0660) or host:port (default unix:///run/mock-ipamd/ipamd.sock)")
     .option("--state-dir <dir>", "where the checkpoint <dir>/ipam.json lives (default /run/mock-ipamd)")

@@ -2,7 +2,7 @@
 // HarnessError("invalid-config") that names the key (or flag) and the problem.
 
 import { readFileSync } from "node:fs";
-import { isIP } from "node:net";
+import { isIP, isIPv4 } from "node:net";
 import { join, resolve as resolvePath } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { SimplePolicy } from "../../cluster/k8s/index.js";
@@ -68,8 +68,14 @@ function policiesOf(file: ConfigFile, flagNs: readonly string[]): SimplePolicy[]
 
 function checkAddress(value: string, what: string, allowOff: boolean): string {
   if (allowOff && value === "off") return value;
-  if (!allowOff && value.startsWith("unix://") && value.length > "unix://".length) return value;
-  if (/^[^\s:]+:\d{1,5}$/.test(value) && Number(value.split(":").pop()) <= 65535) return value;
+  // A relative socket path or a host that is no address or name fails here, as a usage error,
+  // not later when the listener starts (docs/ARCHITECTURE.md, mock-ipamd command line).
+  if (!allowOff && value.startsWith("unix://")) {
+    if (value.startsWith("unix:///") && value.length > "unix:///".length) return value;
+    throw new HarnessError("invalid-config", `${what}: "${value}" needs an absolute path (unix:///path)`);
+  }
+  const m = /^([^\s:]+):(\d{1,5})$/.exec(value);
+  if (m !== null && Number(m[2]) <= 65535 && isHost(m[1] as string)) return value;
   throw new HarnessError("invalid-config", `${what}: "${value}" is not ${allowOff ? 'host:port or "off"' : "unix:///path or host:port"}`);
 }
 
@@ -105,6 +111,12 @@ function serveApi(flags: Flags, stateDir: string): ServeApi | undefined {
   return Object.freeze({ host, port, kubeconfig: resolvePath(flags.serveApiKubeconfig ?? join(stateDir, "kubeconfig")) });
 }
 
+/** An IPv4 address, or a DNS name (RFC 1123 labels); digits and dots alone must be a valid IPv4 address. */
+function isHost(h: string): boolean {
+  if (/^[\d.]+$/.test(h)) return isIPv4(h);
+  return h.length <= 253 && /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(h);
+}
+
 /** --cluster kube needs an explicit node name (the Node to wait for) and an EC2 endpoint. */
 function clusterMode(flags: Flags): ClusterMode {
   const mode = flags.cluster ?? "memory";
@@ -124,7 +136,7 @@ function clusterMode(flags: Flags): ClusterMode {
   }
   const uplink = flags.fabricUplink ?? "eth0";
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/.test(uplink)) throw new HarnessError("invalid-config", `--fabric-uplink ${JSON.stringify(uplink)}: not a link name`);
-  return { mode, kubeconfig: flags.kubeconfig, ec2Endpoint: flags.ec2Endpoint.replace(/\/+$/, ""), fabric: { enabled: flags.fabric !== "off", uplink } };
+  return { mode, kubeconfig: flags.kubeconfig, ec2Endpoint: flags.ec2Endpoint.replace(/\/+$/, ""), fabric: { enabled: flags.fabric === "on", uplink } };
 }
 
 export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFileSync(p, "utf8")): IpamdConfig {

@@ -48,6 +48,8 @@ describe("mock-ipamd command line", () => {
       [["--bogus"], /unknown option '--bogus'/],
       [["--instance-type", "nosuch"], /instance type "nosuch" is not known/],
       [["--host-links", "maybe"], /--host-links <mode>' argument 'maybe' is invalid/],
+      [["--listen", "unix://relative/ipamd.sock"], /--listen \/ ipamd.listen: "unix:\/\/relative\/ipamd.sock" needs an absolute path/],
+      [["--listen", "999.1.1.1:50051"], /--listen \/ ipamd.listen: "999.1.1.1:50051" is not unix:\/\/\/path or host:port/],
     ] as const) {
       const r = await run(...args);
       expect(r.exitCode, r.stderr).toBe(2);

@@ -56,6 +56,13 @@ describe("vpc-cni-harness CLI", () => {
       [["scenario", "run"], /missing required argument 'file'/],
       [["scenario", "bogus"], /unknown command 'bogus'/],
       [["cleanup", "no-such-run"], /cleanup: no run "no-such-run"/],
+      [["cluster", "up", "--nodes", "9"], /cluster up: --nodes 9: a whole number from 1 to 8/],
+      [["cluster", "restart", "nope"], /cluster restart: nope: not a daemon that restarts/],
+      [["cluster", "down", "--bogus"], /unknown option '--bogus'/],
+      [["kubelet", "--node-name", "n1"], /kubelet: --cri is required/],
+      [["kubelet", "--node-name", "n1", "--cri", "/run/c.sock"], /kubelet: --cri \/run\/c\.sock: a unix:\/\/\/path address/],
+      [["instance", "--node-name", "n1"], /instance: --ec2-endpoint http\(s\):\/\/host:port is required/],
+      [["instance", "--ec2-endpoint", "http://127.0.0.1:1", "--node-name", "n1", "--instance-type", "m9.huge"], /instance: --instance-type m9\.huge: not an instance type this harness knows/],
     ];
     for (const [args, message] of cases) {
       const r = await run(...args);
@@ -66,10 +73,13 @@ describe("vpc-cni-harness CLI", () => {
     }
   });
 
-  it("--version prints the package's version", async () => {
-    const r = await run("--version");
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version);
+  it("--version prints the package's version, on the commands that take it too", async () => {
+    const version = (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
+    for (const args of [["--version"], ["cluster", "--version"], ["cluster", "up", "--version"], ["kubelet", "--version"], ["instance", "--version"]]) {
+      const r = await run(...args);
+      expect(r.exitCode, args.join(" ")).toBe(0);
+      expect(r.stdout.trim(), args.join(" ")).toBe(version);
+    }
   });
 
   it("scenario validate: 0 valid, 1 invalid with every problem and its line, 2 no such file", async () => {

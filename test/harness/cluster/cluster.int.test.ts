@@ -31,7 +31,7 @@ describeIf(missing, "cluster up --nodes 3: one VPC, three nodes on this machine"
   let inodes: number[] = [];
 
   beforeAll(async () => {
-    before = await hostSnapshot();
+    before = await hostSnapshot(NAME);
     c = (await upCluster(NAME, ["--nodes", "3", "--provisioning-delay", "5s"])).cluster;
     inodes = (await Promise.all(NODES.map((n) => netnsInode(`/run/netns/${n}`)))).filter((i): i is number => i !== undefined);
   }, 300_000);
@@ -165,10 +165,23 @@ describeIf(missing, "cluster up --nodes 3: one VPC, three nodes on this machine"
     await checkNothingTwiceNothingLeaked(pods);
   }, 420_000);
 
+  it("a second `up` on the running cluster refuses, names `down`, and leaves the cluster running; the Nodes carry the controller's NodeTrunkInitiated", async () => {
+    const r = await cli(["cluster", "up", "--nodes", "3", "--name", NAME, "--state-dir", c.stateDir, "--kubeconfig", c.kubeconfig]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`cluster "${NAME}" is up already (3 nodes; kubeconfig ${c.kubeconfig})`);
+    expect(r.stderr).toContain(`to start over, run first: vpc-cni-harness cluster down --state-dir ${c.stateDir}`);
+    expect(r.stderr).not.toContain("removing what was made");
+    const status = await cli(["cluster", "status", "--state-dir", c.stateDir]);
+    expect(status.code, status.stdout).toBe(0);
+    // kubectl describe node finds the controller's event (its uid is the node's name).
+    const d = await c.kubectl(["describe", "node", NODES[0] as string]);
+    expect(d.stdout).toMatch(/Normal\s+NodeTrunkInitiated\s+.*vpc-resource-controller\s+The node has trunk interface initialized successfully/);
+  });
+
   it("cluster down leaves the host as it was: netns, links, rules, routes, iptables, mounts, cgroups, processes", async () => {
     const r = await cli(["cluster", "down", "--state-dir", c.stateDir]);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(await hostSnapshot()).toEqual(before);
+    expect(await hostSnapshot(NAME)).toEqual(before);
     expect(await clusterProcesses(c.stateDir, inodes)).toEqual([]);
     expect(existsSync(c.stateDir)).toBe(false);
     expect(existsSync(c.kubeconfig)).toBe(false);

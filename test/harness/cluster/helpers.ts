@@ -174,20 +174,27 @@ export interface HostSnapshot {
 
 const lines = (s: string): string[] => s.split("\n").map((l) => l.trim()).filter((l) => l !== "").sort();
 
-/** What a cluster could leave on the host: netns, links, rules, routes, iptables (all tables), mounts, k8s.io cgroups. */
-export async function hostSnapshot(): Promise<HostSnapshot> {
+/**
+ * What a cluster could leave on the host: netns, links, rules, routes (every table, so addresses
+ * too), iptables (all tables), mounts, k8s.io cgroups. Network namespaces (and their /run/netns
+ * mounts) count only when named after the cluster (`<cluster>-…`, all a cluster makes there; its
+ * pods' netns live under its state dir): others' come and go on a shared machine.
+ */
+export async function hostSnapshot(cluster: string): Promise<HostSnapshot> {
+  const foreignNetns = (n: string): boolean => !n.startsWith(`${cluster}-`);
   const sh = async (cmd: string, args: string[]): Promise<string> => (await run(cmd, args, { timeout: 20_000 })).stdout;
   const linkNames = lines(await sh("ip", ["-o", "link", "show"])).map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1] ?? l);
   const cgroupRoots = ["", ...(await readdir("/sys/fs/cgroup").catch(() => [] as string[]))].map((c) => `/sys/fs/cgroup/${c}/k8s.io`.replace("//", "/"));
   const cgroups: string[] = [];
   for (const c of cgroupRoots) for (const e of await readdir(c).catch(() => [] as string[])) if (/^[0-9a-f]{64}$/.test(e)) cgroups.push(`${c}/${e}`);
   return {
-    netns: lines(await sh("ip", ["netns", "list"])).map((l) => l.split(" ")[0] ?? l),
+    netns: lines(await sh("ip", ["netns", "list"])).map((l) => l.split(" ")[0] ?? l).filter((n) => !foreignNetns(n)),
     links: linkNames.sort(),
     rules: lines(await sh("ip", ["rule", "show"])),
     routes: lines(await sh("ip", ["route", "show", "table", "all"])),
     iptables: lines(await sh("iptables-save", [])).filter((l) => !l.startsWith("#")).map((l) => l.replace(/\[\d+:\d+\]/g, "")),
-    mounts: lines(await readFile("/proc/self/mountinfo", "utf8")).map((l) => l.split(" ")[4] ?? l),
+    mounts: lines(await readFile("/proc/self/mountinfo", "utf8")).map((l) => l.split(" ")[4] ?? l)
+      .filter((m) => !(m.startsWith("/run/netns/") && foreignNetns(m.slice("/run/netns/".length)))),
     cgroups: cgroups.sort(),
   };
 }

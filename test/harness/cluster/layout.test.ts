@@ -4,7 +4,9 @@ import { clusterLayout, defaultStateDir } from "../../../harness/cluster/names.j
 import { resolveStateDir, resolveUpFlags } from "../../../harness/cluster/options.js";
 import type { RawUpFlags } from "../../../harness/cluster/options.js";
 import { daemonEnv } from "../../../harness/cluster/proc.js";
-import { apiServerArgv, mockEc2Argv } from "../../../harness/cluster/roles.js";
+import type { NodeLayout } from "../../../harness/cluster/names.js";
+import { apiServerArgv, ipamdArgv, mockEc2Argv } from "../../../harness/cluster/roles.js";
+import { parseFlags, resolveConfig } from "../../../ipamd/config/index.js";
 import { decodeState } from "../../../harness/cluster/state.js";
 import { runningPodStatus } from "../../../harness/kubelet/status.js";
 
@@ -16,6 +18,10 @@ describe("cluster layout: names and addresses", () => {
   it("names nodes, netns and links from the cluster name, within 15 characters, and lays out the VPC", () => {
     const l = clusterLayout({ name: "abcdefgh", stateDir: "/s", nodes: 8, vpcCidr: "10.100.0.0/16" });
     expect(l.bridge).toBe("abcdefgh-vpc");
+    // A fixed, locally administered unicast MAC per name, never in mock-ec2's 02: range.
+    expect(l.bridgeMac).toMatch(/^06:76:63(:[0-9a-f]{2}){3}$/);
+    expect(clusterLayout({ name: "abcdefgh", nodes: 1, stateDir: "/x", vpcCidr: "10.0.0.0/16" }).bridgeMac).toBe(l.bridgeMac);
+    expect(clusterLayout({ name: "other", nodes: 1, stateDir: "/x", vpcCidr: "10.0.0.0/16" }).bridgeMac).not.toBe(l.bridgeMac);
     expect(l.nodes.map((n) => n.hostVeth)).toContain("abcdefgh-n8");
     for (const n of l.nodes) expect(n.hostVeth.length).toBeLessThanOrEqual(15);
     expect(l.nodes[0]).toMatchObject({ name: "abcdefgh-node-1", netns: "abcdefgh-node-1", uplink: "eth0", dir: "/s/nodes/abcdefgh-node-1" });
@@ -56,6 +62,12 @@ describe("cluster processes: command lines and environment", () => {
     expect(ec2.slice(2, 6)).toEqual(["--listen", "10.0.0.1:0", "--allow-remote", "--state-dir"]);
     expect(ec2.join(" ")).toContain("--subnet 10.0.0.0/19@us-west-2a --subnet 10.0.32.0/19@us-west-2a --qps 12 --burst 18");
     expect(apiServerArgv(l, "/s/kubeconfig").slice(2)).toEqual(["api-server", "--listen", "10.0.0.1:0", "--allow-remote", "--kubeconfig", "/s/kubeconfig"]);
+  });
+
+  it("turns each node's fabric on (mock-ipamd's default is off), in a config mock-ipamd accepts", () => {
+    const argv = ipamdArgv(l.nodes[0] as NodeLayout, { kubeconfig: "/s/kubeconfig", ec2Endpoint: "http://10.0.0.1:4566" });
+    const cfg = resolveConfig(parseFlags(argv.slice(2)));
+    expect(cfg.cluster).toEqual({ mode: "kube", kubeconfig: "/s/kubeconfig", ec2Endpoint: "http://10.0.0.1:4566", fabric: { enabled: true, uplink: "eth0" } });
   });
 
   it("enters a node with the command as arguments, never as script text", () => {

@@ -23,7 +23,7 @@ describeIf(missing, "cluster up/down after crashes", () => {
   let before: HostSnapshot;
 
   beforeAll(async () => {
-    before = await hostSnapshot();
+    before = await hostSnapshot(NAME);
   });
 
   afterAll(async () => {
@@ -63,10 +63,16 @@ describeIf(missing, "cluster up/down after crashes", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`cluster "${NAME}" is left over: a previous \`cluster up\` did not finish`);
     expect(r.stderr).toContain(`remove it first with: ${DOWN}`);
+    // The refusal removed nothing: the left-over is there for `down` (and for a look).
+    expect(r.stderr).not.toContain("removing what was made");
+    const s = await StateFile.read(stateDir);
+    expect(s?.phase).toBe("starting");
+    expect(s?.processes.filter((p) => p.role === "containerd").length).toBeGreaterThanOrEqual(1);
   }, 300_000);
 
   it("removes everything with `down` after the killed `up` and a killed containerd, leaving the host as it was", async () => {
     const s = await StateFile.read(stateDir);
+    expect(s?.nodes.length).toBe(2);
     const inodes = (await Promise.all((s?.nodes ?? []).map((n) => netnsInode(`/run/netns/${n.netns}`)))).filter((i): i is number => i !== undefined);
     // A sandbox running, then its containerd killed: the shim and the pause process live on.
     if (existsSync(kubeconfig)) {
@@ -76,7 +82,7 @@ describeIf(missing, "cluster up/down after crashes", () => {
     for (const p of s?.processes.filter((x) => x.role === "containerd") ?? []) process.kill(p.pid, "SIGKILL");
     const r = await cli(["cluster", "down", "--state-dir", stateDir]);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(await hostSnapshot()).toEqual(before);
+    expect(await hostSnapshot(NAME)).toEqual(before);
     expect(await clusterProcesses(stateDir, inodes)).toEqual([]);
     expect(existsSync(stateDir)).toBe(false);
     const again = await cli(["cluster", "down", "--state-dir", stateDir]);

@@ -83,6 +83,13 @@ describe("ipamd config", () => {
     expect(resolveConfig(parseFlags(["--wait-for-branch-eni", "576h"])).waitForBranchEniMs).toBe(24 * 86_400_000);
     expect(() => resolveConfig(parseFlags(["--listen", "/tmp/x.sock"]))).toThrow(/--listen.*unix:\/\/\/path or host:port/);
     expect(() => resolveConfig(parseFlags(["--metrics", "nope"]))).toThrow(/--metrics/);
+    expect(() => resolveConfig(parseFlags(["--listen", "unix://relative/x.sock"]))).toThrow('--listen / ipamd.listen: "unix://relative/x.sock" needs an absolute path (unix:///path)');
+    expect(() => resolveConfig(parseFlags(["--listen", "unix://"]))).toThrow("needs an absolute path");
+    for (const bad of ["999.1.1.1:5", "10.0.0:50051", "-host:1", "127.0.0.1:65536", "a_b:1"]) {
+      expect(() => resolveConfig(parseFlags(["--listen", bad])), bad).toThrow(`--listen / ipamd.listen: "${bad}" is not unix:///path or host:port`);
+    }
+    expect(() => resolveConfig(parseFlags(["--introspection", "300.0.0.1:61679"]))).toThrow(`--introspection / ipamd.introspection: "300.0.0.1:61679" is not host:port or "off"`);
+    for (const good of ["localhost:50051", "10.0.0.1:0", "node-1.example:1", "unix:///run/x.sock"]) expect(resolveConfig(parseFlags(["--listen", good])).listen).toBe(good);
     expect(() => parseFlags(["--host-links", "maybe"])).toThrow(/maybe/);
     expect(() => resolveConfig(parseFlags(["--config", "missing.yaml"]), files({}))).toThrow(/--config missing.yaml: cannot read/);
     expect(() => resolveConfig(parseFlags(["--host-link-prefix", "a very long prefix"]))).toThrow(/host link prefix/);
@@ -104,7 +111,13 @@ describe("ipamd config", () => {
   it("--cluster kube: needs --node-name and --ec2-endpoint; --kubeconfig and --ec2-endpoint need it", () => {
     expect(resolveConfig(parseFlags([])).cluster).toEqual({ mode: "memory" });
     const kube = resolveConfig(parseFlags(["--cluster", "kube", "--node-name", "n1", "--ec2-endpoint", "http://127.0.0.1:4566/", "--kubeconfig", "/k"]));
-    expect(kube.cluster).toEqual({ mode: "kube", kubeconfig: "/k", ec2Endpoint: "http://127.0.0.1:4566", fabric: { enabled: true, uplink: "eth0" } });
+    expect(kube.cluster).toEqual({ mode: "kube", kubeconfig: "/k", ec2Endpoint: "http://127.0.0.1:4566", fabric: { enabled: false, uplink: "eth0" } });
+    const kubeArgs = ["--cluster", "kube", "--node-name", "n1", "--ec2-endpoint", "http://x:1"];
+    // Off unless asked: it changes the netns it runs in (a test's mock-ipamd on the host must not).
+    expect(resolveConfig(parseFlags([...kubeArgs, "--fabric", "on", "--fabric-uplink", "ens5"])).cluster).toMatchObject({ fabric: { enabled: true, uplink: "ens5" } });
+    expect(resolveConfig(parseFlags([...kubeArgs, "--fabric", "off"])).cluster).toMatchObject({ fabric: { enabled: false } });
+    expect(() => resolveConfig(parseFlags([...kubeArgs, "--fabric-uplink", "eth0;reboot"]))).toThrow("--fabric-uplink \"eth0;reboot\": not a link name");
+    expect(() => resolveConfig(parseFlags(["--fabric", "on"]))).toThrow("--fabric needs --cluster kube");
     expect(() => resolveConfig(parseFlags(["--cluster", "kube", "--ec2-endpoint", "http://x:1"]))).toThrow("--cluster kube needs --node-name");
     expect(() => resolveConfig(parseFlags(["--cluster", "kube", "--node-name", "n1"]))).toThrow("--cluster kube needs --ec2-endpoint");
     expect(() => resolveConfig(parseFlags(["--cluster", "kube", "--node-name", "n1", "--ec2-endpoint", "x:1"]))).toThrow("expected an http:// or https:// URL");
