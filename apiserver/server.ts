@@ -15,6 +15,8 @@ import type { ObjectStore } from "../cluster/store/index.js";
 import { StatusError } from "../cluster/store/index.js";
 import type { Clock } from "../common/clock.js";
 import { systemClock } from "../common/clock.js";
+import { ADMIN_USER, forbidden, requestAttributes } from "./authz.js";
+import type { Authorizer } from "./authz.js";
 import { SERVER_VERSION, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from "./discovery.js";
 import { handleResource } from "./handlers.js";
 import type { HandlerDeps } from "./handlers.js";
@@ -36,6 +38,10 @@ export interface ApiServerOptions {
   clock?: Clock;
   watch?: Partial<WatchSettings>;
   maxConnections?: number;
+  /** More bearer tokens, each with the user it authenticates as (`token` is ADMIN_USER's). */
+  users?: ReadonlyMap<string, string>;
+  /** Asked before every resource request (after authentication); false is 403 Forbidden. Default: all allowed. */
+  authorize?: Authorizer;
   /** How often TTL'd objects (events) are swept when nobody writes (default 60 s). */
   sweepIntervalMs?: number;
   onError?: (e: unknown) => void;
@@ -50,24 +56,25 @@ export interface ApiServer {
 
 const UNAUTHORIZED = new StatusError("unauthorized", "Unauthorized");
 
-function authorized(req: IncomingMessage, token: Buffer): boolean {
+/** The user of the request's bearer token, or undefined (401). */
+function authenticate(req: IncomingMessage, tokens: readonly { token: Buffer; user: string }[]): string | undefined {
   const h = req.headers.authorization ?? "";
-  if (!h.startsWith("Bearer ")) return false;
+  if (!h.startsWith("Bearer ")) return undefined;
   const got = Buffer.from(h.slice("Bearer ".length).trim());
-  return got.length === token.length && timingSafeEqual(got, token);
+  return tokens.find((t) => got.length === t.token.length && timingSafeEqual(got, t.token))?.user;
 }
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const { store } = opts;
   const clock = opts.clock ?? systemClock;
-  const token = Buffer.from(opts.token);
+  const tokens = [{ token: Buffer.from(opts.token), user: ADMIN_USER }, ...[...(opts.users ?? new Map<string, string>())].map(([t, user]) => ({ token: Buffer.from(t), user }))];
   const abort = new AbortController();
   const api = openApi(store.resources(), (i) => store.schemaOf({ group: i.group, plural: i.plural }));
   let address = `${opts.host}:${opts.port}`;
   const deps: HandlerDeps = {
     store,
     now: () => clock.now(),
-    admit: (r: ResourceRoute, o: K8sObject, dryRun: boolean, signal: AbortSignal) => admitWithWebhooks({ store, username: "vpc-cni-harness-admin" }, r, o, dryRun, signal),
+    admit: (r: ResourceRoute, o: K8sObject, dryRun: boolean, signal: AbortSignal) => admitWithWebhooks({ store, username: ADMIN_USER }, r, o, dryRun, signal),
     watch: { ...DEFAULT_WATCH_SETTINGS, ...opts.watch },
     signal: abort.signal,
   };
@@ -76,8 +83,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const url = new URL(req.url ?? "/", "https://localhost");
     const r: Route = route(store, url.pathname);
     const open = r.kind === "health" || r.kind === "version";
-    if (!open && !authorized(req, token)) throw UNAUTHORIZED;
-    if (r.kind === "resource") return handleResource(req, res, r.r, url.searchParams, deps);
+    const user = authenticate(req, tokens);
+    if (!open && user === undefined) throw UNAUTHORIZED;
+    if (r.kind === "resource") {
+      const attrs = requestAttributes(user ?? "", req.method ?? "GET", r.r, url.searchParams);
+      if (opts.authorize !== undefined && !opts.authorize(attrs)) throw forbidden(attrs);
+      // Admission webhooks see the requesting user (AdmissionReview request.userInfo).
+      const admit: HandlerDeps["admit"] = (rr, o, dryRun, signal) => admitWithWebhooks({ store, username: attrs.user }, rr, o, dryRun, signal);
+      return handleResource(req, res, r.r, url.searchParams, attrs.user === ADMIN_USER ? deps : { ...deps, admit });
+    }
     if (req.method !== "GET" && req.method !== "HEAD") throw new StatusError("method-not-allowed", "the server does not allow this method on the requested resource");
     let doc: unknown;
     if (r.kind === "health") {

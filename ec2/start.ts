@@ -41,6 +41,7 @@ export async function startMockEc2(config: MockEc2Config, deps: { log: Logger; c
     service,
     close() {
       closing ??= (async () => {
+        service.changes.close();
         await http.close();
         await state.commits.flush();
         announce(deps.log, {}, "stopped");

@@ -1,9 +1,12 @@
-// The vpc-cni-harness program: its commands (demo, scenario, cleanup, api-server), and one rule for usage errors (exit 2, decided by
+// The vpc-cni-harness program: its commands (demo, scenario, cleanup, api-server, cluster, kubelet, instance), and one rule for usage errors (exit 2, decided by
 // commander before any action runs), so every command reports them the same way.
 
 import { Command, CommanderError } from "commander";
 import { apiServerCommand } from "../apiserver/index.js";
 import { cleanupCommand } from "./cleanup/command.js";
+import { clusterCommand } from "./cluster/command.js";
+import { instanceCommand } from "./cluster/instance-command.js";
+import { kubeletCommand } from "./kubelet/command.js";
 import { demoCommand } from "./demo/index.js";
 import { packageVersion } from "../common/package-info.js";
 import { scenarioCommand } from "./scenario/command.js";
@@ -25,7 +28,10 @@ export function buildProgram(): Command {
     .addCommand(demoCommand())
     .addCommand(scenarioCommand())
     .addCommand(cleanupCommand())
-    .addCommand(apiServerCommand());
+    .addCommand(apiServerCommand())
+    .addCommand(clusterCommand())
+    .addCommand(kubeletCommand())
+    .addCommand(instanceCommand());
   return strict(program);
 }
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 # chromium + fonts-dejavu-core: the timeline page is checked in a real browser (test/harness/timeline).
 pkgs=(iproute2 iptables util-linux containernetworking-plugins containerd runc golang-go
-      golang-github-appc-cni-dev golang-github-containerd-go-cni-dev busybox-static time
+      golang-github-appc-cni-dev golang-github-containerd-go-cni-dev busybox-static time iputils-ping
       chromium fonts-dejavu-core)
 # kubectl (the API server tests' third-party client): the machine's own when there is one (1.32 on
 # this project's machines), else Debian's kubernetes-client.

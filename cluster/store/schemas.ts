@@ -84,10 +84,13 @@ export const SGP_SCHEMA: Schema = obj({
   }),
 });
 
+const int32: Schema = { type: "integer", format: "int32" };
+const atomicList: Schema = arr(str, { "x-kubernetes-list-type": "atomic" });
+
 const BRANCH = obj(
   {
-    associationID: str, id: { type: "string", minLength: 1 }, ipv4CIDRs: arr(str), ipv6CIDRs: arr(str), macAddress: str,
-    securityGroups: arr(str), subnetCIDR: str, subnetV6CIDR: str, vlanID: { type: "integer", format: "int32" },
+    associationID: str, id: { type: "string", minLength: 1 }, ipv4CIDRs: atomicList, ipv6CIDRs: atomicList, macAddress: str,
+    securityGroups: atomicList, subnetCIDR: str, subnetV6CIDR: str, vlanID: int32,
   },
   { required: ["id", "vlanID"] },
 );
@@ -102,7 +105,7 @@ export const CNINODE_SCHEMA: Schema = obj({
   }),
   status: obj({
     trunkInterface: obj(
-      { branches: arr(BRANCH, { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["id"] }), deviceIndex: int, id: { type: "string", minLength: 1 }, macAddress: str },
+      { branches: arr(BRANCH, { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["id"] }), deviceIndex: int32, id: { type: "string", minLength: 1 }, macAddress: str },
       { required: ["id"] },
     ),
   }),

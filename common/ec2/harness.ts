@@ -12,10 +12,22 @@ const callSchema = z.object({
 const callsSchema = z.object({ calls: z.array(callSchema), dropped: z.number().int(), last: z.number().int() });
 const faultsSchema = z.object({ throttleRate: z.number(), failureRate: z.number(), subnetExhausted: z.boolean() });
 const limitsSchema = z.object({ qps: z.number(), burst: z.number() });
+const fabricSchema = z.object({
+  version: z.string(),
+  vpcId: z.string(),
+  cidrs: z.array(z.string()),
+  instances: z.array(z.object({ instanceId: z.string(), name: z.string(), privateIp: z.string() })),
+  interfaces: z.array(z.object({
+    eniId: z.string(), interfaceType: z.enum(["interface", "trunk", "branch"]), macAddress: z.string(), subnetCidr: z.string(),
+    ips: z.array(z.string()), instanceId: z.string(), trunkEniId: z.string().optional(), vlanId: z.number().int().optional(),
+  })),
+});
 
 export type HarnessCall = z.infer<typeof callSchema>;
 export type HarnessFaults = z.infer<typeof faultsSchema>;
 export type HarnessLimits = z.infer<typeof limitsSchema>;
+/** The VPC's routing view as sent (strings not yet checked as addresses: ipamd/fabric parses them). */
+export type HarnessFabric = z.infer<typeof fabricSchema>;
 
 export interface Ec2HarnessClient {
   /** Call-log records after `since` (0: all still held), with how many were dropped from the ring. */
@@ -26,12 +38,17 @@ export interface Ec2HarnessClient {
   setLimits(patch: Partial<HarnessLimits>, signal?: AbortSignal): Promise<HarnessLimits>;
   /** The durable state document (mock-ec2-state/1), as JSON. */
   state(signal?: AbortSignal): Promise<Record<string, unknown>>;
+  /**
+   * The VPC's routing view. With `since` = the version last seen and waitMs > 0, the reply waits (up
+   * to waitMs) for a change; the deadline is waitMs plus the client's timeout.
+   */
+  fabric(since?: string, waitMs?: number, signal?: AbortSignal): Promise<HarnessFabric>;
 }
 
 export function createEc2HarnessClient(endpoint: string, opts: { timeoutMs?: number } = {}): Ec2HarnessClient {
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  async function request<T>(method: string, path: string, schema: z.ZodType<T>, body: unknown, signal: AbortSignal | undefined): Promise<T> {
-    const deadline = AbortSignal.timeout(timeoutMs);
+  async function request<T>(method: string, path: string, schema: z.ZodType<T>, body: unknown, signal: AbortSignal | undefined, extraMs = 0): Promise<T> {
+    const deadline = AbortSignal.timeout(timeoutMs + extraMs);
     const combined = signal === undefined ? deadline : AbortSignal.any([signal, deadline]);
     let res: Response;
     try {
@@ -40,7 +57,7 @@ export function createEc2HarnessClient(endpoint: string, opts: { timeoutMs?: num
         ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
       });
     } catch (e: unknown) {
-      if (deadline.aborted) throw new HarnessError("deadline", `mock-ec2 ${method} ${path}: no answer within ${timeoutMs} ms`, { cause: e });
+      if (deadline.aborted) throw new HarnessError("deadline", `mock-ec2 ${method} ${path}: no answer within ${timeoutMs + extraMs} ms`, { cause: e });
       if (signal?.aborted === true) throw signal.reason;
       throw new HarnessError("unavailable", `mock-ec2 ${method} ${path} at ${endpoint}: ${errorMessage(e)}`, { cause: e });
     }
@@ -66,5 +83,7 @@ export function createEc2HarnessClient(endpoint: string, opts: { timeoutMs?: num
     limits: (signal) => request("GET", "/_harness/limits", limitsSchema, undefined, signal),
     setLimits: (patch, signal) => request("PUT", "/_harness/limits", limitsSchema, patch, signal),
     state: (signal) => request("GET", "/_harness/state", z.record(z.string(), z.unknown()), undefined, signal),
+    fabric: (since = "", waitMs = 0, signal) =>
+      request("GET", `/_harness/fabric?since=${encodeURIComponent(since)}&waitMs=${waitMs}`, fabricSchema, undefined, signal, waitMs),
   };
 }

@@ -61,7 +61,10 @@ async function route(svc: Ec2Service, req: http.IncomingMessage, res: http.Serve
     return send(res, e.status, XML, errorXml(e.code, e.ec2Message, ""));
   }
   if (url.pathname.startsWith("/_harness/")) {
-    const r = await handleHarness(svc, req.method ?? "GET", url, body);
+    // A long poll ends when its client goes away.
+    const gone = new AbortController();
+    res.once("close", () => gone.abort());
+    const r = await handleHarness(svc, req.method ?? "GET", url, body, gone.signal);
     return send(res, r.status, "application/json", `${JSON.stringify(r.body)}\n`);
   }
   if (url.pathname !== "/" || (req.method !== "POST" && req.method !== "GET")) {

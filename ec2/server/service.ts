@@ -18,6 +18,7 @@ import { authenticate } from "../query/auth.js";
 import { Params, parseForm } from "../query/params.js";
 import { errorXml, successXml } from "../query/xml.js";
 import { CallLog } from "./calllog.js";
+import { ChangeFeed } from "./changes.js";
 import type { Ec2Faults, RateLimit } from "./knobs.js";
 import { NO_FAULTS } from "./knobs.js";
 import type { StateHolder } from "./state.js";
@@ -44,6 +45,8 @@ export interface ServiceOptions {
 export class Ec2Service {
   readonly state: StateHolder;
   readonly calls: CallLog;
+  /** Moves with every committed change (GET /_harness/fabric long-polls on it). */
+  readonly changes = new ChangeFeed();
   readonly #clock: Clock;
   readonly #log: ServiceLog;
   readonly #faultRng: Rng;
@@ -126,6 +129,7 @@ export class Ec2Service {
     const body = run(this.state.model);
     // A change is answered only once it is on disk; a read only once what it saw is.
     await (def.mutates ? this.state.commits.commit() : this.state.commits.barrier());
+    if (def.mutates) this.changes.bump();
     return successXml(action, requestId, body);
   }
 

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { containerdPaths, renderContainerdConfig } from "./config.js";
+import { containerdPaths, renderContainerdConfig } from "../../harness/cluster/containerd/config.js";
 import { bridgeConflist, mockVpcCniConflist } from "./conflists.js";
 import { describeIf } from "../helpers/prereq.js";
 
