@@ -4,7 +4,6 @@
 // API server stores them and kubectl shows the real fields untouched.
 
 import { HarnessError } from "../../common/errors.js";
-import { Memo } from "../../common/memo.js";
 import { formatTime, invalidField, object, optNum, optObject, optStr, optTime, str } from "./fields.js";
 import type { MetaView } from "./meta.js";
 import { readMeta } from "./meta.js";
@@ -87,16 +86,6 @@ function classificationOf(v: string | undefined): FailureClass {
 /** Attributes are ours: a malformed value (someone else's edit) is dropped, not a parse failure. */
 function attributesOf(v: string | undefined, _what: string): Readonly<Record<string, string>> {
   if (v === undefined || v === "") return EMPTY;
-  // Every version of an aggregated Event carries its attributes, most of them unchanged: parsed
-  // once (the result is frozen, so views can share it). Long values are parsed each time.
-  if (v.length > MAX_MEMO_ATTRIBUTES) return parseAttributes(v);
-  return parsedAttributes.get(v) ?? parsedAttributes.set(v, parseAttributes(v));
-}
-
-const MAX_MEMO_ATTRIBUTES = 2048;
-const parsedAttributes = new Memo<string, Readonly<Record<string, string>>>(1024);
-
-function parseAttributes(v: string): Readonly<Record<string, string>> {
   try {
     const parsed: unknown = JSON.parse(v);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return EMPTY;
