@@ -2,7 +2,7 @@
 // commander before any action runs), so every command reports them the same way.
 
 import { Command, CommanderError } from "commander";
-import { apiServerCommand } from "../apiserver/index.js";
+import { apiServerCommand } from "../apiserver/command.js";
 import { cleanupCommand } from "./cleanup/command.js";
 import { clusterCommand } from "./cluster/command.js";
 import { instanceCommand } from "./cluster/instance-command.js";

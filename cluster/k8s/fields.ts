@@ -3,6 +3,7 @@
 // where it enters, never a TypeError deeper in.
 
 import { HarnessError } from "../../common/errors.js";
+import { Memo } from "../../common/memo.js";
 import type { JsonObject } from "./types.js";
 
 export function isObject(v: unknown): v is JsonObject {
@@ -78,11 +79,19 @@ const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
  */
 export function time(v: unknown, what: string, path: string): number {
   const s = str(v, what, path);
+  // Many objects of one run carry the same instant: parsed once (only valid times are kept).
+  const known = parsedTimes.get(s);
+  if (known !== undefined) return known;
   const ms = Date.parse(s);
   if (!Number.isFinite(ms) || !/^\d{4}-\d\d-\d\dT/.test(s)) throw invalidField(what, path, `must be an RFC 3339 time, got "${s}"`);
   const sub = /\.\d{3}(\d{1,6})(?:Z|[+-])/.exec(s);
-  return sub === null ? ms : ms + Number((sub[1] as string).padEnd(6, "0")) / 1e6;
+  const t = sub === null ? ms : ms + Number((sub[1] as string).padEnd(6, "0")) / 1e6;
+  // An RFC 3339 time with nanoseconds and an offset has 35 characters: longer text is not kept.
+  return s.length <= 40 ? parsedTimes.set(s, t) : t;
 }
+
+const parsedTimes = new Memo<string, number>(1024);
+const formattedTimes = new Memo<number, string>(1024);
 
 export function optTime(v: unknown, what: string, path: string): number | undefined {
   return v === undefined || v === null || v === "" ? undefined : time(v, what, path);
@@ -90,8 +99,10 @@ export function optTime(v: unknown, what: string, path: string): number | undefi
 
 /** Epoch ms to RFC 3339: milliseconds, and nanoseconds when the time has a fraction of a ms. */
 export function formatTime(ms: number): string {
+  const known = formattedTimes.get(ms);
+  if (known !== undefined) return known;
   const whole = Math.floor(ms);
   const iso = new Date(whole).toISOString();
   const nanos = Math.round((ms - whole) * 1e6);
-  return nanos === 0 ? iso : `${iso.slice(0, -1)}${String(Math.min(nanos, 999_999)).padStart(6, "0")}Z`;
+  return formattedTimes.set(ms, nanos === 0 ? iso : `${iso.slice(0, -1)}${String(Math.min(nanos, 999_999)).padStart(6, "0")}Z`);
 }

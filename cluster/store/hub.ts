@@ -61,7 +61,7 @@ export class Hub {
           this.#sendBookmark(item.bookmark, item.rv);
           continue;
         }
-        for (const w of item.t.watchers) {
+        for (const w of item.t.watchers.candidates(item.c)) {
           if (w.stopped) continue;
           const e = eventFor(w, item.c);
           if (e !== undefined) this.#send(w, e);

@@ -2,6 +2,7 @@
 // pkg/util/validation/validation.go and pkg/api/validation/objectmeta.go). docs/REFERENCE.md §10.
 
 import type { ErrorCause } from "../../common/errors.js";
+import { Memo } from "../../common/memo.js";
 import { invalidValue } from "./errors.js";
 
 /** How a resource's names are checked (each resource's strategy picks one). */
@@ -57,7 +58,19 @@ export function nameErrors(rule: NameRule, name: string): string[] {
 }
 
 /** A qualified name (label and annotation keys): `[prefix/]name`, the prefix a DNS subdomain. */
-export function qualifiedNameErrors(key: string): string[] {
+export function qualifiedNameErrors(key: string): readonly string[] {
+  // Every write checks its label and annotation keys, and a store sees few distinct ones. Keys
+  // longer than a valid one can be are checked each time (the memo stays small).
+  if (key.length > MAX_QUALIFIED_LENGTH) return keyErrors(key);
+  return checkedKeys.get(key) ?? checkedKeys.set(key, Object.freeze(keyErrors(key)));
+}
+
+/** prefix (253) + "/" + name (63). */
+const MAX_QUALIFIED_LENGTH = 253 + 1 + 63;
+
+const checkedKeys = new Memo<string, readonly string[]>(1024);
+
+function keyErrors(key: string): string[] {
   const parts = key.split("/");
   let name = key;
   const out: string[] = [];

@@ -77,7 +77,7 @@ export class Reads {
     }
     const f = filterOf(t, opts);
     const current = this.#core.rv();
-    const w: Watcher = { ...f, bookmarks: opts.allowWatchBookmarks === true, fn, startRv: current, stopped: false };
+    const w: Watcher = { ...f, bookmarks: opts.allowWatchBookmarks === true, fn, startRv: current, stopped: false, seq: 0 };
     const initial = this.#initial(t, w, opts.resourceVersion ?? "", current);
     this.#watchers++;
     this.#core.hub.attach(w, initial);

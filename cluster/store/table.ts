@@ -4,7 +4,7 @@
 
 import type { K8sObject } from "../k8s/types.js";
 import type { Strategy } from "./strategy.js";
-import type { Watcher } from "./watchers.js";
+import { WatcherSet } from "./watcher-set.js";
 
 export interface Change {
   rv: number;
@@ -29,10 +29,11 @@ export class Table {
   #evictedUpTo = 0;
   /** Expiry by key, in write order (TTL resources only): re-inserted on each write. */
   readonly expiry = new Map<string, number>();
-  readonly watchers = new Set<Watcher>();
+  readonly watchers: WatcherSet;
 
   constructor(s: Strategy, historyCap: number) {
     this.s = s;
+    this.watchers = new WatcherSet(s.fields);
     this.#ring = new Array<Change | undefined>(Math.max(1, historyCap));
   }
 

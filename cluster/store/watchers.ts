@@ -21,6 +21,8 @@ export interface Watcher {
   /** Changes up to this version reached the watcher through its initial events. */
   startRv: number;
   stopped: boolean;
+  /** Attach order (set by WatcherSet.add): the order changes are delivered in. */
+  seq: number;
 }
 
 export function matches(w: Pick<Watcher, "table" | "namespace" | "labels" | "fields">, o: K8sObject): boolean {

@@ -2,20 +2,13 @@
 // docs/REFERENCE.md §9 with typed requests and typed replies (parse.ts), Describe* pages followed to
 // the end, and every call through sdk.ts (deadline, signal, retries, call log, Ec2Error).
 
-import {
-  AssignPrivateIpAddressesCommand, AssociateTrunkInterfaceCommand, AttachNetworkInterfaceCommand, CreateNetworkInterfaceCommand,
-  CreateNetworkInterfacePermissionCommand, CreateTagsCommand, DeleteNetworkInterfaceCommand, DeleteTagsCommand,
-  DescribeInstanceTypesCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeSubnetsCommand,
-  DescribeTrunkInterfaceAssociationsCommand, DescribeVpcsCommand, DetachNetworkInterfaceCommand, DisassociateTrunkInterfaceCommand,
-  ModifyNetworkInterfaceAttributeCommand, RunInstancesCommand, TerminateInstancesCommand, UnassignPrivateIpAddressesCommand,
-} from "@aws-sdk/client-ec2";
 import type {
   AssignPrivateIpAddressesResult, AssociateTrunkInterfaceResult, AttachNetworkInterfaceResult, CreateNetworkInterfacePermissionResult, CreateNetworkInterfaceResult, DescribeInstanceTypesResult, DescribeInstancesResult, DescribeNetworkInterfacesResult, DescribeSubnetsResult, DescribeTrunkInterfaceAssociationsResult, DescribeVpcsResult, Filter, Instance, NetworkInterfaceCreationType, Tag, _InstanceType,
 } from "@aws-sdk/client-ec2";
 import type { Clock } from "../clock.js";
 import { HarnessError } from "../errors.js";
 import { parseAssociation, parseEni, parseInstance, parseInstanceType, parseSubnet, parseVpc } from "./parse.js";
-import { createSdkEc2 } from "./sdk.js";
+import { command, createSdkEc2 } from "./sdk.js";
 import type { Ec2ClientOptions, SdkEc2 } from "./sdk.js";
 import type { Ec2ClientCall, Ec2Eni, Ec2Filter, Ec2Instance, Ec2InstanceType, Ec2Subnet, Ec2TrunkAssociation, Ec2Vpc } from "./types.js";
 
@@ -102,7 +95,7 @@ function instanceCalls(s: SdkEc2): Pick<Ec2Client, "runInstances" | "terminateIn
     async runInstances(req, signal) {
       const tags = sdkTags(req.tags);
       const out = await s.send<{ Instances?: Instance[] }>("RunInstances", {
-        command: new RunInstancesCommand({
+        command: command("RunInstances", {
           ImageId: req.imageId ?? "ami-0123456789abcdef0", InstanceType: req.instanceType as _InstanceType, MinCount: req.count ?? 1, MaxCount: req.count ?? 1,
           SubnetId: req.subnetId, SecurityGroupIds: list(req.securityGroupIds),
           TagSpecifications: tags.length === 0 ? undefined : [{ ResourceType: "instance", Tags: tags }],
@@ -111,33 +104,33 @@ function instanceCalls(s: SdkEc2): Pick<Ec2Client, "runInstances" | "terminateIn
       return (out.Instances ?? []).map(parseInstance);
     },
     async terminateInstances(instanceIds, signal) {
-      await s.send("TerminateInstances", { command: new TerminateInstancesCommand({ InstanceIds: [...instanceIds] }) }, signal);
+      await s.send("TerminateInstances", { command: command("TerminateInstances", { InstanceIds: [...instanceIds] }) }, signal);
     },
     describeInstances(req, signal) {
       return allPages(async (NextToken) => {
         const out = await s.send<DescribeInstancesResult>("DescribeInstances", {
-          command: new DescribeInstancesCommand({ InstanceIds: list(req.instanceIds), Filters: sdkFilters(req.filters), NextToken }),
+          command: command("DescribeInstances", { InstanceIds: list(req.instanceIds), Filters: sdkFilters(req.filters), NextToken }),
         }, signal);
         return { items: (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map(parseInstance), next: out.NextToken };
       });
     },
     async describeInstanceTypes(types, signal) {
       const out = await s.send<DescribeInstanceTypesResult>("DescribeInstanceTypes", {
-        command: new DescribeInstanceTypesCommand({ InstanceTypes: types.map((t) => t as _InstanceType) }),
+        command: command("DescribeInstanceTypes", { InstanceTypes: types.map((t) => t as _InstanceType) }),
       }, signal);
       return (out.InstanceTypes ?? []).map(parseInstanceType);
     },
     describeSubnets(req, signal) {
       return allPages(async (NextToken) => {
         const out = await s.send<DescribeSubnetsResult>("DescribeSubnets", {
-          command: new DescribeSubnetsCommand({ SubnetIds: list(req.subnetIds), Filters: sdkFilters(req.filters), NextToken }),
+          command: command("DescribeSubnets", { SubnetIds: list(req.subnetIds), Filters: sdkFilters(req.filters), NextToken }),
         }, signal);
         return { items: (out.Subnets ?? []).map(parseSubnet), next: out.NextToken };
       });
     },
     async describeVpcs(vpcIds, signal) {
       const out = await s.send<DescribeVpcsResult>("DescribeVpcs", {
-        command: new DescribeVpcsCommand({ VpcIds: list(vpcIds) }),
+        command: command("DescribeVpcs", { VpcIds: list(vpcIds) }),
       }, signal);
       return (out.Vpcs ?? []).map(parseVpc);
     },
@@ -151,7 +144,7 @@ function eniCalls(s: SdkEc2): Pick<Ec2Client, "describeNetworkInterfaces" | "cre
       const byId = req.eniIds !== undefined && req.eniIds.length > 0;
       return allPages(async (NextToken) => {
         const out = await s.send<DescribeNetworkInterfacesResult>("DescribeNetworkInterfaces", {
-          command: new DescribeNetworkInterfacesCommand({
+          command: command("DescribeNetworkInterfaces", {
             NetworkInterfaceIds: list(req.eniIds), Filters: sdkFilters(req.filters), NextToken, MaxResults: byId ? undefined : 1000,
           }),
         }, signal);
@@ -161,7 +154,7 @@ function eniCalls(s: SdkEc2): Pick<Ec2Client, "describeNetworkInterfaces" | "cre
     async createNetworkInterface(req, signal) {
       const tags = sdkTags(req.tags);
       const out = await s.send<CreateNetworkInterfaceResult>("CreateNetworkInterface", {
-        command: new CreateNetworkInterfaceCommand({
+        command: command("CreateNetworkInterface", {
           SubnetId: req.subnetId, Description: req.description, Groups: list(req.securityGroupIds),
           SecondaryPrivateIpAddressCount: req.secondaryIpCount === undefined || req.secondaryIpCount === 0 ? undefined : req.secondaryIpCount,
           InterfaceType: req.interfaceType as NetworkInterfaceCreationType | undefined,
@@ -173,21 +166,21 @@ function eniCalls(s: SdkEc2): Pick<Ec2Client, "describeNetworkInterfaces" | "cre
     },
     async attachNetworkInterface(req, signal) {
       const out = await s.send<AttachNetworkInterfaceResult>("AttachNetworkInterface", {
-        command: new AttachNetworkInterfaceCommand({ NetworkInterfaceId: req.eniId, InstanceId: req.instanceId, DeviceIndex: req.deviceIndex }),
+        command: command("AttachNetworkInterface", { NetworkInterfaceId: req.eniId, InstanceId: req.instanceId, DeviceIndex: req.deviceIndex }),
         eniId: req.eniId,
       }, signal);
       if (out.AttachmentId === undefined) throw new HarnessError("internal", `EC2 reply: AttachNetworkInterface of ${req.eniId} without attachmentId`);
       return { attachmentId: out.AttachmentId };
     },
     async detachNetworkInterface(req, signal) {
-      await s.send("DetachNetworkInterface", { command: new DetachNetworkInterfaceCommand({ AttachmentId: req.attachmentId, Force: req.force }) }, signal);
+      await s.send("DetachNetworkInterface", { command: command("DetachNetworkInterface", { AttachmentId: req.attachmentId, Force: req.force }) }, signal);
     },
     async deleteNetworkInterface(eniId, signal) {
-      await s.send("DeleteNetworkInterface", { command: new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eniId }), eniId }, signal);
+      await s.send("DeleteNetworkInterface", { command: command("DeleteNetworkInterface", { NetworkInterfaceId: eniId }), eniId }, signal);
     },
     async setDeleteOnTermination(req, signal) {
       await s.send("ModifyNetworkInterfaceAttribute", {
-        command: new ModifyNetworkInterfaceAttributeCommand({
+        command: command("ModifyNetworkInterfaceAttribute", {
           NetworkInterfaceId: req.eniId, Attachment: { AttachmentId: req.attachmentId, DeleteOnTermination: req.deleteOnTermination },
         }),
         eniId: req.eniId,
@@ -195,7 +188,7 @@ function eniCalls(s: SdkEc2): Pick<Ec2Client, "describeNetworkInterfaces" | "cre
     },
     async assignPrivateIpAddresses(req, signal) {
       const out = await s.send<AssignPrivateIpAddressesResult>("AssignPrivateIpAddresses", {
-        command: new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: req.eniId, SecondaryPrivateIpAddressCount: req.count, PrivateIpAddresses: list(req.ips) }),
+        command: command("AssignPrivateIpAddresses", { NetworkInterfaceId: req.eniId, SecondaryPrivateIpAddressCount: req.count, PrivateIpAddresses: list(req.ips) }),
         eniId: req.eniId,
       }, signal);
       return (out.AssignedPrivateIpAddresses ?? []).map((a, i) => {
@@ -205,7 +198,7 @@ function eniCalls(s: SdkEc2): Pick<Ec2Client, "describeNetworkInterfaces" | "cre
     },
     async unassignPrivateIpAddresses(req, signal) {
       await s.send("UnassignPrivateIpAddresses", {
-        command: new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: req.eniId, PrivateIpAddresses: [...req.ips] }), eniId: req.eniId,
+        command: command("UnassignPrivateIpAddresses", { NetworkInterfaceId: req.eniId, PrivateIpAddresses: [...req.ips] }), eniId: req.eniId,
       }, signal);
     },
   };
@@ -215,14 +208,14 @@ function eniCalls(s: SdkEc2): Pick<Ec2Client, "describeNetworkInterfaces" | "cre
 function trunkAndTagCalls(s: SdkEc2): Pick<Ec2Client, "createTags" | "deleteTags" | "createNetworkInterfacePermission" | "associateTrunkInterface" | "disassociateTrunkInterface" | "describeTrunkInterfaceAssociations"> {
   return {
     async createTags(req, signal) {
-      await s.send("CreateTags", { command: new CreateTagsCommand({ Resources: [...req.resourceIds], Tags: sdkTags(req.tags) }) }, signal);
+      await s.send("CreateTags", { command: command("CreateTags", { Resources: [...req.resourceIds], Tags: sdkTags(req.tags) }) }, signal);
     },
     async deleteTags(req, signal) {
-      await s.send("DeleteTags", { command: new DeleteTagsCommand({ Resources: [...req.resourceIds], Tags: req.keys.map((Key) => ({ Key })) }) }, signal);
+      await s.send("DeleteTags", { command: command("DeleteTags", { Resources: [...req.resourceIds], Tags: req.keys.map((Key) => ({ Key })) }) }, signal);
     },
     async createNetworkInterfacePermission(req, signal) {
       const out = await s.send<CreateNetworkInterfacePermissionResult>("CreateNetworkInterfacePermission", {
-        command: new CreateNetworkInterfacePermissionCommand({ NetworkInterfaceId: req.eniId, Permission: "INSTANCE-ATTACH", AwsAccountId: req.accountId }),
+        command: command("CreateNetworkInterfacePermission", { NetworkInterfaceId: req.eniId, Permission: "INSTANCE-ATTACH", AwsAccountId: req.accountId }),
         eniId: req.eniId,
       }, signal);
       const id = out.InterfacePermission?.NetworkInterfacePermissionId;
@@ -231,20 +224,20 @@ function trunkAndTagCalls(s: SdkEc2): Pick<Ec2Client, "createTags" | "deleteTags
     },
     async associateTrunkInterface(req, signal) {
       const out = await s.send<AssociateTrunkInterfaceResult>("AssociateTrunkInterface", {
-        command: new AssociateTrunkInterfaceCommand({ TrunkInterfaceId: req.trunkEniId, BranchInterfaceId: req.branchEniId, VlanId: req.vlanId }),
+        command: command("AssociateTrunkInterface", { TrunkInterfaceId: req.trunkEniId, BranchInterfaceId: req.branchEniId, VlanId: req.vlanId }),
         eniId: req.branchEniId,
       }, signal);
       if (out.InterfaceAssociation === undefined) throw new HarnessError("internal", "EC2 reply: AssociateTrunkInterface without interfaceAssociation");
       return parseAssociation(out.InterfaceAssociation);
     },
     async disassociateTrunkInterface(associationId, signal) {
-      await s.send("DisassociateTrunkInterface", { command: new DisassociateTrunkInterfaceCommand({ AssociationId: associationId }) }, signal);
+      await s.send("DisassociateTrunkInterface", { command: command("DisassociateTrunkInterface", { AssociationId: associationId }) }, signal);
     },
     describeTrunkInterfaceAssociations(req, signal) {
       const filters = req.trunkEniId === undefined ? undefined : [{ Name: "trunk-interface-association.trunk-interface-id", Values: [req.trunkEniId] }];
       return allPages(async (NextToken) => {
         const out = await s.send<DescribeTrunkInterfaceAssociationsResult>("DescribeTrunkInterfaceAssociations", {
-          command: new DescribeTrunkInterfaceAssociationsCommand({ AssociationIds: list(req.associationIds), Filters: filters, NextToken }),
+          command: command("DescribeTrunkInterfaceAssociations", { AssociationIds: list(req.associationIds), Filters: filters, NextToken }),
         }, signal);
         return { items: (out.InterfaceAssociations ?? []).map(parseAssociation), next: out.NextToken };
       });

@@ -6,7 +6,7 @@
 // an Ec2Error (EC2's code, message, status) or a HarnessError (deadline, unreachable).
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import { EC2Client } from "@aws-sdk/client-ec2";
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { Clock } from "../clock.js";
 import { systemClock } from "../clock.js";
 import { HarnessError, errorMessage } from "../errors.js";
@@ -32,12 +32,35 @@ export interface Ec2ClientOptions {
   readonly callLogSize?: number;
 }
 
-/** What one SDK command needs to be sent: the command object and, for the log, the ENI it is about. */
+type Sdk = typeof import("@aws-sdk/client-ec2");
+
+/** The input of the SDK's `<action>Command` (e.g. DescribeInstancesCommandInput for "DescribeInstances"). */
+export type CommandInput<A extends string> = `${A}Command` extends keyof Sdk
+  ? Sdk[`${A}Command`] extends abstract new (...args: infer P) => unknown ? P[0] : never
+  : never;
+
+/** An SDK command not built yet: its class comes from the SDK when the call is sent (loadSdk). */
+export interface Ec2Command {
+  readonly action: string;
+  readonly input: object;
+}
+
+/** The command `<action>Command` with this input; the action name picks the SDK's class. */
+export function command<A extends string>(action: A, input: CommandInput<A>): Ec2Command {
+  return { action, input: input as object };
+}
+
+/** What one SDK command needs to be sent: the command and, for the log, the ENI it is about. */
 export interface Ec2Call {
-  /** An @aws-sdk/client-ec2 command object (e.g. new DescribeInstancesCommand({...})). */
-  readonly command: object;
+  readonly command: Ec2Command;
   readonly eniId?: string;
 }
+
+// The SDK is imported at the first call, not with this module: loading @aws-sdk/client-ec2 costs
+// about 0.5 s of CPU, which every command of the CLI paid at start-up (it reaches this module
+// through the cluster commands and the actors' entry points), most of them never calling EC2.
+let sdkModule: Promise<Sdk> | undefined;
+const loadSdk = (): Promise<Sdk> => (sdkModule ??= import("@aws-sdk/client-ec2"));
 
 export interface SdkEc2 {
   readonly name: string;
@@ -59,17 +82,24 @@ export function createSdkEc2(o: Ec2ClientOptions, clock: Clock = systemClock): S
   const region = o.region ?? DEFAULT_REGION;
   const timeoutMs = o.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const cap = o.callLogSize ?? 10_000;
-  const sdk = new EC2Client({
-    endpoint: o.endpoint, region, maxAttempts: o.maxAttempts ?? 3, retryMode: "standard",
-    credentials: { accessKeyId: name, secretAccessKey: o.secretAccessKey ?? "mock-ec2-secret" },
-  });
   const bucket: TokenBucket | undefined = o.rateLimit === undefined ? undefined : createTokenBucket(clock, o.rateLimit.qps, o.rateLimit.burst);
   const log: Ec2ClientCall[] = [];
   const signals = new AsyncLocalStorage<AbortSignal>();
   const attempts = new WeakMap<object, number>();
 
+  let built: EC2Client | undefined;
+  let building: Promise<{ sdk: EC2Client; m: Sdk }> | undefined;
+  const client = (): Promise<{ sdk: EC2Client; m: Sdk }> => (building ??= loadSdk().then((m) => {
+    built = new m.EC2Client({
+      endpoint: o.endpoint, region, maxAttempts: o.maxAttempts ?? 3, retryMode: "standard",
+      credentials: { accessKeyId: name, secretAccessKey: o.secretAccessKey ?? "mock-ec2-secret" },
+    });
+    logAttempts(built);
+    return { sdk: built, m };
+  }));
+
   // Inside the retry middleware: runs once per HTTP attempt.
-  sdk.middlewareStack.add(
+  const logAttempts = (sdk: EC2Client): void => void sdk.middlewareStack.add(
     (next, context) => async (args) => {
       const action = (context.commandName ?? "").replace(/Command$/, "");
       const attempt = (attempts.get(context) ?? 0) + 1;
@@ -105,7 +135,13 @@ export function createSdkEc2(o: Ec2ClientOptions, clock: Clock = systemClock): S
       else signal?.addEventListener("abort", onAbort, { once: true });
       const timer = clock.setTimer(timeoutMs, () => ac.abort(new HarnessError("deadline", `EC2 ${action} at ${o.endpoint}: no answer within ${timeoutMs} ms`)));
       try {
-        const sent = signals.run(ac.signal, () => sdk.send(call.command as never, { abortSignal: ac.signal }) as unknown as Promise<O>);
+        const sent = client().then(({ sdk, m }) => {
+          ac.signal.throwIfAborted();
+          const { action: a, input } = call.command;
+          const Command = (m as unknown as Record<string, (new (input: object) => object) | undefined>)[`${a}Command`];
+          if (Command === undefined) throw new HarnessError("internal", `EC2 ${a}: the SDK has no ${a}Command`);
+          return signals.run(ac.signal, () => sdk.send(new Command(input) as never, { abortSignal: ac.signal }) as unknown as Promise<O>);
+        });
         return await Promise.race([sent, rejectOnAbort(ac.signal)]);
       } catch (e: unknown) {
         throw toError(action, o.endpoint, e, ac.signal);
@@ -115,7 +151,7 @@ export function createSdkEc2(o: Ec2ClientOptions, clock: Clock = systemClock): S
       }
     },
     callLog: () => log,
-    destroy: () => sdk.destroy(),
+    destroy: () => built?.destroy(),
   };
 }
 

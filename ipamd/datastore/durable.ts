@@ -63,14 +63,25 @@ export class DurableDatastore {
 
   /** Ends the key's lease, durably; an unknown key throws `datastore: unknown pod`. signal: as assign. */
   release(key: LeaseKey, signal?: AbortSignal): Promise<Lease> {
-    return this.#serialize(key, signal, async () => {
-      // The IP stays out of use until the release is durable: were it reused and this write then
-      // failed, the rollback could not give it back to this key.
-      const lease = this.datastore.beginRelease(key);
-      await this.#committer.commit(() => this.datastore.rollbackRelease(lease));
-      this.datastore.commitRelease(lease);
-      return lease;
-    });
+    return this.#serialize(key, signal, () => this.#release(key));
+  }
+
+  /**
+   * As release, but an unknown key resolves undefined instead of throwing: what DelNetwork wants,
+   * and the common case there (every DEL of a branch-ENI pod or of a failed sandbox), where
+   * building the error, stack trace included, cost more than the release itself.
+   */
+  releaseIfHeld(key: LeaseKey, signal?: AbortSignal): Promise<Lease | undefined> {
+    return this.#serialize(key, signal, async () => (this.datastore.lookup(key) === undefined ? undefined : this.#release(key)));
+  }
+
+  async #release(key: LeaseKey): Promise<Lease> {
+    // The IP stays out of use until the release is durable: were it reused and this write then
+    // failed, the rollback could not give it back to this key.
+    const lease = this.datastore.beginRelease(key);
+    await this.#committer.commit(() => this.datastore.rollbackRelease(lease));
+    this.datastore.commitRelease(lease);
+    return lease;
   }
 
   /** Writes the current state (e.g. at shutdown) and waits for every pending write. */

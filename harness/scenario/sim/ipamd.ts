@@ -6,7 +6,7 @@
 import type { EventRecorder } from "../../../cluster/client/index.js";
 import type { Clock } from "../../../common/clock.js";
 import type { EniAttacher } from "../../../controller/index.js";
-import { createBackend, Datastore, DurableDatastore, isUnknownPod, MemoryCheckpoint } from "../../../ipamd/index.js";
+import { createBackend, Datastore, DurableDatastore, MemoryCheckpoint } from "../../../ipamd/index.js";
 import type { Backend, BackendLog, EniSpec, IpDatastore, NodePods } from "../../../ipamd/index.js";
 
 export interface SimIpamdDeps {
@@ -84,13 +84,8 @@ export class SimIpamd {
         return { ipv4: a.lease.ip, deviceNumber: a.lease.deviceNumber, eniId: a.lease.eniId ?? "" };
       },
       release: async (key) => {
-        try {
-          const l = await this.#store.release(key);
-          return { ipv4: l.ip, deviceNumber: l.deviceNumber, eniId: l.eniId ?? "" };
-        } catch (e) {
-          if (isUnknownPod(e)) return undefined;
-          throw e;
-        }
+        const l = await this.#store.releaseIfHeld(key);
+        return l === undefined ? undefined : { ipv4: l.ip, deviceNumber: l.deviceNumber, eniId: l.eniId ?? "" };
       },
     };
   }
