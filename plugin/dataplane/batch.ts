@@ -1,5 +1,6 @@
 // Runs `ip -batch -` (optionally inside a netns through nsenter) with a deadline, and parses which
 // batch lines failed: iproute2 prints the error, then "Command failed -:<line>" for each failure.
+import { tokenProblem } from "../../common/boundary/index.js";
 
 export interface BatchOptions {
   /** Netns path to enter (nsenter --net=PATH); absent: the plugin's own (host) netns. */
@@ -28,6 +29,30 @@ export type BatchRunner = (lines: readonly string[], opts: BatchOptions, signal:
 export interface ExecPaths {
   ipPath: string;
   nsenterPath: string;
+}
+
+/** Why `lines` cannot be handed to `ip -batch` (a word outside the safe alphabet), or undefined. */
+export function batchProblem(lines: readonly string[]): string | undefined {
+  for (const [i, line] of lines.entries()) {
+    for (const word of line.split(" ")) {
+      const p = tokenProblem(word);
+      if (p !== undefined) return `line ${i + 1}, word ${p}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The second wall behind the typed plan (issue #10): a runner that refuses, before anything starts,
+ * any batch with a word holding whitespace, `#`, `\`, a quote or a control character (or an empty
+ * word, i.e. a value that was missing). A refusal is a bug in a plan builder, never user error.
+ */
+export function guardBatch(run: BatchRunner): BatchRunner {
+  return (lines, opts, signal) => {
+    const problem = batchProblem(lines) ?? (opts.netns === undefined ? undefined : tokenProblem(opts.netns));
+    if (problem !== undefined) return Promise.reject(new Error(`refusing to run ip -batch: ${problem}`));
+    return run(lines, opts, signal);
+  };
 }
 
 const FAILED_RE = /^Command failed (?:-|\S+):(\d+)$/;

@@ -1,5 +1,7 @@
 // Pure plan builders: a pod spec -> the iproute2 batch lines for the host and for the pod's netns,
 // with the undo line of every host step (the real aws-cni's driver.go, docs/REFERENCE.md §3).
+// Built only from typed values (common/boundary); batch.ts refuses any unsafe word as a second wall.
+import type { IfName, Ipv4, Mac, TableId, VlanId } from "../../common/boundary/index.js";
 import type { PodNetworkSpec, SgEnforcingMode, TeardownSpec } from "./types.js";
 import {
   MAIN_TABLE,
@@ -24,12 +26,12 @@ export interface PlanStep {
 
 /** What setup needs besides the spec; found by I/O beforehand so the builders stay pure. */
 export interface SetupContext {
-  hostMac: string;
-  containerMac: string;
+  hostMac: Mac;
+  containerMac: Mac;
   /** Branch pods: the trunk link's name (from ParentIfIndex) and the link kind to create. */
-  trunk?: { name: string; kind: BranchLinkKind };
+  trunk?: { name: IfName; kind: BranchLinkKind };
   /** Host links left behind by an earlier sandbox of the same pod, deleted first (as aws-cni does). */
-  staleHostLinks?: readonly string[];
+  staleHostLinks?: readonly IfName[];
 }
 
 export interface SetupPlan {
@@ -52,7 +54,7 @@ function vethSteps(spec: PodNetworkSpec, ctx: SetupContext): PlanStep[] {
 }
 
 /** Host route and rules of an ordinary pod (and of a branch pod in standard mode). */
-function ipRuleSteps(hv: string, ip: string, table: number): PlanStep[] {
+function ipRuleSteps(hv: IfName, ip: Ipv4, table: TableId): PlanStep[] {
   const steps: PlanStep[] = [
     { line: `route replace ${ip}/32 dev ${hv} scope link` },
     {
@@ -76,6 +78,7 @@ function branchSteps(spec: PodNetworkSpec, ctx: SetupContext): PlanStep[] {
   const b = spec.branch;
   if (b === undefined) return [];
   if (ctx.trunk === undefined) throw new Error("branch pod planned without a trunk link");
+  if (b.eniMac === undefined || b.subnetGateway === undefined) throw new Error("branch pod planned without its ENI's MAC and gateway");
   const vl = vlanLinkName(b.vlanId);
   const table = vlanTable(b.vlanId);
   const kindArgs = ctx.trunk.kind === "vlan" ? `type vlan id ${b.vlanId}` : "type macvlan mode bridge";
@@ -94,7 +97,7 @@ function branchSteps(spec: PodNetworkSpec, ctx: SetupContext): PlanStep[] {
 }
 
 /** Strict mode: everything entering from the VLAN link or the pod's veth uses the VLAN's table. */
-function iifRuleSteps(hv: string, vlanId: number): PlanStep[] {
+function iifRuleSteps(hv: IfName, vlanId: VlanId): PlanStep[] {
   const table = vlanTable(vlanId);
   return [vlanLinkName(vlanId), hv].map((iif) => ({
     line: `rule add iif ${iif} lookup ${table} prio ${PRIO_VLAN_IIF}`,
@@ -103,7 +106,7 @@ function iifRuleSteps(hv: string, vlanId: number): PlanStep[] {
 }
 
 /** Inside the pod: /32 address, the 169.254.1.1 link route + default, permanent neighbour. */
-function podLines(spec: PodNetworkSpec, hostMac: string): string[] {
+function podLines(spec: PodNetworkSpec, hostMac: Mac): string[] {
   const dev = spec.ifName;
   return [
     `link set ${dev} up`,
@@ -144,9 +147,10 @@ export interface TeardownPlan {
 export function buildTeardownPlan(spec: TeardownSpec): TeardownPlan {
   const hv = spec.hostVethName;
   const host: string[] = [];
-  if (spec.vlanId !== undefined && spec.vlanId > 0) {
-    host.push(`link del ${vlanLinkName(spec.vlanId)}`);
-    if (spec.mode !== "standard") host.push(...iifRuleSteps(hv, spec.vlanId).map((s) => s.undo ?? ""));
+  const vlanId = spec.vlanId ?? 0;
+  if (vlanId !== 0) {
+    host.push(`link del ${vlanLinkName(vlanId)}`);
+    if (spec.mode !== "standard") host.push(...iifRuleSteps(hv, vlanId).map((s) => s.undo ?? ""));
   }
   if (spec.ipv4 !== undefined && spec.ipv4 !== "" && ruleMode(spec) !== "strict") {
     host.push(`rule del to ${spec.ipv4}/32 lookup main prio ${PRIO_TO_POD}`);

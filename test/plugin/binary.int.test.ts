@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAILURE_DETAILS_KEY, FAILURE_REASON_KEY } from "../../plugin/client/types.js";
+import { fileAttachmentStore } from "../../plugin/verbs/state-file.js";
 import { okAdd, REPO, startTestServer, type TestServer } from "./client/test-server.js";
 
 const BIN = join(REPO, "dist", "bin", "mock-vpc-cni");
@@ -89,7 +90,8 @@ describe("mock-vpc-cni binary", () => {
     const r = await run("ADD", JSON.stringify(conf({ ipamdTransport: "grpc-js" })), { CNI_CONTAINERID: "h2pod" });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json).toMatchObject({ cniVersion: "1.0.0", ips: [{ interface: 1, address: "10.0.0.17/32" }] });
-    expect(server.adds.at(-1)).toMatchObject({ ContainerID: "h2pod", ClientVersion: "v1.20.0-harness" });
+    // Release builds of aws-cni send ClientVersion "" (docs/REFERENCE.md §2); so does our plugin by default.
+    expect(server.adds.at(-1)).toMatchObject({ ContainerID: "h2pod", ClientVersion: "" });
   });
 
   it("ADD refused (Success=false): the exact error JSON on stdout and exit 1", async () => {
@@ -198,7 +200,7 @@ describe("mock-vpc-cni binary", () => {
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0]);
     const ips = runs.map((r) => (r.json as { ips: { address: string }[] }).ips[0]?.address);
     expect(new Set(ips).size).toBe(6);
-    const records = readdirSync(join(stateDir, "aws-cni")).filter((f) => f.startsWith("par"));
-    expect(records).toHaveLength(6);
+    const records = await fileAttachmentStore(stateDir).list("aws-cni");
+    expect(records.filter((r) => r.containerId.startsWith("par"))).toHaveLength(6);
   });
 });

@@ -38,7 +38,8 @@ function reply<Req>(script: (r: Req) => Answer<unknown> & { trailers?: Record<st
   const md = new grpc.Metadata();
   for (const [k, v] of Object.entries(a.trailers ?? {})) md.set(k, v);
   if (typeof a === "object" && a !== null && "error" in a) {
-    cb({ code: a.error.code, details: a.error.details, metadata: md });
+    const { error } = a as { error: { code: number; details: string } };
+    cb({ code: error.code, details: error.details, metadata: md });
     return;
   }
   const { trailers: _t, ...body } = a as Record<string, unknown>;

@@ -1,7 +1,7 @@
 // Hand-written fakes for verb tests: a small in-memory ipamd shaped like IpamdClient (leases keyed
 // like the real datastore, branch pods pending or ready, injectable failures) and a dispatcher runner.
 import { addReply } from "../../../ipamd/backend/replies.js";
-import type { AddNetworkReply, AddNetworkRequest, DelNetworkReply, DelNetworkRequest } from "../../../proto/rpc.js";
+import type { AddNetworkRequest, DelNetworkReply, DelNetworkRequest } from "../../../proto/rpc.js";
 import { FakeClock } from "../../../common/clock.js";
 import { createLogger } from "../../../plugin/cni/log.js";
 import { runPlugin } from "../../../plugin/cni/skel.js";
