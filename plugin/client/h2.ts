@@ -1,7 +1,8 @@
-// An alternative ipamd client speaking gRPC's unary HTTP/2 framing directly over node:http2
-// (PROTOCOL-HTTP2.md: POST, application/grpc, 5-byte length prefix, grpc-status trailers), for
-// start-up: measured here it costs about half the CPU of loading @grpc/grpc-js. Selected with
-// netconf `"ipamdTransport": "http2"`; the verbs see the same IpamdClient either way.
+// The default ipamd client: gRPC's unary calls spoken directly over node:http2 (PROTOCOL-HTTP2.md:
+// POST, application/grpc, 5-byte length prefix, grpc-status trailers), because loading
+// @grpc/grpc-js costs every plugin exec about twice the CPU (README, Performance). Its error paths
+// follow the spec and grpc-js (grpc-status.ts, docs/REFERENCE.md §10): one session per client,
+// dropped on GOAWAY, close or error; replies capped at 4 MiB; exactly one message.
 import { connect, constants, type ClientHttp2Session, type IncomingHttpHeaders } from "node:http2";
 import { connect as netConnect } from "node:net";
 import {
@@ -12,6 +13,7 @@ import {
   type DelNetworkReply,
   type DelNetworkRequest,
 } from "../../proto/rpc.js";
+import { httpToGrpc, isGrpcContentType, MAX_REPLY_BYTES, outcome, tooLarge, type Observed, type Outcome } from "./grpc-status.js";
 import * as S from "./schema.js";
 import {
   FAILURE_DETAILS_KEY,
@@ -24,24 +26,12 @@ import {
 } from "./types.js";
 import { decodeMessage, encodeMessage, type MessageSpec } from "./wire.js";
 
-interface Answer {
-  body: Buffer;
-  trailers: IncomingHttpHeaders;
-}
-
 function openSession(address: string): ClientHttp2Session {
   if (address.startsWith("unix://")) {
     const path = address.slice("unix://".length);
     return connect("http://localhost", { createConnection: () => netConnect(path) });
   }
   return connect(`http://${address}`);
-}
-
-/** The first length-prefixed message of a gRPC response body (unary: exactly one). */
-function unframe(body: Buffer): Buffer {
-  if (body.length < 5) return Buffer.alloc(0);
-  if (body[0] !== 0) throw new Error("compressed gRPC messages are not supported");
-  return body.subarray(5, 5 + body.readUInt32BE(1));
 }
 
 /**
@@ -57,21 +47,30 @@ export function grpcMessage(raw: string | string[] | undefined): string {
   }
 }
 
-/** One HTTP/2 session per client, opened on first use and again after a connection error. */
+/** grpc-timeout: at most 8 digits (PROTOCOL-HTTP2.md), so long deadlines go in seconds. */
+export function grpcTimeout(ms: number): string {
+  const m = Math.max(1, Math.ceil(ms));
+  return m <= 99_999_999 ? `${m}m` : `${Math.min(99_999_999, Math.ceil(m / 1000))}S`;
+}
+
+/** One HTTP/2 session per client, opened on first use; a session that got GOAWAY, closed or failed is never reused. */
 class Sessions {
   #session: ClientHttp2Session | undefined;
   constructor(readonly address: string) {}
 
   get(): ClientHttp2Session {
-    if (this.#session === undefined) {
-      const s = openSession(this.address);
-      // Never an unhandled 'error': each call reports it through its own listener (call below).
-      s.on("error", () => {
-        if (this.#session === s) this.#session = undefined;
-      });
-      this.#session = s;
-    }
-    return this.#session;
+    const live = this.#session;
+    if (live !== undefined && !live.closed && !live.destroyed) return live;
+    const s = openSession(this.address);
+    const drop = (): void => {
+      if (this.#session === s) this.#session = undefined;
+    };
+    // Never an unhandled 'error': each call sees it through its own listeners (call below).
+    s.on("error", drop);
+    s.on("goaway", drop);
+    s.on("close", drop);
+    this.#session = s;
+    return s;
   }
 
   close(): void {
@@ -79,58 +78,98 @@ class Sessions {
   }
 }
 
-type Fail = (code: number, text: string, cause?: unknown) => IpamdError;
+const header = (h: IncomingHttpHeaders, k: string): string | undefined => {
+  const v = h[k];
+  return v === undefined ? undefined : String(v);
+};
+
+/** How a call ended, with the response's headers and trailers (mock-ipamd's explanation travels there). */
+type Answer = Outcome & { metadata: IncomingHttpHeaders };
 
 /** One unary call: frames the message, sends it with grpc-timeout, settles once on the first outcome. */
-function call(sessions: Sessions, timeoutMs: number, path: string, message: Uint8Array, fail: Fail, signal?: AbortSignal): Promise<Answer> {
-  return new Promise<Answer>((resolve, reject) => {
-    if (signal?.aborted) return reject(fail(GrpcStatus.CANCELLED, "aborted before the call", signal.reason));
-    const s = sessions.get();
+function call(sessions: Sessions, timeoutMs: number, path: string, message: Uint8Array, signal?: AbortSignal): Promise<Answer> {
+  return new Promise<Answer>((resolve) => {
+    let metadata: IncomingHttpHeaders = {};
+    const fail = (code: number, details: string): Outcome => ({ ok: false, code, details });
+    if (signal?.aborted) return resolve({ ...fail(GrpcStatus.CANCELLED, "aborted before the call"), metadata });
+    let s: ClientHttp2Session;
+    try {
+      s = sessions.get();
+    } catch (e) {
+      return resolve({ ...fail(GrpcStatus.UNAVAILABLE, `connection error: ${e instanceof Error ? e.message : String(e)}`), metadata });
+    }
+    const seen: Observed = { httpStatus: undefined, contentType: undefined, grpcStatus: undefined, grpcMessage: "", grpcEncoding: undefined, body: new Uint8Array(0), rstCode: 0, dropped: false };
+    const chunks: Buffer[] = [];
+    let size = 0;
     let settled = false;
-    const done = (e: IpamdError | undefined, a?: Answer): void => {
+    const done = (o: Outcome): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
-      if (e !== undefined) reject(e);
-      else resolve(a as Answer);
+      s.off("error", onSessionError).off("close", onSessionClose);
+      resolve({ ...o, metadata });
     };
-    // Connection failures (no socket, refused) are gRPC's UNAVAILABLE.
-    const onSessionError = (e: Error): void => done(fail(GrpcStatus.UNAVAILABLE, `connection error: ${e.message}`, e));
-    s.once("error", onSessionError);
-    const frame = Buffer.alloc(5 + message.length);
-    frame.writeUInt32BE(message.length, 1);
-    frame.set(message, 5);
+    // Connection failures (no socket, refused, reset) are gRPC's UNAVAILABLE.
+    const onSessionError = (e: Error): void => {
+      seen.dropped = true;
+      done(fail(GrpcStatus.UNAVAILABLE, `connection error: ${e.message}`));
+    };
+    const onSessionClose = (): void => void (seen.dropped = true);
+    s.on("error", onSessionError).on("close", onSessionClose);
     const req = s.request({
       [constants.HTTP2_HEADER_METHOD]: "POST",
       [constants.HTTP2_HEADER_PATH]: path,
       "content-type": "application/grpc",
       te: "trailers",
-      "grpc-timeout": `${Math.max(1, Math.ceil(timeoutMs))}m`,
+      "grpc-timeout": grpcTimeout(timeoutMs),
     });
-    const timer = setTimeout(() => {
+    const cancel = (o: Outcome): void => {
       req.close(constants.NGHTTP2_CANCEL);
-      done(fail(GrpcStatus.DEADLINE_EXCEEDED, "Deadline exceeded"));
-    }, timeoutMs);
-    const onAbort = (): void => {
-      req.close(constants.NGHTTP2_CANCEL);
-      done(fail(GrpcStatus.CANCELLED, "Cancelled on client"));
+      done(o);
     };
+    const timer = setTimeout(() => cancel(fail(GrpcStatus.DEADLINE_EXCEEDED, "Deadline exceeded")), timeoutMs);
+    const onAbort = (): void => cancel(fail(GrpcStatus.CANCELLED, "Cancelled on client"));
     signal?.addEventListener("abort", onAbort, { once: true });
-    const chunks: Buffer[] = [];
-    let headers: IncomingHttpHeaders = {};
-    req.on("response", (h) => (headers = h));
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("trailers", (t) => (headers = { ...headers, ...t }));
-    req.on("error", (e) => done(fail(GrpcStatus.UNAVAILABLE, e.message, e)));
-    req.on("close", () => {
-      s.off("error", onSessionError);
-      // A trailers-only response carries grpc-status in the headers.
-      const status = Number(headers["grpc-status"] ?? GrpcStatus.UNKNOWN);
-      const text = grpcMessage(headers["grpc-message"]);
-      if (status !== 0) return done(fail(status, text === "" ? `status ${status}` : text));
-      done(undefined, { body: Buffer.concat(chunks), trailers: headers });
+    const onMetadata = (h: IncomingHttpHeaders): void => {
+      metadata = { ...metadata, ...h };
+      seen.grpcStatus = header(h, "grpc-status") ?? seen.grpcStatus;
+      if (h["grpc-message"] !== undefined) seen.grpcMessage = grpcMessage(h["grpc-message"]);
+    };
+    req.on("response", (h) => {
+      seen.httpStatus = Number(h[":status"]);
+      seen.contentType = header(h, "content-type");
+      seen.grpcEncoding = header(h, "grpc-encoding");
+      onMetadata(h); // a trailers-only response carries grpc-status here
     });
+    req.on("trailers", onMetadata);
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      // Not gRPC (a proxy's error page): the body is no message; outcome() decides by HTTP status.
+      if (!isGrpcContentType(seen.contentType)) {
+        if (size > MAX_REPLY_BYTES) cancel(outcome({ ...seen, body: new Uint8Array(0) }));
+        return;
+      }
+      chunks.push(c);
+      if (size < 5) return;
+      const declared = (chunks.length === 1 ? c : Buffer.concat(chunks)).readUInt32BE(1);
+      // Never buffer more than one maximal message: refuse at the length prefix (grpc-js's cap);
+      // an HTTP error page parsed as a prefix reports the HTTP status instead, as grpc-js does.
+      if (declared <= MAX_REPLY_BYTES && size <= 5 + MAX_REPLY_BYTES + 5) return;
+      const http = seen.httpStatus;
+      cancel(http !== undefined && http !== 200 ? fail(httpToGrpc(http), `Received HTTP status code ${http}`) : tooLarge(Math.max(declared, size - 5)));
+    });
+    // Resets arrive as 'error' (ERR_HTTP2_STREAM_ERROR) and then 'close' with rstCode: decided there.
+    req.on("error", () => {});
+    req.on("close", () => {
+      seen.rstCode = req.rstCode ?? 0;
+      seen.body = Buffer.concat(chunks);
+      // A session 'close' or 'error' emitted in the same turn marks the connection dropped first.
+      setImmediate(() => done(outcome(seen)));
+    });
+    const frame = Buffer.alloc(5 + message.length);
+    frame.writeUInt32BE(message.length, 1);
+    frame.set(message, 5);
     req.end(frame);
   });
 }
@@ -138,23 +177,23 @@ function call(sessions: Sessions, timeoutMs: number, path: string, message: Uint
 export function createH2IpamdClient(opts: IpamdClientOptions): IpamdClient {
   const sessions = new Sessions(opts.address);
 
-  async function unary<Res>(path: string, reqSpec: MessageSpec, resSpec: MessageSpec, req: object, signal?: AbortSignal): Promise<{ res: Res; trailers: IncomingHttpHeaders }> {
-    const fail: Fail = (code, text, cause) => new IpamdError(path, opts.address, code, text, cause);
-    const a = await call(sessions, opts.timeoutMs, path, encodeMessage(reqSpec, req as Record<string, unknown>), fail, signal);
+  async function unary<Res>(path: string, reqSpec: MessageSpec, resSpec: MessageSpec, req: object, signal?: AbortSignal): Promise<{ res: Res; metadata: IncomingHttpHeaders }> {
+    const a = await call(sessions, opts.timeoutMs, path, encodeMessage(reqSpec, req as Record<string, unknown>), signal);
+    if (!a.ok) throw new IpamdError(path, opts.address, a.code, a.details);
     try {
-      return { res: decodeMessage(resSpec, unframe(a.body)) as Res, trailers: a.trailers };
+      return { res: decodeMessage(resSpec, a.message) as Res, metadata: a.metadata };
     } catch (e) {
-      throw fail(GrpcStatus.INTERNAL, `cannot decode the response: ${e instanceof Error ? e.message : String(e)}`, e);
+      throw new IpamdError(path, opts.address, GrpcStatus.INTERNAL, `cannot decode the response: ${e instanceof Error ? e.message : String(e)}`, e);
     }
   }
 
   return {
     address: opts.address,
     async addNetwork(req: AddNetworkRequest, signal?: AbortSignal): Promise<AddNetworkOutcome> {
-      const { res, trailers } = await unary<AddNetworkReply>(ADD_NETWORK_PATH, S.AddNetworkRequestSpec, S.AddNetworkReplySpec, req, signal);
-      const reason = trailers[FAILURE_REASON_KEY];
+      const { res, metadata } = await unary<AddNetworkReply>(ADD_NETWORK_PATH, S.AddNetworkRequestSpec, S.AddNetworkReplySpec, req, signal);
+      const reason = metadata[FAILURE_REASON_KEY];
       if (res.Success || reason === undefined) return res;
-      return { ...res, note: { reason: String(reason), details: String(trailers[FAILURE_DETAILS_KEY] ?? "") } };
+      return { ...res, note: { reason: String(reason), details: String(metadata[FAILURE_DETAILS_KEY] ?? "") } };
     },
     async delNetwork(req: DelNetworkRequest, signal?: AbortSignal): Promise<DelNetworkReply> {
       return (await unary<DelNetworkReply>(DEL_NETWORK_PATH, S.DelNetworkRequestSpec, S.DelNetworkReplySpec, req, signal)).res;
