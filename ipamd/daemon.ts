@@ -65,8 +65,10 @@ export async function startDaemon({ config, log, clock = systemClock }: DaemonDe
 async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: Cleanup[]): Promise<RunningDaemon> {
   const limits = instanceLimits(config.node.instanceType);
   ensureDir(config.stateDir, "--state-dir");
-  const listen = parseListen(config.listen);
-  if (listen.kind === "unix") ensureDir(dirname(listen.path), "--listen");
+  for (const [address, flag] of [[config.listen, "--listen"], [config.control, "--control"]] as const) {
+    const listen = parseListen(address);
+    if (listen.kind === "unix") ensureDir(dirname(listen.path), flag);
+  }
   const { cluster, controller } = startCluster(config, log, clock, cleanups);
   const hostLinks = startHostLinks(config, log, cleanups);
   const joined = await controller.addNode({
@@ -111,14 +113,14 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
   backend.setDown(config.faults.ipamdDown);
 
   const grpc = await startGrpcServer({
-    listen: config.listen, backend, log: log.child({ component: "grpc" }),
-    control: { cluster, nodeName: joined.name, backend, controller, inspect: inspector },
+    listen: config.listen, backend, log: log.child({ component: "grpc" }), version: config.clientVersion,
+    control: { cluster, nodeName: joined.name, backend, controller, inspect: inspector }, controlListen: config.control,
   });
   cleanups.push({ what: "gRPC server", run: () => grpc.close() });
   const http = await startHttpEndpoints(config, log, inspector, cluster, metrics.render, metrics.registry.contentType, settingsOf(config));
   for (const h of http.all) cleanups.push({ what: "HTTP listener", run: () => h.close() });
 
-  announce(log, { grpc: grpc.address, introspection: http.introspection, metrics: http.metrics, node: joined.name, stateDir: config.stateDir }, "ready");
+  announce(log, { grpc: grpc.address, control: grpc.controlAddress, introspection: http.introspection, metrics: http.metrics, node: joined.name, stateDir: config.stateDir }, "ready");
   return daemonHandle(grpc, http, cluster, controller, backend, cleanups, log);
 }
 

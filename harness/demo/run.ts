@@ -85,7 +85,7 @@ async function play(ctx: Ctx): Promise<DemoResult> {
     },
   });
   ctx.cleanups.push(() => daemon.stop());
-  const control = controlClient(daemon.address);
+  const control = controlClient(daemon.controlAddress);
   ctx.cleanups.push(async () => control.close());
   const node = await control.GetNode({}, { timeoutMs: 5_000 });
   ctx.info(`mock-ipamd ready on ${daemon.address} (pid ${daemon.pid}); node ${node.name} ${node.instance_type}, trunk ENI ${node.trunk_eni_id || "(none)"} ifindex ${node.trunk_ifindex}, capacity ${POD_ENI_RESOURCE}=${node.capacity[POD_ENI_RESOURCE] ?? "0"}`);

@@ -5,6 +5,10 @@ import { Command, Option } from "commander";
 
 export interface Flags {
   listen?: string;
+  control?: string;
+  allowRemoteListen?: boolean;
+  allowRemoteControl?: boolean;
+  clientVersion?: string;
   stateDir?: string;
   config?: string;
   nodeName?: string;
@@ -29,7 +33,11 @@ export function buildCommand(): Command {
       "A daemon wire-compatible with the AWS VPC CNI's ipamd (rpc.CNIBackend, grpc.health.v1), with an in-process fake " +
         "VPC resource controller + EC2 that provisions branch ENIs for Security Groups for Pods, and a control API (harness.v1.Control).",
     )
-    .option("--listen <address>", "gRPC listener: unix:///path (mode 0660) or host:port (default unix:///run/mock-ipamd/ipamd.sock)")
+    .option("--listen <address>", "gRPC listener for the CNI plugin: unix:///path (mode 0660) or host:port (default unix:///run/mock-ipamd/ipamd.sock)")
+    .option("--control <address>", "control API listener (harness.v1.Control): unix:///path (mode 0600) or host:port (default control.sock next to --listen's socket)")
+    .option("--allow-remote-listen", "allow --listen on an address other hosts can reach (rpc.CNIBackend has no authentication)")
+    .option("--allow-remote-control", "allow --control on an address other hosts can reach (the control API has no authentication)")
+    .option("--client-version <version>", 'the ClientVersion the plugin must send (default "", as release builds of aws-cni send)')
     .option("--state-dir <dir>", "where the checkpoint <dir>/ipam.json lives (default /run/mock-ipamd)")
     .option("--config <file>", "YAML or JSON config file: node, SecurityGroupPolicies, delays, EC2 limits, faults, warm targets (see README)")
     .option("--node-name <name>", "this node's name (default mock-node-1)")

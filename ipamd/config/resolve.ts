@@ -14,6 +14,7 @@ import { DEFAULT_CONFIG } from "./defaults.js";
 import type { Flags } from "./flags.js";
 import { describeIssues, fileSchema } from "./schema.js";
 import type { ConfigFile } from "./schema.js";
+import { resolveSockets } from "./sockets.js";
 import type { IpamdConfig, LogLevel } from "./types.js";
 
 export type ReadFile = (path: string) => string;
@@ -64,13 +65,6 @@ function policiesOf(file: ConfigFile, flagNs: readonly string[]): SecurityGroupP
   return out;
 }
 
-function checkAddress(value: string, what: string, allowOff: boolean): string {
-  if (allowOff && value === "off") return value;
-  if (!allowOff && value.startsWith("unix://") && value.length > "unix://".length) return value;
-  if (/^[^\s:]+:\d{1,5}$/.test(value) && Number(value.split(":").pop()) <= 65535) return value;
-  throw new HarnessError("invalid-config", `${what}: "${value}" is not ${allowOff ? 'host:port or "off"' : "unix:///path or host:port"}`);
-}
-
 export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFileSync(p, "utf8")): IpamdConfig {
   const d = DEFAULT_CONFIG;
   let file: ConfigFile = {};
@@ -93,9 +87,19 @@ export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFile
   const seed = flags.seed === undefined ? (ctl.seed ?? d.seed) : Number(flags.seed);
   if (!Number.isInteger(seed)) throw new HarnessError("invalid-config", `--seed: "${flags.seed}" is not an integer`);
   const warm = file.warmPool ?? {};
+  const stateDir = flags.stateDir ?? ipamd.stateDir ?? d.stateDir;
+  const sockets = resolveSockets({
+    listen: flags.listen ?? ipamd.listen ?? d.listen,
+    control: flags.control,
+    introspection: flags.introspection ?? ipamd.introspection ?? d.introspection,
+    metrics: flags.metrics ?? ipamd.metrics ?? d.metrics,
+    allowRemoteListen: flags.allowRemoteListen === true,
+    allowRemoteControl: flags.allowRemoteControl === true,
+  }, stateDir);
   const cfg: IpamdConfig = {
-    listen: checkAddress(flags.listen ?? ipamd.listen ?? d.listen, "--listen / ipamd.listen", false),
-    stateDir: flags.stateDir ?? ipamd.stateDir ?? d.stateDir,
+    ...sockets,
+    clientVersion: flags.clientVersion ?? d.clientVersion,
+    stateDir,
     configFile: flags.config,
     node: Object.freeze({ ...node, vpcCidrs: Object.freeze([...node.vpcCidrs]) }),
     policies: Object.freeze(policiesOf(file, flags.sgpNamespace ?? []).map((p) => Object.freeze(p))),
@@ -113,8 +117,6 @@ export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFile
     waitForBranchEniMs: flagDuration(flags.waitForBranchEni, "--wait-for-branch-eni") ?? ipamd.waitForBranchEni ?? d.waitForBranchEniMs,
     hostLinks: flags.hostLinks ?? ipamd.hostLinks ?? d.hostLinks,
     hostLinkPrefix: validatePrefix(flags.hostLinkPrefix ?? ipamd.hostLinkPrefix ?? d.hostLinkPrefix),
-    introspection: checkAddress(flags.introspection ?? ipamd.introspection ?? d.introspection, "--introspection / ipamd.introspection", true),
-    metrics: checkAddress(flags.metrics ?? ipamd.metrics ?? d.metrics, "--metrics / ipamd.metrics", true),
     logLevel: (flags.logLevel ?? ipamd.logLevel ?? d.logLevel) as LogLevel,
     seed,
   };

@@ -28,8 +28,12 @@ export interface NodeConfig {
 }
 
 export interface IpamdConfig {
-  /** unix:///path or host:port. */
+  /** unix:///path or host:port: rpc.CNIBackend and health (the plugin's socket). */
   listen: string;
+  /** unix:///path or host:port: harness.v1.Control, on its own socket (README, Security). */
+  control: string;
+  /** The ClientVersion requests must carry ("" by default, docs/REFERENCE.md §2). */
+  clientVersion: string;
   stateDir: string;
   /** The config file read, or undefined. */
   configFile: string | undefined;

@@ -59,7 +59,7 @@ async function play(ctx: Ctx): Promise<RunResult> {
     args: ["--config", configFile, "--host-links", ctx.root ? "on" : "off", "--host-link-prefix", hostLinkPrefix(), "--introspection", "off", "--metrics", "off", "--log-level", "info"],
   });
   ctx.cleanups.push(() => daemon.stop());
-  const control = controlClient(daemon.address);
+  const control = controlClient(daemon.controlAddress);
   ctx.cleanups.push(async () => control.close());
   const node = await control.GetNode({}, CALL);
   ctx.notes.push(
