@@ -6,6 +6,7 @@ import type { PodObject } from "../../cluster/types.js";
 import { POD_ENI_ANNOTATION, POD_ENI_RESOURCE } from "../../cluster/types.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
 import type { AddNetworkRequest } from "../../proto/rpc.js";
+import { registeredAtAddLabels } from "./adopted.js";
 import { parseBranchAnnotation } from "./annotation.js";
 import { waitForBranchAnnotation } from "./branch-wait.js";
 import type { Ctx } from "./context.js";
@@ -39,7 +40,7 @@ interface SeenPod {
 function ensurePod(ctx: Ctx, namespace: string, name: string): SeenPod {
   const existing = ctx.cluster.getPod(namespace, name);
   if (existing === undefined) {
-    const pod = ctx.cluster.createPod({ namespace, name, uid: ctx.newUid(), nodeName: ctx.node.nodeName });
+    const pod = ctx.cluster.createPod({ namespace, name, uid: ctx.newUid(), nodeName: ctx.node.nodeName, labels: registeredAtAddLabels() });
     const origin = "first seen at this ADD: registered and scheduled on this node just now";
     ctx.log.info({ namespace, name, uid: pod.uid }, `pod ${origin}`);
     return { pod, origin };
