@@ -22,7 +22,11 @@ export interface BranchLease {
   vlanId: VlanId;
   eniMac: Mac;
   subnetGateway: Ipv4;
-  parentIfIndex: IfIndex;
+  /**
+   * undefined when ipamd sent 0: a daemon without host links (non-root) knows no trunk link; the
+   * real dataplane then fails cleanly, `dataplane: none` needs none.
+   */
+  parentIfIndex: IfIndex | undefined;
 }
 
 export interface AddLease {
@@ -52,7 +56,7 @@ function branchOf(r: AddNetworkReply): Parsed<BranchLease> {
   if (!eniMac.ok) return bad(eniMac.problem);
   const gw = parseIpv4(r.PodENISubnetGW, "ipamd's PodENISubnetGW");
   if (!gw.ok) return bad(gw.problem);
-  const parent = parseIfIndex(r.ParentIfIndex, "ipamd's ParentIfIndex");
+  const parent = r.ParentIfIndex === 0 ? ok(undefined) : parseIfIndex(r.ParentIfIndex, "ipamd's ParentIfIndex");
   if (!parent.ok) return bad(parent.problem);
   return ok({ vlanId: vlanId.value, eniMac: eniMac.value, subnetGateway: gw.value, parentIfIndex: parent.value });
 }

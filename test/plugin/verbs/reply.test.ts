@@ -23,6 +23,10 @@ describe("parseAddReply", () => {
     });
   });
 
+  it("ParentIfIndex 0 (a daemon without host links) means no known trunk link, not an error", () => {
+    expect(parseAddReply(addReply({ Success: true, IPAllocationMetadata: meta("10.212.8.9", -1), ...branch, ParentIfIndex: 0 }))).toMatchObject({ ok: true, value: { branch: { parentIfIndex: undefined } } });
+  });
+
   it("no IPv4 address: no lease", () => {
     expect(parseAddReply(addReply({ Success: true }))).toEqual({ ok: true, value: undefined });
   });
@@ -34,7 +38,7 @@ describe("parseAddReply", () => {
     ["PodENIMAC with words after it", { IPAllocationMetadata: meta("10.212.8.9"), ...branch, PodENIMAC: "0a:58:0a:d4:08:05 type veth" }, /PodENIMAC/],
     ["PodVlanId 5000", { IPAllocationMetadata: meta("10.212.8.9"), ...branch, PodVlanId: 5000 }, /PodVlanId/],
     ["PodVlanId -1", { IPAllocationMetadata: meta("10.212.8.9"), ...branch, PodVlanId: -1 }, /PodVlanId/],
-    ["ParentIfIndex 0", { IPAllocationMetadata: meta("10.212.8.9"), ...branch, ParentIfIndex: 0 }, /ParentIfIndex/],
+    ["ParentIfIndex -1", { IPAllocationMetadata: meta("10.212.8.9"), ...branch, ParentIfIndex: -1 }, /ParentIfIndex/],
     ["a negative RouteTableId on a secondary ENI", { IPAllocationMetadata: meta("10.0.0.5", 2, -7) }, undefined],
   ])("refuses %s", (_n, fields, names) => {
     const p = parseAddReply(addReply({ Success: true, ...fields }));
