@@ -9,9 +9,13 @@ import type { SandboxCall } from "../../runtime/containerd/index.js";
 import { createKubelet } from "../../runtime/kubelet/index.js";
 import type { Kubelet, KubeletObservation } from "../../runtime/kubelet/index.js";
 import { createCniRuntime, loadConfDir, loopbackList } from "../../runtime/libcni/index.js";
+import { withNetworkGc } from "../../runtime/network-gc.js";
 import { fakeNetns, realNetns } from "../../runtime/netns.js";
 import { controlEventRecorder, controlPodSource } from "./cluster-client.js";
 import type { NetworkSetup } from "./network.js";
+
+/** How often the runtime sends CNI GC. */
+export const NETWORK_GC_INTERVAL_MS = 60_000;
 
 export interface CniKubeletSpec {
   control: ControlClient;
@@ -42,12 +46,18 @@ export async function startCniKubelet(spec: CniKubeletSpec): Promise<CniKubelet>
   if (podNetwork === undefined) {
     throw new HarnessError("internal", `no network config in ${spec.net.confDir}: ${loaded.skipped.map((s) => s.reason).join("; ")}`);
   }
-  const runtime = createCniSandboxRuntime({
-    cni: createCniRuntime({ binDirs: spec.net.binDirs, cacheDir: spec.net.cacheDir, execTimeoutMs: 30_000 }),
+  const cni = createCniRuntime({ binDirs: spec.net.binDirs, cacheDir: spec.net.cacheDir, execTimeoutMs: 30_000 });
+  const loopback = spec.net.loopback ? loopbackList() : undefined;
+  // CNI GC on a timer, as CRI-O sends it: releases leases whose DEL could not reach ipamd (README, "No lost leases").
+  const runtime = withNetworkGc(createCniSandboxRuntime({
+    cni,
     podNetwork,
-    loopback: spec.net.loopback ? loopbackList() : undefined,
+    loopback,
     netns: spec.root ? realNetns() : fakeNetns(spec.fakeNetnsDir),
     ...(spec.onCall === undefined ? {} : { onCall: spec.onCall }),
+  }), {
+    cni, clock: systemClock, intervalMs: NETWORK_GC_INTERVAL_MS, onError: (text) => spec.onProblem(text),
+    attachments: [...(loopback === undefined ? [] : [{ list: loopback, ifName: "lo" }]), { list: podNetwork, ifName: "eth0" }],
   });
   const recorder = controlEventRecorder(spec.control, spec.onProblem);
   const kubelet = createKubelet({
@@ -58,6 +68,7 @@ export async function startCniKubelet(spec: CniKubeletSpec): Promise<CniKubelet>
   return {
     kubelet,
     async shutdown(keep) {
+      runtime.close();
       await kubelet.stop();
       if (!keep) await kubelet.teardownAll();
       await recorder.flush();
