@@ -43,6 +43,11 @@ function parseBool(value: string): boolean {
   throw new CniError(CniCode.InvalidEnvironment, `CNI_ARGS: IgnoreUnknown: boolean unmarshal error: invalid value ${JSON.stringify(clip(value, 80))}`);
 }
 
+/** A key as Go prints it when it is plain, else quoted (its newlines and controls escaped). */
+function printable(key: string): string {
+  return /^[\x21-\x7e]*$/.test(key) ? key : JSON.stringify(key);
+}
+
 export function parseCniArgs(raw: string): K8sArgs {
   const out: Record<keyof K8sArgs, string> = { podName: "", podNamespace: "", infraContainerId: "", podUid: "" };
   if (raw === "") return { podName: "", podNamespace: "", infraContainerId: "", podUid: "" };
@@ -62,7 +67,7 @@ export function parseCniArgs(raw: string): K8sArgs {
     else if (key !== "IgnoreUnknown") unknown.push(key);
   }
   if (unknown.length > 0 && !ignore) {
-    throw new CniError(CniCode.InvalidEnvironment, clip(`CNI_ARGS: unknown args [${unknown.join(" ")}]`, 512), {
+    throw new CniError(CniCode.InvalidEnvironment, clip(`CNI_ARGS: unknown args [${unknown.map(printable).join(" ")}]`, 512), {
       details: "set IgnoreUnknown=1 to pass keys this plugin does not read",
     });
   }

@@ -5,6 +5,7 @@ import {
   containerIdProblem,
   ifNameProblem,
   netnsPathProblem,
+  quote,
   type ContainerId,
   type IfName,
   type NetnsPath,
@@ -58,7 +59,7 @@ export function parseCommand(env: Env): Verb {
   if (cmd === "") {
     throw new CniError(CniCode.InvalidEnvironment, "required env variables [CNI_COMMAND] missing");
   }
-  if (!isVerb(cmd)) throw new CniError(CniCode.InvalidEnvironment, `unknown CNI_COMMAND: ${cmd}`);
+  if (!isVerb(cmd)) throw new CniError(CniCode.InvalidEnvironment, `unknown CNI_COMMAND: ${/^[\x21-\x7e]{1,32}$/.test(cmd) ? cmd : quote(cmd)}`);
   return cmd;
 }
 

@@ -1,6 +1,7 @@
 // stdin's JSON, bounded before it is parsed (issue #10): at most MAX_NETCONF_BYTES, nested at most
 // MAX_JSON_DEPTH deep, so no later step (conversion, printing) can run out of stack after the pod
 // was configured. Too large, too deep or not JSON is code 6 (decoding failure).
+import { clip } from "../../common/boundary/parsed.js";
 import { CniCode, CniError } from "./errors.js";
 
 /** Larger stdin is refused before parsing: a real netconf is a few KiB. */
@@ -32,6 +33,11 @@ export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
   return max;
 }
 
+/** Control characters as JSON escapes, so an error text stays one line. */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
 function decodeFailure(details: string): CniError {
   return new CniError(CniCode.DecodingFailure, "decoding version from network config", { details });
 }
@@ -54,7 +60,8 @@ export function decodeJson(stdin: Uint8Array | string): Json {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw decodeFailure(e instanceof Error ? e.message : String(e));
+    // JSON.parse quotes the input around the error: controls in it are escaped, the text cut.
+    throw decodeFailure(escapeControls(clip(e instanceof Error ? e.message : String(e), 512)));
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw decodeFailure("network config must be a JSON object");
   return parsed as Json;

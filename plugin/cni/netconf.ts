@@ -1,6 +1,6 @@
 // The network configuration on stdin, parsed and validated once into a frozen object: the spec's
 // keys plus aws-cni's (docs/REFERENCE.md §3) and ours (docs/ARCHITECTURE.md, "Plugin netconf").
-import { clip, networkNameProblem, parseEndpoint, parseIfName } from "../../common/boundary/index.js";
+import { clip, networkNameProblem, parseEndpoint, parseIfName, quote } from "../../common/boundary/index.js";
 import { MAX_TIMER_MS, parseDuration } from "../../common/duration.js";
 import { parsePrevResult } from "./convert.js";
 import { CniCode, CniError } from "./errors.js";
@@ -69,7 +69,7 @@ function oneOf<T extends string>(o: Json, key: string, allowed: readonly T[], fa
   const v = str(o, key, fallback);
   const lower = v.toLowerCase();
   const hit = allowed.find((a) => a === lower);
-  if (hit === undefined) throw invalid(`invalid network config: "${key}" must be one of ${allowed.join(", ")}, got "${v}"`);
+  if (hit === undefined) throw invalid(`invalid network config: "${key}" must be one of ${allowed.join(", ")}, got ${quote(v)}`);
   return hit;
 }
 
@@ -101,8 +101,8 @@ function timeoutMs(o: Json): number {
   let ms: number;
   try {
     ms = parseDuration(text, "ipamdTimeout");
-  } catch (e) {
-    throw invalid(`invalid network config: "ipamdTimeout" is not a duration: ${JSON.stringify(clip(text, 80))}`, String(e));
+  } catch {
+    throw invalid(`invalid network config: "ipamdTimeout" is not a duration: ${quote(text)}`, "a Go duration, e.g. 1.5s, 250ms, 2m");
   }
   if (!(ms >= 1)) throw invalid(`invalid network config: "ipamdTimeout" must be at least 1ms, got ${JSON.stringify(clip(text, 80))}`);
   return Math.min(Math.ceil(ms), MAX_TIMER_MS);
