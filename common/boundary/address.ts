@@ -1,8 +1,7 @@
 // The one parser of listen and dial addresses (the plugin's ipamdAddress, mock-ipamd's --listen,
 // --control, --introspection, --metrics): `unix:///absolute/path` or `host:port`, where host is a
 // dotted quad, a bracketed IPv6 address or a DNS name. Plus whether an address is loopback-only.
-import { isIPv6 } from "node:net";
-import { parseIpv4 } from "./net.js";
+import { isIpv6, parseIpv4 } from "./net.js";
 import { bad, ok, quote, type Parsed } from "./parsed.js";
 
 export type Endpoint = { kind: "unix"; path: string } | { kind: "tcp"; host: string; port: number };
@@ -29,7 +28,7 @@ function unixEndpoint(text: string, r: EndpointRules): Parsed<Endpoint> {
 }
 
 function badHost(host: string): boolean {
-  if (host.startsWith("[")) return !(host.endsWith("]") && isIPv6(host.slice(1, -1)));
+  if (host.startsWith("[")) return !(host.endsWith("]") && isIpv6(host.slice(1, -1)));
   if (/^[\d.]+$/.test(host)) return !parseIpv4(host).ok;
   return !HOSTNAME_RE.test(host);
 }

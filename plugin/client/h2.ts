@@ -1,10 +1,9 @@
-// The default ipamd client: gRPC's unary calls spoken directly over node:http2 (PROTOCOL-HTTP2.md:
-// POST, application/grpc, 5-byte length prefix, grpc-status trailers), because loading
-// @grpc/grpc-js costs every plugin exec about twice the CPU (README, Performance). Its error paths
-// follow the spec and grpc-js (grpc-status.ts, docs/REFERENCE.md §10): one session per client,
-// dropped on GOAWAY, close or error; replies capped at 4 MiB; exactly one message.
-import { connect, constants, type ClientHttp2Session, type IncomingHttpHeaders } from "node:http2";
-import { connect as netConnect } from "node:net";
+// The default ipamd client: gRPC's unary calls (PROTOCOL-HTTP2.md: POST, application/grpc, 5-byte
+// length prefix, grpc-status trailers) over our own small HTTP/2 client (h2-session.ts, HPACK in
+// hpack.ts) on Bun's native socket, because loading @grpc/grpc-js, or node:http2 and node:net,
+// costs every plugin exec tens of ms of CPU (README, Performance). Its error paths follow the spec
+// and grpc-js (grpc-status.ts, docs/REFERENCE.md §10): one session per client, dropped on GOAWAY,
+// close or error; replies capped at 4 MiB; exactly one message.
 import {
   ADD_NETWORK_PATH,
   DEL_NETWORK_PATH,
@@ -14,6 +13,10 @@ import {
   type DelNetworkRequest,
 } from "../../proto/rpc.js";
 import { httpToGrpc, isGrpcContentType, MAX_REPLY_BYTES, outcome, tooLarge, type Observed, type Outcome } from "./grpc-status.js";
+import { ErrorCode } from "./h2-frames.js";
+import { H2Session } from "./h2-session.js";
+import type { Header } from "./hpack.js";
+import { dial } from "./transport.js";
 import * as S from "./schema.js";
 import {
   FAILURE_DETAILS_KEY,
@@ -25,14 +28,6 @@ import {
   type IpamdClientOptions,
 } from "./types.js";
 import { decodeMessage, encodeMessage, type MessageSpec } from "./wire.js";
-
-function openSession(address: string): ClientHttp2Session {
-  if (address.startsWith("unix://")) {
-    const path = address.slice("unix://".length);
-    return connect("http://localhost", { createConnection: () => netConnect(path) });
-  }
-  return connect(`http://${address}`);
-}
 
 /**
  * grpc-message is percent-encoded (PROTOCOL-HTTP2.md), but a peer may send a raw "%": then the
@@ -53,53 +48,74 @@ export function grpcTimeout(ms: number): string {
   return m <= 99_999_999 ? `${m}m` : `${Math.min(99_999_999, Math.ceil(m / 1000))}S`;
 }
 
-/** One HTTP/2 session per client, opened on first use; a session that got GOAWAY, closed or failed is never reused. */
+/** One session per client, opened on first use; a session that got GOAWAY, closed or failed is never reused. */
 class Sessions {
-  #session: ClientHttp2Session | undefined;
+  #session: Promise<H2Session> | undefined;
+  #current: H2Session | undefined;
   constructor(readonly address: string) {}
 
-  get(): ClientHttp2Session {
-    const live = this.#session;
-    if (live !== undefined && !live.closed && !live.destroyed) return live;
-    const s = openSession(this.address);
-    const drop = (): void => {
-      if (this.#session === s) this.#session = undefined;
-    };
-    // Never an unhandled 'error': each call sees it through its own listeners (call below).
-    s.on("error", drop);
-    s.on("goaway", drop);
-    s.on("close", drop);
-    this.#session = s;
-    return s;
+  get(): Promise<H2Session> {
+    if (this.#current !== undefined && !this.#current.usable) this.#forget();
+    this.#session ??= dial(this.address).then(
+      (d) => {
+        const s = new H2Session(d.transport);
+        d.attach(s);
+        this.#current = s;
+        return s;
+      },
+      (e: unknown) => {
+        this.#forget();
+        throw e;
+      },
+    );
+    return this.#session;
+  }
+
+  #forget(): void {
+    this.#session = undefined;
+    this.#current = undefined;
   }
 
   close(): void {
-    this.#session?.close();
+    void this.#session?.then((s) => s.close(), () => {});
+    this.#forget();
   }
 }
 
-const header = (h: IncomingHttpHeaders, k: string): string | undefined => {
-  const v = h[k];
-  return v === undefined ? undefined : String(v);
-};
+const REFUSED_STREAM = ErrorCode.REFUSED_STREAM;
+
+const header = (headers: readonly Header[], k: string): string | undefined => headers.find(([n]) => n === k)?.[1];
 
 /** How a call ended, with the response's headers and trailers (mock-ipamd's explanation travels there). */
-type Answer = Outcome & { metadata: IncomingHttpHeaders };
+type Answer = Outcome & { metadata: Record<string, string>; refused?: boolean };
 
-/** One unary call: frames the message, sends it with grpc-timeout, settles once on the first outcome. */
-function call(sessions: Sessions, timeoutMs: number, path: string, message: Uint8Array, signal?: AbortSignal): Promise<Answer> {
+/**
+ * One unary call. A stream the server refused (RST_STREAM REFUSED_STREAM, or past its GOAWAY's last
+ * stream) was never processed, so it is sent once more on a new session, as gRPC's transparent
+ * retry does; the deadline covers both attempts.
+ */
+async function call(sessions: Sessions, address: string, timeoutMs: number, path: string, message: Uint8Array, signal?: AbortSignal): Promise<Answer> {
+  const deadline = Date.now() + timeoutMs;
+  const first = await attempt(sessions, address, timeoutMs, path, message, signal);
+  if (first.ok || first.code !== GrpcStatus.UNAVAILABLE || !first.refused) return first;
+  return attempt(sessions, address, Math.max(1, deadline - Date.now()), path, message, signal);
+}
+
+/** One attempt: frames the message, sends it with grpc-timeout, settles once on the first outcome. */
+async function attempt(sessions: Sessions, address: string, timeoutMs: number, path: string, message: Uint8Array, signal?: AbortSignal): Promise<Answer> {
+  const metadata: Record<string, string> = {};
+  const fail = (code: number, details: string): Answer => ({ ok: false, code, details, metadata });
+  if (signal?.aborted) return fail(GrpcStatus.CANCELLED, "aborted before the call");
+  let s: H2Session;
+  try {
+    s = await sessions.get();
+  } catch (e) {
+    // Connection failures (no socket, refused) are gRPC's UNAVAILABLE.
+    return fail(GrpcStatus.UNAVAILABLE, `connection error: ${e instanceof Error ? e.message : String(e)}`);
+  }
   return new Promise<Answer>((resolve) => {
-    let metadata: IncomingHttpHeaders = {};
-    const fail = (code: number, details: string): Outcome => ({ ok: false, code, details });
-    if (signal?.aborted) return resolve({ ...fail(GrpcStatus.CANCELLED, "aborted before the call"), metadata });
-    let s: ClientHttp2Session;
-    try {
-      s = sessions.get();
-    } catch (e) {
-      return resolve({ ...fail(GrpcStatus.UNAVAILABLE, `connection error: ${e instanceof Error ? e.message : String(e)}`), metadata });
-    }
     const seen: Observed = { httpStatus: undefined, contentType: undefined, grpcStatus: undefined, grpcMessage: "", grpcEncoding: undefined, body: new Uint8Array(0), rstCode: 0, dropped: false };
-    const chunks: Buffer[] = [];
+    const chunks: Uint8Array[] = [];
     let size = 0;
     let settled = false;
     const done = (o: Outcome): void => {
@@ -107,78 +123,100 @@ function call(sessions: Sessions, timeoutMs: number, path: string, message: Uint
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
-      s.off("error", onSessionError).off("close", onSessionClose);
       resolve({ ...o, metadata });
     };
-    // Connection failures (no socket, refused, reset) are gRPC's UNAVAILABLE.
-    const onSessionError = (e: Error): void => {
-      seen.dropped = true;
-      done(fail(GrpcStatus.UNAVAILABLE, `connection error: ${e.message}`));
+    const finish = (): void => {
+      seen.body = Buffer.concat(chunks);
+      done(outcome(seen));
     };
-    const onSessionClose = (): void => void (seen.dropped = true);
-    s.on("error", onSessionError).on("close", onSessionClose);
-    const req = s.request({
-      [constants.HTTP2_HEADER_METHOD]: "POST",
-      [constants.HTTP2_HEADER_PATH]: path,
-      "content-type": "application/grpc",
-      te: "trailers",
-      "grpc-timeout": grpcTimeout(timeoutMs),
-    });
     const cancel = (o: Outcome): void => {
-      req.close(constants.NGHTTP2_CANCEL);
+      s.cancel(id);
       done(o);
     };
+    const onMetadata = (headers: readonly Header[]): void => {
+      for (const [k, v] of headers) metadata[k] = k in metadata ? `${metadata[k]}, ${v}` : v;
+      seen.grpcStatus = header(headers, "grpc-status") ?? seen.grpcStatus;
+      const msg = header(headers, "grpc-message");
+      if (msg !== undefined) seen.grpcMessage = grpcMessage(msg);
+    };
+    const id = s.request(requestHeaders(address, path, timeoutMs), framed(message), {
+      headers(headers, end) {
+        if (seen.httpStatus === undefined) {
+          seen.httpStatus = Number(header(headers, ":status"));
+          seen.contentType = header(headers, "content-type");
+          seen.grpcEncoding = header(headers, "grpc-encoding");
+        }
+        onMetadata(headers); // a trailers-only response carries grpc-status here
+        if (end) finish();
+      },
+      data(chunk, end) {
+        size += chunk.length;
+        // Not gRPC (a proxy's error page): the body is no message; outcome() decides by HTTP status.
+        if (isGrpcContentType(seen.contentType)) {
+          chunks.push(chunk);
+          const head = size >= 5 ? (chunks.length === 1 ? chunk : Buffer.concat(chunks)) : undefined;
+          const declared = head === undefined ? 0 : new DataView(head.buffer, head.byteOffset).getUint32(1);
+          // Never buffer more than one maximal message: refuse at the length prefix (grpc-js's cap);
+          // an HTTP error page parsed as a prefix reports the HTTP status instead, as grpc-js does.
+          if (declared > MAX_REPLY_BYTES || size > 5 + MAX_REPLY_BYTES + 5) {
+            const http = seen.httpStatus;
+            return cancel(http !== undefined && http !== 200 ? fail(httpToGrpc(http), `Received HTTP status code ${http}`) : tooLarge(Math.max(declared, size - 5)));
+          }
+        } else if (size > MAX_REPLY_BYTES) {
+          return cancel(outcome({ ...seen, body: new Uint8Array(0) }));
+        }
+        if (end) finish();
+      },
+      reset(code) {
+        seen.rstCode = code;
+        if (code === REFUSED_STREAM && !settled) {
+          settled = true;
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
+          return resolve({ ...(outcome(seen) as Outcome), metadata, refused: true });
+        }
+        finish();
+      },
+      dropped() {
+        seen.dropped = true;
+        finish();
+      },
+      failed(why) {
+        done(fail(GrpcStatus.INTERNAL, why));
+      },
+    });
     const timer = setTimeout(() => cancel(fail(GrpcStatus.DEADLINE_EXCEEDED, "Deadline exceeded")), timeoutMs);
     const onAbort = (): void => cancel(fail(GrpcStatus.CANCELLED, "Cancelled on client"));
     signal?.addEventListener("abort", onAbort, { once: true });
-    const onMetadata = (h: IncomingHttpHeaders): void => {
-      metadata = { ...metadata, ...h };
-      seen.grpcStatus = header(h, "grpc-status") ?? seen.grpcStatus;
-      if (h["grpc-message"] !== undefined) seen.grpcMessage = grpcMessage(h["grpc-message"]);
-    };
-    req.on("response", (h) => {
-      seen.httpStatus = Number(h[":status"]);
-      seen.contentType = header(h, "content-type");
-      seen.grpcEncoding = header(h, "grpc-encoding");
-      onMetadata(h); // a trailers-only response carries grpc-status here
-    });
-    req.on("trailers", onMetadata);
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      // Not gRPC (a proxy's error page): the body is no message; outcome() decides by HTTP status.
-      if (!isGrpcContentType(seen.contentType)) {
-        if (size > MAX_REPLY_BYTES) cancel(outcome({ ...seen, body: new Uint8Array(0) }));
-        return;
-      }
-      chunks.push(c);
-      if (size < 5) return;
-      const declared = (chunks.length === 1 ? c : Buffer.concat(chunks)).readUInt32BE(1);
-      // Never buffer more than one maximal message: refuse at the length prefix (grpc-js's cap);
-      // an HTTP error page parsed as a prefix reports the HTTP status instead, as grpc-js does.
-      if (declared <= MAX_REPLY_BYTES && size <= 5 + MAX_REPLY_BYTES + 5) return;
-      const http = seen.httpStatus;
-      cancel(http !== undefined && http !== 200 ? fail(httpToGrpc(http), `Received HTTP status code ${http}`) : tooLarge(Math.max(declared, size - 5)));
-    });
-    // Resets arrive as 'error' (ERR_HTTP2_STREAM_ERROR) and then 'close' with rstCode: decided there.
-    req.on("error", () => {});
-    req.on("close", () => {
-      seen.rstCode = req.rstCode ?? 0;
-      seen.body = Buffer.concat(chunks);
-      // A session 'close' or 'error' emitted in the same turn marks the connection dropped first.
-      setImmediate(() => done(outcome(seen)));
-    });
-    const frame = Buffer.alloc(5 + message.length);
-    frame.writeUInt32BE(message.length, 1);
-    frame.set(message, 5);
-    req.end(frame);
   });
+}
+
+/** PROTOCOL-HTTP2.md's request headers; :authority names the target (grpc-go sends "localhost" for unix). */
+function requestHeaders(address: string, path: string, timeoutMs: number): Header[] {
+  return [
+    [":method", "POST"],
+    [":scheme", "http"],
+    [":path", path],
+    [":authority", address.startsWith("unix://") ? "localhost" : address],
+    ["content-type", "application/grpc"],
+    ["te", "trailers"],
+    ["grpc-timeout", grpcTimeout(timeoutMs)],
+  ];
+}
+
+/** The 5-byte prefix (uncompressed) and the message. */
+function framed(message: Uint8Array): Uint8Array {
+  const f = new Uint8Array(5 + message.length);
+  new DataView(f.buffer).setUint32(1, message.length);
+  f.set(message, 5);
+  return f;
 }
 
 export function createH2IpamdClient(opts: IpamdClientOptions): IpamdClient {
   const sessions = new Sessions(opts.address);
 
-  async function unary<Res>(path: string, reqSpec: MessageSpec, resSpec: MessageSpec, req: object, signal?: AbortSignal): Promise<{ res: Res; metadata: IncomingHttpHeaders }> {
-    const a = await call(sessions, opts.timeoutMs, path, encodeMessage(reqSpec, req as Record<string, unknown>), signal);
+  async function unary<Res>(path: string, reqSpec: MessageSpec, resSpec: MessageSpec, req: object, signal?: AbortSignal): Promise<{ res: Res; metadata: Record<string, string> }> {
+    const a = await call(sessions, opts.address, opts.timeoutMs, path, encodeMessage(reqSpec, req as Record<string, unknown>), signal);
     if (!a.ok) throw new IpamdError(path, opts.address, a.code, a.details);
     try {
       return { res: decodeMessage(resSpec, a.message) as Res, metadata: a.metadata };

@@ -1,8 +1,7 @@
 // Conversion between result versions (model: Go pkg/types/internal/convert.go): a table from the
 // newest type to each version for printing, and a parser that lifts a prevResult of any supported
 // version to the newest type.
-import { isIPv6 } from "node:net";
-import { ipCidrProblem, parseIpv4 } from "../../common/boundary/index.js";
+import { ipCidrProblem, isIpv6, parseIpv4 } from "../../common/boundary/index.js";
 import { CniCode, CniError } from "./errors.js";
 import type { Result040, IPConfig040 } from "./types040.js";
 import type { Interface100, Result100, Route100 } from "./types100.js";
@@ -117,7 +116,7 @@ function parseIp(o: Json, i: number, count: number): IPConfig110 {
   const out: IPConfig110 = { address: o.address };
   pick(o, "interface", "number", where, out);
   pick(o, "gateway", "string", where, out);
-  if (out.gateway !== undefined && !parseIpv4(out.gateway).ok && !isIPv6(out.gateway)) throw bad(`${where}.gateway is not an IP address`);
+  if (out.gateway !== undefined && !parseIpv4(out.gateway).ok && !isIpv6(out.gateway)) throw bad(`${where}.gateway is not an IP address`);
   if (out.interface !== undefined && (out.interface < 0 || out.interface >= count)) {
     throw bad(`${where}.interface ${out.interface} is not an index of interfaces`);
   }
@@ -131,7 +130,7 @@ function parseRoute(o: Json, i: number): Route110 {
   if (cidr !== undefined) throw bad(`${where}.dst ${cidr}`);
   const out: Route110 = { dst: o.dst };
   pick(o, "gw", "string", where, out);
-  if (out.gw !== undefined && !parseIpv4(out.gw).ok && !isIPv6(out.gw)) throw bad(`${where}.gw is not an IP address`);
+  if (out.gw !== undefined && !parseIpv4(out.gw).ok && !isIpv6(out.gw)) throw bad(`${where}.gw is not an IP address`);
   for (const k of ["mtu", "advmss", "priority", "table", "scope"]) pick(o, k, "number", where, out);
   return out;
 }

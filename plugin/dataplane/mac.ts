@@ -1,6 +1,6 @@
 // Deterministic, locally administered unicast MACs, so the dataplane never reads a MAC back.
-import { createHash } from "node:crypto";
 import type { Mac } from "../../common/boundary/index.js";
+import { sha1Bytes6 } from "../hash.js";
 
 /**
  * A MAC derived from `seed`: the same seed always gives the same address. The first octet has the
@@ -8,8 +8,7 @@ import type { Mac } from "../../common/boundary/index.js";
  * eth_random_addr does), so it can never collide with a vendor (OUI) address.
  */
 export function deterministicMac(seed: string): Mac {
-  const h = createHash("sha1").update(seed).digest();
-  const bytes = [...h.subarray(0, 6)];
+  const bytes = sha1Bytes6(seed);
   bytes[0] = ((bytes[0] ?? 0) & 0xfe) | 0x02;
   return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":") as Mac;
 }

@@ -1,8 +1,8 @@
 // Names aws-cni derives from the pod (docs/REFERENCE.md §3; networkutils.GeneratePodHostVethName).
-import { createHash } from "node:crypto";
 import { orThrow, parseIfName, type IfName } from "../../common/boundary/index.js";
 import { CniCode, CniError } from "../cni/errors.js";
 import type { NetConf } from "../cni/netconf.js";
+import { sha1Hex } from "../hash.js";
 
 /**
  * prefix + first 11 hex chars of sha1("<namespace>.<name>"): at most 15 chars with a 4-char prefix.
@@ -13,7 +13,7 @@ export function podHostVethName(prefix: string, podNamespace: string, podName: s
 }
 
 function podHash(podNamespace: string, podName: string): string {
-  return createHash("sha1").update(`${podNamespace}.${podName}`).digest("hex").slice(0, 11);
+  return sha1Hex(`${podNamespace}.${podName}`).slice(0, 11);
 }
 
 /**

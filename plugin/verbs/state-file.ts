@@ -4,8 +4,8 @@
 // did) and no id is too long for a file name. Written to a temp file and renamed (atomic); no
 // fsync, as libcni's own result cache: after a crash GC only misses a record, and ipamd's
 // checkpoint stays the source of truth for IPs. Records are outside input when read back: parsed.
-import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   parseContainerId,
@@ -17,11 +17,12 @@ import {
   podNamespaceProblem,
   type Parsed,
 } from "../../common/boundary/index.js";
+import { sha256Hex } from "../hash.js";
 import type { AttachmentRecord, AttachmentStore } from "./state.js";
 
 const FORMAT = "mock-vpc-cni-attachment/1";
 
-const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+const sha256 = sha256Hex;
 
 /** JSON of the parts: unambiguous whatever characters they hold. */
 export const networkDirName = (network: string): string => sha256(JSON.stringify(["network", network]));
@@ -83,17 +84,23 @@ async function readDir(dir: string): Promise<AttachmentRecord[]> {
 export function fileAttachmentStore(stateDir: string): AttachmentStore {
   const dir = (network: string): string => join(stateDir, networkDirName(network));
   return {
+    // put and remove are synchronous syscalls: for one small file in a CLI that exits right after,
+    // that is cheaper than the thread-pool round trips of fs/promises (README, Performance).
     async put(network, rec) {
-      await mkdir(dir(network), { recursive: true, mode: 0o700 });
+      mkdirSync(dir(network), { recursive: true, mode: 0o700 });
       const target = join(dir(network), recordFileName(rec.containerId, rec.ifName));
       const tmp = `${target}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify({ format: FORMAT, network, ...rec }), { mode: 0o600 });
-      await rename(tmp, target);
+      writeFileSync(tmp, JSON.stringify({ format: FORMAT, network, ...rec }), { mode: 0o600 });
+      renameSync(tmp, target);
     },
     async remove(network, containerId, ifName) {
-      await rm(join(dir(network), recordFileName(containerId, ifName)), { force: true });
+      rmSync(join(dir(network), recordFileName(containerId, ifName)), { force: true });
       // An old-format name can be too long or invalid for this file system: then it never existed.
-      await rm(join(stateDir, legacyDir(network), legacyFile(containerId, ifName)), { force: true }).catch(() => {});
+      try {
+        rmSync(join(stateDir, legacyDir(network), legacyFile(containerId, ifName)), { force: true });
+      } catch {
+        // ENAMETOOLONG and the like
+      }
     },
     async list(network) {
       const legacy = legacyDir(network) === networkDirName(network) ? [] : await readDir(join(stateDir, legacyDir(network))).catch(() => []);

@@ -8,6 +8,7 @@ import {
   formatEndpoint,
   ifNameProblem,
   ipCidrProblem,
+  isIpv6,
   isLoopback,
   MAX_ERROR_TEXT,
   netnsPathProblem,
@@ -148,5 +149,18 @@ describe("error texts", () => {
     expect(clip("x".repeat(MAX_ERROR_TEXT + 10))).toHaveLength(MAX_ERROR_TEXT + "… (10 more characters)".length);
     expect(quote("a\nb")).toBe('"a\\nb"');
     expect(quote("y".repeat(200))).toHaveLength(83);
+  });
+});
+
+describe("isIpv6, the plugin's own (node:net is too costly to load per exec)", () => {
+  it.each(["::", "::1", "fd00::5", "2001:db8::1:0:0:1", "1:2:3:4:5:6:7:8", "::ffff:10.0.0.1", "1::", "fe80::1:2:3:4:5:6", "1:2:3:4:5:6:1.2.3.4"])("accepts %s", (a) => expect(isIpv6(a)).toBe(true));
+  it.each(["", ":", ":::", "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", "g::1", "1:2:3:4:5:6:7", "::1.2.3", "1.2.3.4", "::ffff:256.1.1.1", " ::1", "1:2:3:4:5:6:7:8::"])("rejects %j", (a) => expect(isIpv6(a)).toBe(false));
+
+  it("agrees with node:net on generated text", async () => {
+    const { isIPv6 } = await import("node:net");
+    const fc = (await import("fast-check")).default;
+    const unit = fc.constantFrom(..."0123456789abcdefABCDEF:.g ".split(""));
+    const text = fc.oneof(fc.ipV6(), fc.ipV6().map((a) => a.toUpperCase()), fc.string({ unit, maxLength: 40 }));
+    fc.assert(fc.property(text, (t) => isIpv6(t) === isIPv6(t)), { seed: 6, numRuns: 20_000 });
   });
 });
