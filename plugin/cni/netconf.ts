@@ -11,6 +11,7 @@ import { requireSupported, type CniVersion } from "./version.js";
 export type LogLevel = "debug" | "info" | "warn" | "error" | "fatal";
 export type DataplaneKind = "iproute2" | "none";
 export type IpamdTransport = "grpc-js" | "http2";
+export type DataplaneOps = "netlink" | "ip";
 
 export interface Attachment {
   containerId: string;
@@ -35,11 +36,17 @@ export interface NetConf {
    */
   ipamdClientVersion: string;
   /**
-   * Which client speaks gRPC to ipamd: the lean node:http2 one (default) or @grpc/grpc-js. Measured
-   * (README, "Performance"): loading grpc-js costs every ADD and DEL about twice the CPU of http2.
+   * Which client speaks gRPC to ipamd: the plugin's own HTTP/2 client (default) or @grpc/grpc-js.
+   * Measured (README, "Performance"): loading grpc-js costs every ADD and DEL far more CPU.
    */
   ipamdTransport: IpamdTransport;
   dataplane: DataplaneKind;
+  /**
+   * How the iproute2 dataplane carries out its operations: rtnetlink requests from the plugin's
+   * own process (default under Bun, the compiled plugin) or `ip -batch` processes (`ip`, and
+   * always under Node). The same operations either way (plugin/dataplane/ops.ts).
+   */
+  dataplaneOps: DataplaneOps;
   /** Where the plugin records its attachments per network, for GC. */
   stateDir: string;
   prevResult?: Result110;
@@ -171,6 +178,7 @@ export function parseNetConf(stdin: Uint8Array | string): NetConf {
     ipamdClientVersion: clientVersion(o),
     ipamdTransport: oneOf(o, "ipamdTransport", ["grpc-js", "http2"], "http2"),
     dataplane: oneOf(o, "dataplane", ["iproute2", "none"], "iproute2"),
+    dataplaneOps: oneOf(o, "dataplaneOps", ["netlink", "ip"], "netlink"),
     stateDir: absolutePath(o, "stateDir", DEFAULT_STATE_DIR),
     runtimeConfig: Object.freeze(lowerKeys(o.runtimeConfig, "runtimeConfig")),
   };

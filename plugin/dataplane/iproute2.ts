@@ -4,12 +4,13 @@ import { existsSync } from "node:fs";
 import type { IfName, NetnsPath } from "../../common/boundary/index.js";
 import { CniCode, CniError } from "../cni/errors.js";
 import { applyHostSteps, isAlreadyGone } from "./apply.js";
-import { execaBatchRunner, guardBatch, type BatchResult, type BatchRunner } from "./batch.js";
+import { batchOpRunner, execaBatchRunner, guardBatch, guardOps, type BatchResult, type BatchRunner, type OpRunner } from "./batch.js";
 import { bunBatchRunner, bunRuntime } from "./bun-runner.js";
 import { containerMac, hostVethMac } from "./mac.js";
 import { vlanLinkName } from "./names.js";
 import { statfsNetns, type NetnsProbe } from "./netns.js";
-import { buildSetupPlan, buildTeardownPlan, undoLines, type SetupContext } from "./plan.js";
+import { render, type Op } from "./ops.js";
+import { buildSetupPlan, buildTeardownPlan, undoOps, type SetupContext } from "./plan.js";
 import { sysfsLinks, type LinkLookup } from "./sysfs.js";
 import type { Dataplane, PodInterfaces, PodNetworkSpec, TeardownSpec } from "./types.js";
 import { branchLinkKind } from "./vlan-support.js";
@@ -32,6 +33,11 @@ export interface Iproute2Options {
   stateDir?: string;
   /** Force the branch link kind instead of probing (tests, or a known kernel). */
   branchLinkKind?: "vlan" | "macvlan";
+  /**
+   * Who carries out setup and teardown: by default `ip -batch` through `runner` (or the netlink
+   * runner the compiled plugin passes, netlink/). CHECK reads through `ip -j` whatever this is.
+   */
+  ops?: OpRunner;
   /** Test seams: the process boundary, the sysfs reader and the netns probe. */
   runner?: BatchRunner;
   links?: LinkLookup;
@@ -55,7 +61,7 @@ export function createIproute2Dataplane(opts: Iproute2Options = {}): Dataplane {
   const run = guardBatch(opts.runner ?? (bun === undefined ? execaBatchRunner(paths) : bunBatchRunner(bun, paths)));
   const links = opts.links ?? sysfsLinks();
   const stateDir = opts.stateDir ?? "/run/mock-vpc-cni";
-  const d: Deps = { log, run, links, stateDir, forcedKind: opts.branchLinkKind, netns: opts.netns ?? statfsNetns };
+  const d: Deps = { log, run, ops: opts.ops === undefined ? batchOpRunner(run) : guardOps(opts.ops), links, stateDir, forcedKind: opts.branchLinkKind, netns: opts.netns ?? statfsNetns };
   return {
     setup: (spec, signal) => setup(d, spec, signal),
     teardown: (spec, signal) => teardown(d, spec, signal),
@@ -65,7 +71,9 @@ export function createIproute2Dataplane(opts: Iproute2Options = {}): Dataplane {
 
 interface Deps {
   log: DataplaneLogger;
+  /** `ip -batch` lines (CHECK's reads). */
   run: BatchRunner;
+  ops: OpRunner;
   links: LinkLookup;
   stateDir: string;
   forcedKind: "vlan" | "macvlan" | undefined;
@@ -95,7 +103,7 @@ async function branchContext(d: Deps, spec: PodNetworkSpec, signal: AbortSignal)
       details: `no host link has ifindex ${String(b.parentIfIndex)} (ParentIfIndex, the trunk ENI's link)`,
     });
   }
-  const kind = d.forcedKind ?? (await branchLinkKind(d.stateDir, d.run, signal)).kind;
+  const kind = d.forcedKind ?? (await branchLinkKind(d.stateDir, d.ops, signal)).kind;
   if (kind === "macvlan") {
     d.log.warn("kernel has no 802.1Q VLAN links: branch ENI link is a macvlan with the VLAN link's name and MAC", {
       link: vlanLinkName(b.vlanId),
@@ -116,7 +124,7 @@ async function setup(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promis
   const plan = buildSetupPlan(spec, ctx);
   // A batch killed at the deadline (or an ip that cannot start) throws: which host steps ran is
   // then unknown, so every undoable one is undone ("already gone" tolerated).
-  const host = await applyHostSteps(plan.host, d.run, signal).catch(async (e: unknown) => {
+  const host = await applyHostSteps(plan.host, d.ops, signal).catch(async (e: unknown) => {
     await undo(d, plan.host, signal);
     throw e;
   });
@@ -124,14 +132,15 @@ async function setup(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promis
     await undo(d, host.done, signal);
     throw setupError(spec, "host", host.failure.line, host.failure.message);
   }
-  const pod = await d.run(plan.pod, { netns: spec.netns }, signal).catch(async (e: unknown) => {
+  const pod = await d.ops(plan.pod, { netns: spec.netns }, signal).catch(async (e: unknown) => {
     await undo(d, host.done, signal);
     throw e;
   });
   if (pod.exitCode !== 0) {
     await undo(d, host.done, signal);
     const f = pod.failures.find((x) => x.line > 0) ?? pod.failures[0];
-    throw setupError(spec, "pod", plan.pod[(f?.line ?? 1) - 1] ?? "", f?.message ?? `exit ${pod.exitCode}`);
+    const op = plan.pod[(f?.line ?? 1) - 1];
+    throw setupError(spec, "pod", op === undefined ? "" : render(op), f?.message ?? `exit ${pod.exitCode}`);
   }
   return interfaces(spec, hostMac, cMac, trunk?.kind);
 }
@@ -162,11 +171,11 @@ function setupError(spec: PodNetworkSpec, side: "host" | "pod", line: string, me
   });
 }
 
-async function undo(d: Deps, done: Parameters<typeof undoLines>[0], signal: AbortSignal): Promise<void> {
-  const lines = undoLines(done);
-  if (lines.length === 0) return;
+async function undo(d: Deps, done: Parameters<typeof undoOps>[0], signal: AbortSignal): Promise<void> {
+  const ops = undoOps(done);
+  if (ops.length === 0) return;
   // Undo must run even when the caller's deadline has passed, or the failure leaks links.
-  const r = await d.run(lines, { force: true }, signal.aborted ? AbortSignal.timeout(5000) : signal);
+  const r = await d.ops(ops, { force: true }, signal.aborted ? AbortSignal.timeout(5000) : signal);
   const bad = r.failures.filter((f) => !isAlreadyGone(f.message));
   if (bad.length > 0) d.log.warn("undo of a failed setup left something behind", { failures: bad });
 }
@@ -178,14 +187,14 @@ async function teardown(d: Deps, spec: TeardownSpec, signal: AbortSignal): Promi
   // netns (a leftover file, a FIFO) holds no veth either, and is never opened.
   const state = spec.netns === "" ? "missing" : d.netns(spec.netns);
   if (state === "not-netns") d.log.warn("CNI_NETNS is not a network namespace; treating it as gone", { netns: spec.netns });
-  if (plan.pod.length > 0 && state === "netns") {
-    const r = await d.run(plan.pod, { netns: spec.netns, force: true }, signal);
+  if (plan.pod.length > 0 && state === "netns" && spec.netns !== "") {
+    const r = await d.ops(plan.pod, { netns: spec.netns, force: true }, signal);
     // nsenter could not enter (line 0): a leftover file that is no netns any more holds no veth.
     const entered = r.failures.every((f) => f.line > 0);
     if (!entered) d.log.warn("cannot enter the netns for DEL; treating it as gone", { netns: spec.netns, failures: r.failures });
     if (entered) bad.push(...failuresOf(r, plan.pod));
   }
-  if (plan.host.length > 0) bad.push(...failuresOf(await d.run(plan.host, { force: true }, signal), plan.host));
+  if (plan.host.length > 0) bad.push(...failuresOf(await d.ops(plan.host, { force: true }, signal), plan.host));
   if (bad.length === 0) return;
   throw new CniError(CniCode.Generic, "del cmd: failed to teardown pod network", {
     details: `container ${spec.containerId}: ${bad.join("; ")}`,
@@ -193,8 +202,11 @@ async function teardown(d: Deps, spec: TeardownSpec, signal: AbortSignal): Promi
 }
 
 /** Failures other than "already gone", each naming its command. */
-function failuresOf(r: BatchResult, lines: readonly string[]): string[] {
-  return r.failures.filter((f) => !isAlreadyGone(f.message)).map((f) => `"ip ${lines[f.line - 1] ?? "?"}": ${f.message}`);
+function failuresOf(r: BatchResult, ops: readonly Op[]): string[] {
+  return r.failures.filter((f) => !isAlreadyGone(f.message)).map((f) => {
+    const op = ops[f.line - 1];
+    return `"ip ${op === undefined ? "?" : render(op)}": ${f.message}`;
+  });
 }
 
 /** Host routes and rules of the pod, read in one `ip -j -batch` process. */

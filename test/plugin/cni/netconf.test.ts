@@ -18,6 +18,7 @@ describe("parseNetConf", () => {
       ipamdTimeoutMs: 10_000,
       dataplane: "iproute2",
       ipamdTransport: "http2",
+      dataplaneOps: "netlink",
       stateDir: "/var/lib/cni/mock-vpc-cni",
       ipamdClientVersion: "",
     });
@@ -39,6 +40,11 @@ describe("parseNetConf", () => {
   it("selects the grpc-js transport on request (http2 is the default)", () => {
     expect(parse({ ipamdTransport: "grpc-js" }).ipamdTransport).toBe("grpc-js");
     expect(() => parse({ ipamdTransport: "quic" })).toThrow(/ipamdTransport/);
+  });
+
+  it("carries out dataplane operations through rtnetlink unless told `ip`", () => {
+    expect(parse({ dataplaneOps: "ip" }).dataplaneOps).toBe("ip");
+    expect(() => parse({ dataplaneOps: "ip; reboot" })).toThrow(/dataplaneOps/);
   });
 
   it("accepts both address forms and Go durations", () => {

@@ -2,13 +2,26 @@
 // kernel can only run the macvlan fallback.
 import { describe, expect, it } from "vitest";
 import type { IfName, Mac, TableId } from "../../../common/boundary/index.js";
-import { buildSetupPlan, buildTeardownPlan, undoLines, type SetupContext } from "../../../plugin/dataplane/plan.js";
+import { render } from "../../../plugin/dataplane/ops.js";
+import { buildSetupPlan as buildOps, buildTeardownPlan as buildTeardownOps, undoOps, type PlanStep, type SetupContext } from "../../../plugin/dataplane/plan.js";
 import type { TeardownSpec } from "../../../plugin/dataplane/types.js";
 import { branchPod, ordinary } from "./fixtures.js";
 
 const macs: SetupContext = { hostMac: "02:aa:aa:aa:aa:aa" as Mac, containerMac: "02:bb:bb:bb:bb:bb" as Mac };
 const trunk0 = "trunk0" as IfName;
 const td = (o: object): TeardownSpec => o as TeardownSpec;
+// The plans as `ip -batch` lines: what these tests were written against, and what iproute2 runs.
+type LineStep = { line: string; undo?: string; existsOk?: boolean };
+const asLine = (s: PlanStep): LineStep => ({ line: render(s.op), ...(s.undo === undefined ? {} : { undo: render(s.undo) }), ...(s.existsOk === undefined ? {} : { existsOk: s.existsOk }) });
+const buildSetupPlan = (...a: Parameters<typeof buildOps>) => {
+  const p = buildOps(...a);
+  return { host: p.host.map(asLine), pod: p.pod.map(render), steps: p.host };
+};
+const undoLines = (steps: PlanStep[]) => undoOps(steps).map(render);
+const buildTeardownPlan = (spec: TeardownSpec) => {
+  const p = buildTeardownOps(spec);
+  return { pod: p.pod.map(render), host: p.host.map(render) };
+};
 
 describe("buildSetupPlan, ordinary pod", () => {
   it("creates the veth pair with its container end inside the netns, then routes and rules", () => {
@@ -37,7 +50,7 @@ describe("buildSetupPlan, ordinary pod", () => {
   it("deletes stale host links first and never undoes that", () => {
     const p = buildSetupPlan(ordinary, { ...macs, staleHostLinks: ["eni0123456789a" as IfName] });
     expect(p.host[0]).toEqual({ line: "link del eni0123456789a" });
-    expect(undoLines(p.host)).toEqual([
+    expect(undoLines(p.steps)).toEqual([
       "rule del to 10.0.1.5/32 lookup main prio 512",
       "link del eni0123456789a",
     ]);
@@ -83,7 +96,7 @@ describe("buildSetupPlan, branch pod", () => {
 
   it("undo removes links and rules newest first", () => {
     const p = buildSetupPlan(branchPod("strict"), vlanTrunk);
-    expect(undoLines(p.host)).toEqual([
+    expect(undoLines(p.steps)).toEqual([
       "rule del iif vlan0123456789a lookup 103 prio 10",
       "rule del iif vlan.eth.3 lookup 103 prio 10",
       "link del vlan.eth.3",
