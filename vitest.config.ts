@@ -2,6 +2,8 @@ import { defineConfig } from "vitest/config";
 
 // Two projects: "unit" (pure and in-process, parallel) and "integration" (exec'd binaries, real
 // sockets, network namespaces, containerd; run one file at a time because they share the host).
+// `npm test` runs them one after the other (scripts/test.sh), never side by side: integration
+// files load the machine, and the unit project must not share it with them.
 export default defineConfig({
   test: {
     projects: [
@@ -17,7 +19,11 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.int.test.ts"],
+          // Every integration test execs dist/: refuse a stale one before any file starts.
+          globalSetup: ["test/setup/dist-fresh.ts"],
           fileParallelism: false,
+          // @aws-sdk/* warns once per process that its 2027 releases need Node 22 (docs/REFERENCE.md §9).
+          env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

@@ -1,5 +1,6 @@
-// The in-memory API server: object model, store factory, event aggregation helpers.
+// The cluster: Kubernetes wire shapes and typed views (k8s/), the seam every actor reaches the
+// cluster through (client/), and the object store behind the memory backend and the embedded API
+// server (store/).
 
-export * from "./types.js";
-export { createClusterStore, type ClusterStoreDeps } from "./store.js";
-export { EVENT_AGGREGATION_WINDOW_MS, formatEventAge, formatEventCount } from "./events.js";
+export * from "./k8s/index.js";
+export * from "./client/index.js";

@@ -2,13 +2,15 @@
 // mock-ipamd: parses flags and the config file once, starts the daemon, and turns SIGTERM/SIGINT
 // into a clean shutdown (checkpoint flushed, host links removed, exit 0).
 
+import { readFileSync } from "node:fs";
 import { CommanderError } from "commander";
 import { errorMessage, isHarnessError } from "../common/errors.js";
+import { packageVersion } from "../common/package-info.js";
 import { buildCommand, resolveConfig } from "../ipamd/config/index.js";
 import type { Flags, IpamdConfig } from "../ipamd/config/index.js";
 
 function readConfig(argv: string[]): IpamdConfig {
-  const cmd = buildCommand().exitOverride();
+  const cmd = buildCommand().version(packageVersion()).exitOverride();
   try {
     cmd.parse(argv, { from: "user" });
   } catch (e) {
@@ -17,6 +19,33 @@ function readConfig(argv: string[]): IpamdConfig {
     throw e;
   }
   return resolveConfig(cmd.opts<Flags>());
+}
+
+/** The parent of `pid` (/proc/<pid>/stat field 4), or 0 when it cannot be read. */
+function parentOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Under `npx mock-ipamd …` npm runs the daemon through `sh -c`: `kill $!` after `npx mock-ipamd … &`
+ * ends npm (and the shell), not the daemon, which would run on with its socket and host links. So
+ * when npm started us (npm_lifecycle_event=npx), our parent or npm itself going away is a SIGTERM.
+ */
+function stopWithNpm(stop: (signal: NodeJS.Signals) => void): void {
+  if (process.env.npm_lifecycle_event !== "npx") return;
+  const parent = process.ppid;
+  const npm = parentOf(parent);
+  const timer = setInterval(() => {
+    if (process.ppid === parent && (npm <= 1 || parentOf(parent) === npm)) return;
+    clearInterval(timer);
+    stop("SIGTERM");
+  }, 500);
+  timer.unref();
 }
 
 async function main(): Promise<void> {
@@ -46,6 +75,7 @@ async function main(): Promise<void> {
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+  stopWithNpm(stop);
   // Signal listeners run in a later turn than this one, so `started` is set by then; startDaemon
   // logs (synchronously) before its first await, so the handlers must already be in place.
   const started = startDaemon({ config, log });

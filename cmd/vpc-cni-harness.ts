@@ -1,16 +1,8 @@
 #!/usr/bin/env node
-// The vpc-cni-harness CLI: demo and scenarios (commander; `--help` on every command).
+// The vpc-cni-harness CLI: demo, scenarios and cleanup (commander; `--help` on every command).
+// Usage errors (unknown options or commands, missing arguments, conflicting flags) exit 2 before
+// anything starts; the commands set their own exit codes.
 
-import { Command } from "commander";
-import { demoCommand } from "../harness/demo/index.js";
-import { scenarioCommand } from "../harness/scenario/command.js";
+import { runCli } from "../harness/cli.js";
 
-const program = new Command("vpc-cni-harness")
-  .description("reproduce the EKS Security-Groups-for-Pods fail-then-retry path on one Linux machine")
-  .version("0.1.0")
-  .showHelpAfterError();
-
-program.addCommand(demoCommand());
-program.addCommand(scenarioCommand());
-
-await program.parseAsync(process.argv);
+process.exitCode = await runCli(process.argv);

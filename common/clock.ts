@@ -1,6 +1,12 @@
 // Time as a dependency: real wall-clock timers in production, a fake clock in tests and
 // in the simulated-time scenario mode, so every timing decision is exact and instant to test.
 
+/**
+ * The longest delay a timer can wait: Node's setTimeout takes a signed 32-bit ms count (about
+ * 24.8 days) and fires a longer one after 1 ms, so a "115 days" delay would fire at once.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface TimerHandle {
   cancel(): void;
 }

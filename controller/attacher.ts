@@ -2,9 +2,9 @@
 // through the same rate-limited fake EC2), shaped as ipamd's EniAttacher.
 
 import { errorMessage } from "../common/errors.js";
-import type { EniAttacher, FakeEc2 } from "./types.js";
+import type { Ec2Api, EniAttacher } from "./types.js";
 
-export function createEniAttacher(ec2: FakeEc2, nodeName: string, opts: { ipsPerEni: number }): EniAttacher {
+export function createEniAttacher(ec2: Ec2Api, nodeName: string, opts: { ipsPerEni: number }): EniAttacher {
   const secondary = Math.max(0, opts.ipsPerEni - 1);
   return {
     async attachEni(signal) {

@@ -40,6 +40,7 @@ export const DEFAULT_CONTROLLER_CONFIG: Readonly<ControllerConfig> = Object.free
   provisioningDelay: Object.freeze({ kind: "fixed", fixedMs: 1500 }),
   faults: NO_FAULTS,
   ec2: DEFAULT_EC2_CONFIG,
+  resyncMs: 0,
 });
 
 const rate = (what: string, v: number): void => {
@@ -74,7 +75,9 @@ export function resolveControllerConfig(options: ControllerOptions = {}): Contro
     provisioningDelay: validateDelay(options.provisioningDelay ?? d.provisioningDelay),
     faults: validateFaults({ ...d.faults, ...options.faults }),
     ec2: Object.freeze(ec2),
+    resyncMs: options.resyncMs ?? d.resyncMs,
   };
+  if (!Number.isFinite(cfg.resyncMs) || cfg.resyncMs < 0) throw new HarnessError("invalid-config", `resyncMs must be a number of ms >= 0, got ${cfg.resyncMs}`);
   positive("workers", cfg.workers);
   if (!Number.isFinite(cfg.cooldownMs) || cfg.cooldownMs < 0) {
     throw new HarnessError("invalid-config", `cooldownMs must be a number of ms >= 0, got ${cfg.cooldownMs}`);

@@ -1,13 +1,25 @@
-// Shared state of one controller instance: per-node trunk state (VLANs, branch ENIs, delete
-// queue), the run-time knobs, and the event helper every part records through.
+// Shared state of one controller instance: the informers it reads the cluster from, per-node
+// trunk state (VLANs, branch ENIs, delete queue), the run-time knobs, and the event helper every
+// part records through.
 
+import type { EventRecorder, Informer } from "../cluster/client/index.js";
+import type { ClusterClient } from "../cluster/client/types.js";
+import type { CniNodeObject, EventType, FailureClass, NodeObject, PodObject, SecurityGroupPolicyObject } from "../cluster/k8s/index.js";
 import type { Clock, TimerHandle } from "../common/clock.js";
-import type { ClusterStore, EventType, FailureClass, PodObject } from "../cluster/types.js";
+import { EVENT_SOURCE as SOURCES } from "../common/names.js";
 import type { VlanPool } from "./vlan.js";
-import type { ControllerConfig, ControllerDeps, ControllerFaults, FakeEc2, NodeInfo, ProvisioningDelay, ProvisioningRecord, Rng } from "./types.js";
+import type { ControllerConfig, ControllerDeps, ControllerFaults, Ec2Api, NodeInfo, ProvisioningDelay, ProvisioningRecord, Rng } from "./types.js";
 
 /** The real controller's event source (component) name. */
-export const EVENT_SOURCE = "vpc-resource-controller";
+export const EVENT_SOURCE = SOURCES.controller;
+
+/** What the controller watches (docs/REFERENCE.md §8): pods, nodes, SGPs and CNINodes. */
+export interface ControllerInformers {
+  pods: Informer<PodObject>;
+  nodes: Informer<NodeObject>;
+  sgps: Informer<SecurityGroupPolicyObject>;
+  cniNodes: Informer<CniNodeObject>;
+}
 
 export interface BranchAlloc {
   eniId: string;
@@ -37,11 +49,13 @@ export interface NodeState {
 
 export interface ControllerContext {
   clock: Clock;
-  store: ClusterStore;
+  cluster: ClusterClient;
+  informers: ControllerInformers;
+  recorder: EventRecorder;
   /** The controller's EC2 client (the "user" client in the split model). */
-  ec2: FakeEc2;
+  ec2: Ec2Api;
   /** The client AssociateTrunkInterface goes through: the same one, or the instance client ("split"). */
-  instanceEc2: FakeEc2;
+  instanceEc2: Ec2Api;
   rng: Rng;
   config: ControllerConfig;
   delay: ProvisioningDelay;
@@ -63,12 +77,11 @@ export function podEvent(
   attributes: Record<string, string> = {},
   classification: FailureClass = "",
 ): void {
-  ctx.store.recordEvent({
+  ctx.recorder.record({
     type,
     reason,
     message,
     involvedObject: { kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid },
-    source: EVENT_SOURCE,
     classification,
     attributes,
   });

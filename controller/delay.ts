@@ -1,14 +1,12 @@
 // The provisioning delay: validation and sampling of a fixed delay or a distribution.
 
+import { MAX_TIMER_MS } from "../common/clock.js";
 import { HarnessError } from "../common/errors.js";
 import { standardNormal } from "./rng.js";
 import type { ProvisioningDelay, Rng } from "./types.js";
 
-/**
- * The longest delay a timer can wait: Node's setTimeout takes a signed 32-bit ms count (about
- * 24.8 days) and fires a longer one after 1 ms, so a "115 days" delay would provision at once.
- */
-export const MAX_DELAY_MS = 2 ** 31 - 1;
+/** The longest provisioning delay: the longest a timer can wait (common/clock.ts). */
+export const MAX_DELAY_MS = MAX_TIMER_MS;
 
 const nonNegative = (what: string, v: number): void => {
   if (!Number.isFinite(v) || v < 0) throw new HarnessError("invalid-config", `provisioning delay: ${what} must be a number >= 0, got ${v}`);

@@ -2,23 +2,11 @@
 // server-side faults. Every operation is synchronous and throws Ec2Error with EC2's real codes;
 // ec2.ts puts clients (rate limit, latency, retries, call log) in front of it.
 
+import { Ec2Error, isEc2Error } from "../common/ec2/errors.js";
 import { createIdSource, createSubnetPool } from "./ids.js";
 import type { Ec2Config, Ec2Faults, EniKind, EniState, NetworkInterface, Rng } from "./types.js";
 
-export class Ec2Error extends Error {
-  override readonly name = "Ec2Error";
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    // The SDK's error text: "api error <Code>: <message>".
-    super(`api error ${code}: ${message}`);
-  }
-}
-
-export function isEc2Error(e: unknown): e is Ec2Error {
-  return e instanceof Ec2Error;
-}
+export { Ec2Error, isEc2Error };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** EC2's record of an ENI: the public view plus the trunk a branch is associated with. */

@@ -2,20 +2,11 @@
 // private IPs from a subnet with AWS's reserved addresses (first four and the last) skipped.
 
 import { HarnessError } from "../common/errors.js";
+import { intToIp, ipToInt } from "../common/ipv4.js";
 import { hexDigits } from "./rng.js";
 import type { Rng } from "./types.js";
 
-export function ipToInt(ip: string): number {
-  const parts = ip.split(".").map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
-    throw new HarnessError("invalid-config", `"${ip}" is not an IPv4 address`);
-  }
-  return (((parts[0] as number) << 24) | ((parts[1] as number) << 16) | ((parts[2] as number) << 8) | (parts[3] as number)) >>> 0;
-}
-
-export function intToIp(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
-}
+export { intToIp, ipToInt };
 
 export interface SubnetPool {
   readonly cidr: string;

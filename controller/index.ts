@@ -10,6 +10,7 @@
 export * from "./types.js";
 export { createController } from "./controller.js";
 export { CONTROLLER_CLIENT, INSTANCE_CLIENT, createFakeEc2, Ec2Error, isEc2Error, type FakeEc2Deps } from "./ec2.js";
+export { createRemoteEc2, type RemoteEc2Options } from "./ec2-remote.js";
 export {
   DEFAULT_CONTROLLER_CONFIG,
   DEFAULT_COOLDOWN_MS,
@@ -22,12 +23,5 @@ export {
 export { MAX_DELAY_MS, describeDelay, sampleDelay, validateDelay } from "./delay.js";
 export { createSeededRng } from "./rng.js";
 export { BRANCH_ENI_LIMITS, MAX_VLAN_ID, branchLimit } from "./limits.js";
-export {
-  createSgpWebhook,
-  defaultServiceAccountLabels,
-  matchingSecurityGroups,
-  policyMatches,
-  wantsBranchEni,
-  type ServiceAccountLabels,
-} from "./webhook.js";
+export { defaultServiceAccountLabels, matchingSecurityGroups, mutatePod, policyMatches, wantsBranchEni, type ServiceAccountLabels } from "./webhook.js";
 export { parseBranchAnnotation, renderBranchAnnotation } from "./annotation.js";

@@ -1,7 +1,7 @@
-// Branch-ENI limits per instance type, from ipamd/limits.ts (docs/REFERENCE.md §4), plus the trunk's
+// Branch-ENI limits per instance type, from common/limits.ts (docs/REFERENCE.md §4), plus the trunk's
 // VLAN id range.
 
-import { instanceLimits, KNOWN_INSTANCE_TYPES } from "../ipamd/limits.js";
+import { instanceLimits, KNOWN_INSTANCE_TYPES } from "../common/limits.js";
 
 /** The trunk's VLAN ids are 1..120 (the controller's MaxAllocatableVlanIds = 121, id 0 unusable). */
 export const MAX_VLAN_ID = 120;

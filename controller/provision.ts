@@ -2,9 +2,10 @@
 // CreateAndAssociateBranchENIs: capacity check, lowest free VLAN, the three EC2 calls, the
 // provisioning delay, then the UID-guarded annotation PATCH and the events.
 
-import { POD_ENI_ANNOTATION } from "../cluster/types.js";
-import type { PodObject } from "../cluster/types.js";
+import { isConflict, isUidPreconditionFailure, retryOnConflict } from "../cluster/client/retry.js";
+import type { PodObject } from "../cluster/k8s/pod.js";
 import { errorMessage, isHarnessError } from "../common/errors.js";
+import { POD_ENI_ANNOTATION } from "../common/names.js";
 import { renderBranchAnnotation } from "./annotation.js";
 import { effectiveLimit, podEvent, usedBranches } from "./context.js";
 import type { BranchAlloc, ControllerContext, NodeState, PodRef } from "./context.js";
@@ -38,7 +39,8 @@ export function needsBranch(pod: PodObject | undefined, uid?: string): pod is Po
 class StepError extends Error {}
 
 export async function processPod(ctx: ControllerContext, job: PodJob, attempt: number): Promise<JobResult> {
-  const pod = ctx.store.getPod(job.namespace, job.name);
+  // Level-triggered: what the pod is now, from the cache, not what the event said.
+  const pod = ctx.informers.pods.get(job);
   if (!needsBranch(pod, job.uid)) return { kind: "done" };
   const node = ctx.nodes.get(pod.nodeName);
   // Unknown node: picked up again by addNode (the real controller has no trunk for it either).
@@ -48,7 +50,7 @@ export async function processPod(ctx: ControllerContext, job: PodJob, attempt: n
     podEvent(ctx, pod, "Warning", "BranchAllocationFailed", `failed to allocate branch ENI to pod: trunk not found for node ${pod.nodeName}`, { node: pod.nodeName }, "real");
     return { kind: "done" };
   }
-  const groups = matchingSecurityGroups(ctx.store.listPolicies(pod.namespace), pod);
+  const groups = matchingSecurityGroups(ctx.informers.sgps.list(), pod);
   // provider.go emits SecurityGroupRequested when the job runs (after scheduling), not at admission.
   if (groups.length === 0) {
     podEvent(ctx, pod, "Warning", "SecurityGroupRequested", "Pod will get the instance security group as the pod didn't match any Security Group from SecurityGroupPolicy");
@@ -96,7 +98,11 @@ async function createBranch(ctx: ControllerContext, node: NodeState, pod: PodObj
   }
   let eni;
   try {
-    eni = await ctx.ec2.createNetworkInterface({ kind: "branch", subnet: "branch", securityGroupIds: groups, description: "branch-eni" }, signal);
+    eni = await ctx.ec2.createNetworkInterface({
+      kind: "branch", subnet: "branch", securityGroupIds: groups, description: "branch-eni",
+      // What a restarted controller recognises its branch ENIs by (docs/REFERENCE.md §8).
+      tags: { "vpcresources.k8s.aws/vlan-id": String(vlanId), "vpcresources.k8s.aws/trunk-eni-id": node.info.trunkEniId },
+    }, signal);
   } catch (e) {
     node.vlans.free(vlanId);
     throw new StepError(`creating network interface, ${errorMessage(e)}`);
@@ -148,8 +154,7 @@ async function annotate(ctx: ControllerContext, node: NodeState, pod: PodObject,
     if (chance(ctx.rng, ctx.faults.annotationFailureRate)) {
       throw new Error(`Internal error occurred: injected fault (annotationFailureRate) patching pod ${pod.namespace}/${pod.name}`);
     }
-    // UID-guarded PATCH: a pod deleted and recreated under the same name fails the precondition.
-    ctx.store.updatePod(pod.namespace, pod.name, (p) => ({ ...p, annotations: { ...p.annotations, [POD_ENI_ANNOTATION]: value } }), pod.uid);
+    await patchAnnotation(ctx, pod, value);
   } catch (e) {
     rec.outcome = "annotation-failed";
     rec.error = errorMessage(e);
@@ -164,4 +169,17 @@ async function annotate(ctx: ControllerContext, node: NodeState, pod: PodObject,
   rec.outcome = "allocated";
   podEvent(ctx, pod, "Normal", "ResourceAllocated", `Allocated ${value} to the pod`, attrs);
   return { kind: "done" };
+}
+
+/**
+ * The merge PATCH of the annotation with a UID precondition, retried on conflict (wrapper.go
+ * AnnotatePod). A pod that is gone answers not-found; one deleted and recreated under the same
+ * name fails the UID precondition: neither is retried, neither is ours to annotate.
+ */
+async function patchAnnotation(ctx: ControllerContext, pod: PodObject, value: string): Promise<void> {
+  await retryOnConflict(
+    ctx.clock,
+    () => ctx.cluster.pods.patch(pod, { metadata: { annotations: { [POD_ENI_ANNOTATION]: value } } }, { uid: pod.uid, signal: ctx.abort.signal }),
+    { rng: () => ctx.rng.next(), signal: ctx.abort.signal, retriable: (e) => isConflict(e) && !isUidPreconditionFailure(e) },
+  );
 }

@@ -1,8 +1,9 @@
 // Public types of the fake VPC resource controller and fake EC2: configuration, faults, the
 // provisioning delay, and the records the harness reads to draw provisioning windows and count calls.
 
+import type { ClusterClient } from "../cluster/client/types.js";
+import type { K8sObject } from "../cluster/k8s/types.js";
 import type { Clock } from "../common/clock.js";
-import type { ClusterStore } from "../cluster/types.js";
 
 /** A source of uniform numbers in [0, 1); seedable so scenarios replay exactly. */
 export interface Rng {
@@ -88,6 +89,12 @@ export interface ControllerConfig {
   provisioningDelay: ProvisioningDelay;
   faults: ControllerFaults;
   ec2: Ec2Config;
+  /**
+   * Every resyncMs the controller checks its branch ENIs against the pods (a pod found gone sends
+   * its ENIs to the cooldown queue) and requeues pods that still need one; 0: only on events
+   * (memory mode, simulated time).
+   */
+  resyncMs: number;
 }
 
 /** A ControllerConfig where every field may be omitted (defaults fill the rest). */
@@ -102,7 +109,14 @@ export type Ec2Action =
   | "AssociateTrunkInterface"
   | "AttachNetworkInterface"
   | "DetachNetworkInterface"
-  | "DeleteNetworkInterface";
+  | "DeleteNetworkInterface"
+  // The remote client's look-ups and its delete-on-termination (the in-process fake makes none).
+  | "DescribeInstances"
+  | "DescribeNetworkInterfaces"
+  | "DescribeSubnets"
+  | "DescribeTrunkInterfaceAssociations"
+  | "ModifyNetworkInterfaceAttribute"
+  | "AssignPrivateIpAddresses";
 
 /** One HTTP attempt of an EC2 call (retries appear as separate records with attempt > 1). */
 export interface Ec2CallRecord {
@@ -186,6 +200,7 @@ export interface ProvisioningRecord {
   error: string;
 }
 
+/** A node as the controller manages it (its trunk; ipamd learns its own ENIs from EC2). */
 export interface NodeInfo {
   name: string;
   instanceType: string;
@@ -193,11 +208,7 @@ export interface NodeInfo {
   branchLimit: number;
   trunkEniId: string;
   trunkMac: string;
-  primaryEniId: string;
-  primaryMac: string;
-  primaryIp: string;
-  /** The primary ENI's addresses: its primary IP first, then its secondary IPs. */
-  primaryIps: readonly string[];
+  /** The trunk's subnet. */
   subnetCidr: string;
   /** Subnet the node's branch ENIs get their addresses from. */
   branchSubnetCidr: string;
@@ -205,23 +216,26 @@ export interface NodeInfo {
   trunkDeviceNumber: number;
 }
 
-export interface AddNodeSpec {
-  name: string;
-  instanceType: string;
-  labels?: Record<string, string>;
-  /** Secondary IPs on the primary ENI (ipamd's datastore uses them); default 0. */
-  primaryEniSecondaryIps?: number;
-  /** Extra node capacity entries (e.g. pods: "29"), merged with vpc.amazonaws.com/pod-eni. */
-  capacity?: Record<string, string>;
+/** What the controller asks CreateNetworkInterface for. */
+export interface CreateEniSpec {
+  kind: EniKind;
+  subnet: "primary" | "branch";
+  secondaryIpCount?: number;
+  securityGroupIds?: string[];
+  description?: string;
+  /** Tags on the new ENI (the remote client sends them; the in-process fake ignores them). */
+  tags?: Record<string, string>;
 }
 
-export interface FakeEc2 {
-  /** The instance's primary ENI (device 0), created without an EC2 call; idempotent per node. */
-  launchInstance(nodeName: string, secondaryIpCount?: number): NetworkInterface;
-  createNetworkInterface(
-    req: { kind: EniKind; subnet: "primary" | "branch"; secondaryIpCount?: number; securityGroupIds?: string[]; description?: string },
-    signal?: AbortSignal,
-  ): Promise<NetworkInterface>;
+/**
+ * The controller's EC2 port: the calls it makes (rate limited, may fail with Ec2Error) and its own
+ * bookkeeping of what it made. Implemented by the in-process fake (createFakeEc2: simulated time,
+ * the scenarios and the demo) and by the SDK client (createRemoteEc2: mock-ec2 or any EC2 endpoint).
+ */
+export interface Ec2Api {
+  /** The node's instance and its primary ENI (device 0): made at once by the fake, looked up by the remote client. */
+  launchInstance(nodeName: string, secondaryIpCount?: number, signal?: AbortSignal): NetworkInterface | Promise<NetworkInterface>;
+  createNetworkInterface(req: CreateEniSpec, signal?: AbortSignal): Promise<NetworkInterface>;
   createNetworkInterfacePermission(eniId: string, signal?: AbortSignal): Promise<void>;
   associateTrunkInterface(req: { trunkEniId: string; branchEniId: string; vlanId: number }, signal?: AbortSignal): Promise<string>;
   /** Attaches to the node at deviceIndex (lowest free index when omitted); returns the device number. */
@@ -241,6 +255,12 @@ export interface FakeEc2 {
    * Another client of the same EC2 (same ENIs, faults and log) with its own client-side limit,
    * or none when `limit` is omitted. ipamd on each node uses its own client, not the controller's.
    */
+  client(name: string, limit?: { qps: number; burst: number }): Ec2Api;
+}
+
+/** The in-process fake: the port, with the instance made synchronously and no I/O at all. */
+export interface FakeEc2 extends Ec2Api {
+  launchInstance(nodeName: string, secondaryIpCount?: number): NetworkInterface;
   client(name: string, limit?: { qps: number; burst: number }): FakeEc2;
 }
 
@@ -251,12 +271,20 @@ export interface EniAttacher {
 }
 
 export interface VpcResourceController {
-  /** Subscribes to the store's pod watch and enqueues pods already present. */
-  start(): void;
-  /** Cancels timers and in-flight work; the store is left as is. */
+  /**
+   * Starts the informers (pods, nodes, SGPs, CNINodes) and reconciles from them; resolves once
+   * their caches hold the initial lists. Nodes join through the handshake (controller/nodes.ts).
+   */
+  start(): Promise<void>;
+  /** Stops the informers, timers and in-flight work; the cluster is left as is. */
   stop(): void;
-  /** Node join: creates the primary and (when the type trunks) the trunk ENI, advertises capacity. */
-  addNode(spec: AddNodeSpec, signal?: AbortSignal): Promise<NodeInfo>;
+  /**
+   * The SGP webhook as a mutating admission hook of the memory store (pod CREATE): policies from
+   * this controller's cache. In cluster mode the same mutation is served at /mutate-v1-pod.
+   */
+  admissionHook(): (op: "CREATE" | "UPDATE", object: K8sObject) => K8sObject;
+  /** Resolves when every event recorded so far has been written. */
+  flushEvents(): Promise<void>;
   getNode(name: string): NodeInfo | undefined;
   /**
    * An EniAttacher for ipamd's warm pool on that node (CreateNetworkInterface + AttachNetworkInterface).
@@ -276,14 +304,17 @@ export interface VpcResourceController {
   ec2CallLog(): readonly Ec2CallRecord[];
   /** Jobs queued, running, or waiting on a timer (back-off, capacity requeue, delete queue). */
   pendingWork(): { queued: number; running: number; timers: number };
-  readonly ec2: FakeEc2;
+  readonly ec2: Ec2Api;
   readonly config: Readonly<ControllerConfig>;
 }
 
 export interface ControllerDeps {
   clock: Clock;
-  store: ClusterStore;
+  /** The cluster seam (memory or kube backend). */
+  cluster: ClusterClient;
   rng: Rng;
+  /** The EC2 to use (e.g. createRemoteEc2 against mock-ec2); the in-process fake when absent. */
+  ec2?: Ec2Api;
   /** Optional structured log sink (pino-like); nothing is logged when absent. */
   log?: (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 }

@@ -7,6 +7,8 @@ export interface VlanPool {
   /** The lowest free id, or undefined when all 120 are taken. */
   assign(): number | undefined;
   free(id: number): void;
+  /** Marks an id taken (a branch ENI found on the trunk at a restart); false when it already was. */
+  reserve(id: number): boolean;
   inUse(): number[];
 }
 
@@ -23,6 +25,11 @@ export function createVlanPool(max = MAX_VLAN_ID): VlanPool {
       return undefined;
     },
     free: (id) => void used.delete(id),
+    reserve(id) {
+      if (id < 1 || id > max || used.has(id)) return false;
+      used.add(id);
+      return true;
+    },
     inUse: () => [...used].sort((a, b) => a - b),
   };
 }

@@ -1,8 +1,15 @@
-// The SecurityGroupPolicy matching and the mutating webhook step: a pod that matches a policy
-// gets `vpc.amazonaws.com/pod-eni: "1"` in the limits and requests of its first container.
+// The SecurityGroupPolicy matching (helper.go filterPodSecurityGroups) and the mutating webhook's
+// change (webhooks/core/pod_webhook.go): a non-hostNetwork pod matching a policy gets
+// `vpc.amazonaws.com/pod-eni: "1"` in the limits and requests of its first container
+// (docs/REFERENCE.md §8). The same mutation runs as an admission hook of the memory store, and
+// behind /mutate-v1-pod in cluster mode.
 
-import { POD_ENI_RESOURCE } from "../cluster/types.js";
-import type { AdmissionHook, ClusterStore, PodObject, SecurityGroupPolicyObject } from "../cluster/types.js";
+import type { PodObject } from "../cluster/k8s/pod.js";
+import { parsePod } from "../cluster/k8s/pod.js";
+import { selectorMatches } from "../cluster/k8s/selector.js";
+import type { SecurityGroupPolicyObject } from "../cluster/k8s/sgp.js";
+import type { K8sContainer, K8sObject } from "../cluster/k8s/types.js";
+import { POD_ENI_RESOURCE } from "../common/names.js";
 
 /**
  * Labels of a service account. We keep no ServiceAccount objects, so by default a service account
@@ -12,34 +19,23 @@ export type ServiceAccountLabels = (namespace: string, serviceAccount: string) =
 
 export const defaultServiceAccountLabels: ServiceAccountLabels = (_ns, sa) => ({ name: sa });
 
-function matchLabels(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
+type PodFacts = Pick<PodObject, "namespace" | "labels" | "serviceAccount">;
 
 /**
- * As the controller's filterPodSecurityGroups: a policy without security groups is ignored; when
- * it has a pod selector the pod's labels must match it, when it has a service-account selector the
- * service account's labels must match it. An empty podSelector selects every pod of the namespace
- * (a present-but-empty LabelSelector matches everything); an empty serviceAccountSelector counts as
- * absent, since our object model cannot tell a nil selector from an empty one.
+ * As filterPodSecurityGroups: a policy without security groups, or with neither selector, is
+ * ignored; each selector the policy has must match (the pod's labels, the service account's
+ * labels). An empty selector ({}) selects everything; an absent one is not checked.
  */
-export function policyMatches(
-  policy: SecurityGroupPolicyObject,
-  pod: Pick<PodObject, "namespace" | "labels" | "serviceAccount">,
-  saLabels: ServiceAccountLabels = defaultServiceAccountLabels,
-): boolean {
+export function policyMatches(policy: SecurityGroupPolicyObject, pod: PodFacts, saLabels: ServiceAccountLabels = defaultServiceAccountLabels): boolean {
   if (policy.namespace !== pod.namespace || policy.securityGroupIds.length === 0) return false;
-  const hasSa = Object.keys(policy.serviceAccountSelector).length > 0;
-  if (!matchLabels(policy.podSelector, pod.labels)) return false;
-  return !hasSa || matchLabels(policy.serviceAccountSelector, saLabels(pod.namespace, pod.serviceAccount));
+  const { podSelector, serviceAccountSelector } = policy;
+  if (podSelector === undefined && serviceAccountSelector === undefined) return false;
+  if (podSelector !== undefined && !selectorMatches(podSelector, pod.labels)) return false;
+  return serviceAccountSelector === undefined || selectorMatches(serviceAccountSelector, saLabels(pod.namespace, pod.serviceAccount));
 }
 
 /** The de-duplicated security groups of every matching policy, in policy order. */
-export function matchingSecurityGroups(
-  policies: readonly SecurityGroupPolicyObject[],
-  pod: Pick<PodObject, "namespace" | "labels" | "serviceAccount">,
-  saLabels?: ServiceAccountLabels,
-): string[] {
+export function matchingSecurityGroups(policies: readonly SecurityGroupPolicyObject[], pod: PodFacts, saLabels?: ServiceAccountLabels): string[] {
   const groups: string[] = [];
   for (const p of policies) {
     if (!policyMatches(p, pod, saLabels)) continue;
@@ -54,14 +50,26 @@ export function wantsBranchEni(pod: Pick<PodObject, "limits">): boolean {
   return v !== undefined && v !== "" && v !== "0";
 }
 
-/** The webhook as an admission hook on the store: policies are read at admission time. */
-export function createSgpWebhook(store: Pick<ClusterStore, "listPolicies">, saLabels?: ServiceAccountLabels): AdmissionHook {
-  return (pod) => {
-    if (matchingSecurityGroups(store.listPolicies(pod.namespace), pod, saLabels).length === 0) return pod;
-    return {
-      ...pod,
-      limits: { ...pod.limits, [POD_ENI_RESOURCE]: "1" },
-      requests: { ...pod.requests, [POD_ENI_RESOURCE]: "1" },
-    };
+/**
+ * The webhook's decision for a pod being created (wire JSON in and out): the object to admit, the
+ * same one when nothing changes. A pod that does not parse is admitted untouched (failurePolicy
+ * Ignore: the webhook never blocks a pod it cannot read).
+ */
+export function mutatePod(object: K8sObject, policies: readonly SecurityGroupPolicyObject[], saLabels?: ServiceAccountLabels): K8sObject {
+  let pod: PodObject;
+  try {
+    pod = parsePod(object);
+  } catch {
+    return object;
+  }
+  if (pod.hostNetwork || pod.containers.length === 0) return object;
+  if (matchingSecurityGroups(policies, pod, saLabels).length === 0) return object;
+  const spec = object.spec as { containers: K8sContainer[] };
+  const [first, ...rest] = spec.containers;
+  const res = first?.resources ?? {};
+  const patched: K8sContainer = {
+    ...(first as K8sContainer),
+    resources: { ...res, limits: { ...(res.limits ?? {}), [POD_ENI_RESOURCE]: "1" }, requests: { ...(res.requests ?? {}), [POD_ENI_RESOURCE]: "1" } },
   };
+  return { ...object, spec: { ...(object.spec as object), containers: [patched, ...rest] } };
 }

@@ -1,6 +1,6 @@
 // The kubelet loop's SandboxRuntime over containerd's CRI: RunPodSandbox / StopPodSandbox +
 // RemovePodSandbox, so runtime/kubelet drives the real containerd (and through it our plugin).
-import type { PodObject } from "../cluster/types.js";
+import type { PodObject } from "../cluster/k8s/index.js";
 import { errorMessage } from "../common/errors.js";
 import type { SandboxInfo, SandboxOutcome, SandboxRequest, SandboxRuntime } from "../runtime/kubelet/types.js";
 import { grpcDetailsOf } from "./call.js";

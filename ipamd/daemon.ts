@@ -1,16 +1,19 @@
-// Wires mock-ipamd together: cluster store, fake controller + EC2, node join (primary + trunk ENI),
-// host links, datastore restored from the checkpoint, warm pool, backend, gRPC server,
-// introspection and metrics; logs "ready" with the actual addresses; shuts down cleanly.
+// Wires mock-ipamd together: the cluster side (--cluster memory: embedded, ipamd/cluster/memory.ts;
+// --cluster kube: an API server and mock-ec2, ipamd/cluster/kube.ts), the node's ENIs and its trunk
+// (asked for through the CNINode), host links, datastore restored from the checkpoint, warm pool,
+// backend, gRPC server, introspection and metrics; logs "ready" with the actual addresses; shuts
+// down cleanly.
 
-import type { ClusterStore } from "../cluster/index.js";
-import { createClusterStore } from "../cluster/index.js";
+import type { ClusterClient, Informer } from "../cluster/client/index.js";
+import { createInformer, recorderFor } from "../cluster/client/index.js";
+import type { NodeObject, PodObject } from "../cluster/k8s/index.js";
+import { clusterEvent } from "../cluster/k8s/index.js";
 import type { Clock } from "../common/clock.js";
 import { systemClock } from "../common/clock.js";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { HarnessError, errorMessage } from "../common/errors.js";
-import { createController, createSeededRng } from "../controller/index.js";
-import type { NodeInfo as ControllerNode, VpcResourceController } from "../controller/index.js";
+import { EVENT_SOURCE } from "../common/names.js";
 import type { Backend, NodeInfo } from "./backend/index.js";
 import { createBackend } from "./backend/index.js";
 import { durableIpDatastore } from "./backend/durable-port.js";
@@ -19,10 +22,14 @@ import type { IpamdConfig } from "./config/index.js";
 import { Datastore, DurableDatastore } from "./datastore/index.js";
 import type { HostLinks } from "./hostlinks/index.js";
 import { createHostLinks } from "./hostlinks/index.js";
+import { startNodeFabric } from "./fabric/index.js";
 import type { RunningHttp } from "./http/index.js";
 import { createMetrics, introspectionHandler, metricsHandler, startHttp } from "./http/index.js";
-import { instanceLimits, maxPods } from "./limits.js";
-import type { InstanceLimits } from "./limits.js";
+import { instanceLimits, supportsTrunking } from "../common/limits.js";
+import { startMemorySide } from "./cluster/memory.js";
+import { nodePods, nodePodsInformer } from "./cluster/pods.js";
+import type { EmbeddedController, NodeEni } from "./cluster/side.js";
+import type { InstanceLimits } from "../common/limits.js";
 import type { Logger } from "./log.js";
 import { announce } from "./log.js";
 import { createInspector } from "./server/inspect.js";
@@ -43,8 +50,7 @@ export interface RunningDaemon {
   grpcAddress: string;
   introspectionAddress: string;
   metricsAddress: string;
-  cluster: ClusterStore;
-  controller: VpcResourceController;
+  cluster: ClusterClient;
   backend: Backend;
   /** Stop accepting, flush the checkpoint, remove host links. Idempotent. */
   shutdown(reason: string): Promise<void>;
@@ -63,65 +69,107 @@ export async function startDaemon({ config, log, clock = systemClock }: DaemonDe
 }
 
 async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: Cleanup[]): Promise<RunningDaemon> {
-  const limits = instanceLimits(config.node.instanceType);
   ensureDir(config.stateDir, "--state-dir");
   for (const [address, flag] of [[config.listen, "--listen"], [config.control, "--control"]] as const) {
     const listen = parseListen(address);
     if (listen.kind === "unix") ensureDir(dirname(listen.path), flag);
   }
-  const { cluster, controller } = startCluster(config, log, clock, cleanups);
+  // Cluster mode's client-node and AWS SDK load only when asked for.
+  const side = config.cluster.mode === "kube"
+    ? await (await import("./cluster/kube.js")).startKubeSide(config, config.cluster, log, clock)
+    : await startMemorySide(config, log, clock);
+  cleanups.push({ what: "cluster", run: () => side.stop() });
+  const { cluster, nodeName } = side;
+  const limits = instanceLimits(side.instanceType);
   const hostLinks = startHostLinks(config, log, cleanups);
-  const joined = await controller.addNode({
-    name: config.node.name, instanceType: config.node.instanceType, primaryEniSecondaryIps: limits.ipv4PerEni - 1, capacity: { pods: String(maxPods(limits)) },
-  });
+  const informers = await startInformers(cluster, clock, nodeName, log, cleanups);
+  // ENABLE_POD_ENI and a type that trunks: ask for the trunk through the CNINode (docs/REFERENCE.md §8).
+  const trunkEni = config.node.trunk && supportsTrunking(limits) ? await side.askForTrunk() : undefined;
   const datastore = new Datastore({ clock, cooldownMs: config.ipCooldownMs });
-  const trunk = await attachNodeEnis(joined, datastore, hostLinks, config.node.trunk);
+  const trunk = await attachNodeEnis(side.primary, trunkEni, datastore, hostLinks);
   // Only now: the trunk's link from a previous run was adopted by ensure (same name and MAC), so
   // its ifindex (ParentIfIndex) and the branch pods' links on it survive a restart, as on a real
   // node where the trunk NIC outlives aws-node. Everything else of our prefix is stale.
   const stale = await hostLinks.cleanStale();
   if (stale.length > 0) log.warn({ links: stale }, "removed host links left by an earlier run");
-  log.info({ node: joined.name, instanceType: joined.instanceType, primaryEni: joined.primaryEniId, trunk }, "node joined");
+  log.info({ node: nodeName, instanceType: side.instanceType, primaryEni: side.primary.eniId, trunk, cluster: side.mode }, "node joined");
+  startFabric(config, side.instanceId, () => (trunk === undefined ? undefined : hostLinks.get(trunk.eniId)?.peerName), log, cleanups);
   const durable = await restoreCheckpoint(config, datastore, log, cleanups);
-  const pool = startWarmPool({ config, clock, limits, datastore, hostLinks, log, cleanups, podEniEnabled: trunk !== undefined, attacher: controller.eniAttacher(joined.name, { ipsPerEni: limits.ipv4PerEni }) });
+  const pool = startWarmPool({ config, clock, limits, datastore, hostLinks, log, cleanups, podEniEnabled: trunk !== undefined, attacher: side.attacher(limits.ipv4PerEni) });
+  const ctl = side.controller;
 
   const inspector = createInspector({
-    nodeName: joined.name, instanceType: joined.instanceType, limits, datastore, hostLinks, subnetCidr: joined.subnetCidr,
-    branchEnis: () => controller.listEnis({ nodeName: joined.name, kind: "branch" }),
-    capacity: () => ({ ...(cluster.getNode(joined.name)?.capacity ?? {}) }),
+    nodeName, instanceType: side.instanceType, limits, datastore, hostLinks, subnetCidr: side.primary.subnetCidr,
+    branchEnis: () => side.branchEnis(),
+    capacity: () => ({ ...(informers.node.get({ namespace: "", name: nodeName })?.capacity ?? {}) }),
     trunk: () => trunk,
   });
   const metrics = createMetrics({
     datastoreStats: () => datastore.stats(),
-    ec2Calls: () => controller.ec2CallLog(),
-    provisioning: () => controller.provisioningRecords().filter((r) => r.nodeName === joined.name),
+    ec2Calls: () => side.ec2Calls(),
+    provisioning: () => ctl?.provisioningRecords().filter((r) => r.nodeName === nodeName) ?? [],
   });
   const node: NodeInfo = {
-    nodeName: joined.name,
+    nodeName,
     trunkEniId: () => trunk?.eniId,
     trunkIfIndex: () => trunk?.ifIndex ?? 0,
     vpcV4Cidrs: () => config.node.vpcCidrs,
   };
   const backend = createBackend({
-    datastore: durableIpDatastore(durable, () => pool.nudge()), cluster, node, clock, log: log.child({ component: "ipamd" }), metrics,
+    datastore: durableIpDatastore(durable, () => pool.nudge()), node, clock, log: log.child({ component: "ipamd" }), metrics,
+    pods: nodePods({ cluster, informer: informers.pods, nodeName, adopt: side.adoptPods }),
+    events: recorderFor(cluster, { clock, source: EVENT_SOURCE.ipamd, host: nodeName }),
     branchWaitMs: config.waitForBranchEniMs,
-    branchProgress: (pod) => branchProgress({
-      records: controller.provisioningRecords(), now: clock.now(), delay: controller.getProvisioningDelay(),
-      events: cluster.listEvents({ namespace: pod.namespace, name: pod.name }),
-    }, pod),
+    ...(ctl === undefined ? {} : { branchProgress: progressOf(cluster, ctl, clock) }),
   });
   backend.setDown(config.faults.ipamdDown);
 
   const grpc = await startGrpcServer({
-    listen: config.listen, backend, log: log.child({ component: "grpc" }), version: config.clientVersion,
-    control: { cluster, nodeName: joined.name, backend, controller, inspect: inspector }, controlListen: config.control,
+    listen: config.listen, backend, log: log.child({ component: "grpc" }), version: config.clientVersion, controlListen: config.control,
+    control: { cluster, clock, nodeName, backend, controller: ctl ?? inAnotherProcess, inspect: inspector, recorder: recorderFor(cluster, { clock, source: "harness" }) },
   });
   cleanups.push({ what: "gRPC server", run: () => grpc.close() });
-  const http = await startHttpEndpoints(config, log, inspector, cluster, metrics.render, metrics.registry.contentType, settingsOf(config));
+  const http = await startHttpEndpoints(config, log, inspector, cluster, metrics.render, metrics.registry.contentType, settingsOf(config, side.instanceType));
   for (const h of http.all) cleanups.push({ what: "HTTP listener", run: () => h.close() });
 
-  announce(log, { grpc: grpc.address, control: grpc.controlAddress, introspection: http.introspection, metrics: http.metrics, node: joined.name, stateDir: config.stateDir }, "ready");
-  return daemonHandle(grpc, http, cluster, controller, backend, cleanups, log);
+  announce(log, { grpc: grpc.address, control: grpc.controlAddress, introspection: http.introspection, metrics: http.metrics, node: nodeName, stateDir: config.stateDir, cluster: side.mode }, "ready");
+  return daemonHandle(grpc, http, cluster, backend, cleanups, log);
+}
+
+/** Cluster mode: the controller's knobs live in its own process (mock-vpc-resource-controller). */
+const inAnotherProcess = {
+  setProvisioningDelay(): never {
+    throw new HarnessError("method-not-allowed", "SetProvisioningDelay: the controller runs in its own process (--cluster kube); use its --provisioning-delay");
+  },
+  setFaults(): never {
+    throw new HarnessError("method-not-allowed", "SetFaults: the controller and EC2 run in their own processes (--cluster kube); use mock-ec2's /_harness/faults");
+  },
+};
+
+/** ipamd's own Node (by name) and the pods bound to it (spec.nodeName), as aws-node watches them. */
+async function startInformers(cluster: ClusterClient, clock: Clock, nodeName: string, log: Logger, cleanups: Cleanup[]): Promise<{ node: Informer<NodeObject>; pods: Informer<PodObject> }> {
+  const ilog = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>): void => log[level]({ component: "informer", ...fields }, msg);
+  const node = createInformer(cluster.nodes, { clock, name: `node ${nodeName}`, select: { fieldSelector: `metadata.name=${nodeName}` }, log: ilog });
+  const pods = nodePodsInformer(cluster, clock, nodeName, ilog);
+  cleanups.push({ what: "informers", run: () => { node.stop(); pods.stop(); } });
+  await Promise.all([node.start(), pods.start()]);
+  return { node, pods };
+}
+
+/** Where a refused pod's provisioning stands: the embedded controller's records and the pod's events. */
+function progressOf(cluster: ClusterClient, ctl: EmbeddedController, clock: Clock): (pod: { namespace: string; name: string; uid: string }) => Promise<string | undefined> {
+  return async (pod) => {
+    const { items } = await cluster.events.list({ namespace: pod.namespace });
+    const events = items.filter((e) => e.involvedObject.name === pod.name).map(clusterEvent);
+    return branchProgress({ records: ctl.provisioningRecords(), now: clock.now(), delay: ctl.getProvisioningDelay(), events }, pod);
+  };
+}
+
+/** Cluster mode: this node's share of the VPC's routing (ipamd/fabric), kept up to date from mock-ec2. */
+function startFabric(config: IpamdConfig, instanceId: string | undefined, trunkPeer: () => string | undefined, log: Logger, cleanups: Cleanup[]): void {
+  if (config.cluster.mode !== "kube" || !config.cluster.fabric.enabled || instanceId === undefined) return;
+  const fabric = startNodeFabric({ ec2Endpoint: config.cluster.ec2Endpoint, instanceId, uplink: config.cluster.fabric.uplink, trunkPeer, log: log.child({ component: "fabric" }) });
+  cleanups.push({ what: "fabric", run: () => fabric.stop() });
 }
 
 /** Fails early, naming the flag, when a directory cannot be created (e.g. /run as non-root). */
@@ -133,24 +181,6 @@ function ensureDir(dir: string, flag: string): void {
       details: "as non-root, pass --state-dir and --listen unix:///... under a directory you own",
     });
   }
-}
-
-/** The API server and the fake VPC resource controller (with its EC2), policies applied. */
-function startCluster(config: IpamdConfig, log: Logger, clock: Clock, cleanups: Cleanup[]): { cluster: ClusterStore; controller: VpcResourceController } {
-  const cluster = createClusterStore({ clock, onWatchError: (e) => log.error({ err: errorMessage(e) }, "cluster watcher failed") });
-  const controller = createController(
-    { clock, store: cluster, rng: createSeededRng(config.seed), log: (level, msg, fields) => log[level]({ component: "vpc-resource-controller", ...fields }, msg) },
-    {
-      provisioningDelay: config.provisioningDelay,
-      cooldownMs: config.branchCooldownMs,
-      faults: config.faults,
-      ec2: { ...config.ec2, primarySubnetCidr: config.node.subnetCidr, branchSubnetCidr: config.node.branchSubnetCidr },
-    },
-  );
-  controller.start();
-  cleanups.push({ what: "controller", run: () => controller.stop() });
-  for (const p of config.policies) cluster.applyPolicy(p);
-  return { cluster, controller };
 }
 
 function startHostLinks(config: IpamdConfig, log: Logger, cleanups: Cleanup[]): HostLinks {
@@ -193,19 +223,19 @@ function startWarmPool(p: PoolParts): WarmPoolReconciler {
 }
 
 /** The primary ENI's secondary IPs feed the datastore; the trunk gets its host link (ParentIfIndex). */
-async function attachNodeEnis(n: ControllerNode, ds: Datastore, links: HostLinks, wantTrunk: boolean): Promise<{ eniId: string; ifIndex: number } | undefined> {
-  const [primaryIp = n.primaryIp, ...secondaryIps] = n.primaryIps;
-  ds.addEni({ eniId: n.primaryEniId, mac: n.primaryMac, deviceNumber: 0, primaryIp, subnetCidr: n.subnetCidr, secondaryIps });
-  if (!wantTrunk || n.trunkEniId === "") return undefined;
-  ds.addEni({ eniId: n.trunkEniId, mac: n.trunkMac, deviceNumber: n.trunkDeviceNumber, primaryIp: "", subnetCidr: n.subnetCidr, secondaryIps: [], isTrunk: true });
-  const link = await links.ensure({ eniId: n.trunkEniId, mac: n.trunkMac, deviceNumber: n.trunkDeviceNumber, isTrunk: true });
-  return { eniId: n.trunkEniId, ifIndex: link.ifIndex };
+async function attachNodeEnis(primary: NodeEni, trunkEni: NodeEni | undefined, ds: Datastore, links: HostLinks): Promise<{ eniId: string; ifIndex: number } | undefined> {
+  const [primaryIp = "", ...secondaryIps] = primary.privateIps;
+  ds.addEni({ eniId: primary.eniId, mac: primary.mac, deviceNumber: 0, primaryIp, subnetCidr: primary.subnetCidr, secondaryIps });
+  if (trunkEni === undefined) return undefined;
+  ds.addEni({ eniId: trunkEni.eniId, mac: trunkEni.mac, deviceNumber: trunkEni.deviceNumber, primaryIp: "", subnetCidr: trunkEni.subnetCidr, secondaryIps: [], isTrunk: true });
+  const link = await links.ensure({ eniId: trunkEni.eniId, mac: trunkEni.mac, deviceNumber: trunkEni.deviceNumber, isTrunk: true });
+  return { eniId: trunkEni.eniId, ifIndex: link.ifIndex };
 }
 
 interface HttpEndpoints { introspection: string; metrics: string; all: RunningHttp[] }
 
 async function startHttpEndpoints(
-  config: IpamdConfig, log: Logger, inspector: Inspector, cluster: ClusterStore,
+  config: IpamdConfig, log: Logger, inspector: Inspector, cluster: ClusterClient,
   render: () => Promise<string>, contentType: string, settings: Record<string, string>,
 ): Promise<HttpEndpoints> {
   const onError = (e: unknown): void => log.error({ err: errorMessage(e) }, "HTTP handler failed");
@@ -215,17 +245,22 @@ async function startHttpEndpoints(
   if (config.introspection !== "off") {
     const h = await startHttp(config.introspection, introspectionHandler({
       enis: () => ({ enis: inspector.enis() }),
-      pods: () => ({ pods: cluster.listPods() }),
-      events: (f) => ({ events: cluster.listEvents(f) }),
+      pods: async () => ({ pods: (await cluster.pods.list()).items }),
+      events: async (f) => {
+        const { items } = await cluster.events.list();
+        const ns = f?.namespace ?? "";
+        const name = f?.name ?? "";
+        return { events: items.filter((e) => (ns === "" || e.involvedObject.namespace === ns) && (name === "" || e.involvedObject.name === name)).map(clusterEvent) };
+      },
       leases: () => ({ leases: inspector.leases() }),
       node: () => inspector.node(),
       envSettings: () => settings,
-    }), onError);
+    }), onError, "--introspection");
     all.push(h);
     introspection = h.address;
   }
   if (config.metrics !== "off") {
-    const h = await startHttp(config.metrics, metricsHandler(render, contentType), onError);
+    const h = await startHttp(config.metrics, metricsHandler(render, contentType), onError, "--metrics");
     all.push(h);
     metrics = h.address;
   }
@@ -233,13 +268,13 @@ async function startHttpEndpoints(
 }
 
 /** /v1/ipamd-env-settings: the real variable names where they exist. */
-function settingsOf(c: IpamdConfig): Record<string, string> {
+function settingsOf(c: IpamdConfig, instanceType: string): Record<string, string> {
   const s: Record<string, string> = {
     WARM_ENI_TARGET: String(c.warm.WARM_ENI_TARGET),
     IP_COOLDOWN_PERIOD: String(c.ipCooldownMs / 1000),
     ENABLE_POD_ENI: String(c.node.trunk),
     AWS_VPC_K8S_CNI_LOGLEVEL: c.logLevel.toUpperCase(),
-    INSTANCE_TYPE: c.node.instanceType,
+    INSTANCE_TYPE: instanceType,
     WAIT_FOR_BRANCH_ENI_MS: String(c.waitForBranchEniMs),
   };
   for (const k of ["WARM_IP_TARGET", "MINIMUM_IP_TARGET", "WARM_PREFIX_TARGET"] as const) {
@@ -250,12 +285,11 @@ function settingsOf(c: IpamdConfig): Record<string, string> {
 }
 
 function daemonHandle(
-  grpc: RunningGrpcServer, http: HttpEndpoints, cluster: ClusterStore, controller: VpcResourceController,
-  backend: Backend, cleanups: Cleanup[], log: Logger,
+  grpc: RunningGrpcServer, http: HttpEndpoints, cluster: ClusterClient, backend: Backend, cleanups: Cleanup[], log: Logger,
 ): RunningDaemon {
   let stopping: Promise<void> | undefined;
   return {
-    grpcAddress: grpc.address, introspectionAddress: http.introspection, metricsAddress: http.metrics, cluster, controller, backend,
+    grpcAddress: grpc.address, introspectionAddress: http.introspection, metricsAddress: http.metrics, cluster, backend,
     shutdown(reason) {
       stopping ??= (async () => {
         log.info({ reason }, "shutting down");

@@ -1,26 +1,12 @@
-// The daemon's structured log: pino JSON lines on stdout (synchronous, so the "ready" line and the
-// last lines before an exit or a kill are never lost in a buffer).
+// The daemon's structured log (common/log.ts), named mock-ipamd.
 
-import pino from "pino";
-import type { Logger } from "pino";
+import { announce, createLogger as create } from "../common/log.js";
+import type { Logger } from "../common/log.js";
 import type { LogLevel } from "./config/index.js";
 
 export type { Logger };
+export { announce };
 
 export function createLogger(level: LogLevel, dest: number = 1): Logger {
-  return pino(
-    {
-      level,
-      base: { name: "mock-ipamd" },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-    },
-    pino.destination({ dest, sync: true }),
-  );
-}
-
-/** Lifecycle lines ("ready", "stopped") that callers wait for: written whatever --log-level says. */
-export function announce(log: Logger, obj: object, msg: string): void {
-  const l = log.levelVal > 30 ? log.child({}, { level: "info" }) : log;
-  l.info(obj, msg);
+  return create("mock-ipamd", level, dest);
 }

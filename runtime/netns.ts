@@ -26,13 +26,20 @@ function nameOf(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
+export interface RealNetnsOptions {
+  /** Called with the name before `ip netns add`, e.g. to record it for a later cleanup. */
+  beforeCreate?: (name: string) => Promise<void>;
+}
+
 /** `ip netns add/delete`: the namespace is bind-mounted at /run/netns/<name>. */
-export function realNetns(): NetnsManager {
+export function realNetns(options: RealNetnsOptions = {}): NetnsManager {
   return {
     real: true,
     async create(signal) {
       const name = `cni-${randomUUID()}`;
-      const r = await execa("ip", ["netns", "add", name], { reject: false, timeout: IP_TIMEOUT_MS, ...(signal ? { cancelSignal: signal } : {}) });
+      await options.beforeCreate?.(name);
+      // detached: a terminal's Ctrl-C reaches the runtime, not `ip` half-way through making the netns.
+      const r = await execa("ip", ["netns", "add", name], { reject: false, timeout: IP_TIMEOUT_MS, detached: true, ...(signal ? { cancelSignal: signal } : {}) });
       if (r.exitCode !== 0) throw new HarnessError("internal", `failed to create network namespace ${name}: ${r.stderr.trim() || r.shortMessage}`);
       return `/run/netns/${name}`;
     },
@@ -41,7 +48,7 @@ export function realNetns(): NetnsManager {
       let stderr = "";
       for (let attempt = 0; attempt < REMOVE_ATTEMPTS; attempt++) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * attempt));
-        const r = await execa("ip", ["netns", "delete", nameOf(path)], { reject: false, timeout: IP_TIMEOUT_MS });
+        const r = await execa("ip", ["netns", "delete", nameOf(path)], { reject: false, timeout: IP_TIMEOUT_MS, detached: true });
         if (r.exitCode === 0 || /No such file or directory/.test(r.stderr)) return;
         stderr = r.stderr.trim();
       }

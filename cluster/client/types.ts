@@ -11,7 +11,12 @@
 // Informers (cluster/client/informer.ts) give the controller-runtime shape on top: list, then
 // watch from the list's resourceVersion, resume on disconnect, relist on 410 Gone.
 
-import type { K8sObject } from "../k8s/types.js";
+import type { CniNodeObject } from "../k8s/cninode.js";
+import type { EventObject } from "../k8s/event.js";
+import type { NodeObject } from "../k8s/node.js";
+import type { PodObject } from "../k8s/pod.js";
+import type { SecurityGroupPolicyObject } from "../k8s/sgp.js";
+import type { K8sCniNode, K8sEvent, K8sNode, K8sObject, K8sPod, K8sSecurityGroupPolicy } from "../k8s/types.js";
 
 export interface ObjectRef {
   /** "" for cluster-scoped objects. */
@@ -33,6 +38,7 @@ export interface CallOptions {
 }
 
 export interface ClientListOptions {
+  /** "" or absent: every namespace (or a cluster-scoped resource). */
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
@@ -57,15 +63,20 @@ export interface WatchHandle {
 }
 
 export interface PatchOptions extends CallOptions {
-  /** Precondition on metadata.uid (the controller's UID-guarded annotation PATCH). */
+  /**
+   * Precondition on metadata.uid (the controller's UID-guarded annotation PATCH): sent in the
+   * patch's metadata, as the real components do; a mismatch is HarnessError("conflict").
+   */
   uid?: string;
-  /** Precondition on metadata.resourceVersion (optimistic concurrency; 409 Conflict when stale). */
+  /** Precondition on metadata.resourceVersion (optimistic concurrency; 409 Conflict when stale), also in the patch. */
   resourceVersion?: string;
   subresource?: "status";
 }
 
 export interface DeleteOptions extends CallOptions {
+  /** Precondition (DeleteOptions.preconditions.uid); a mismatch is HarnessError("conflict"). */
   uid?: string;
+  /** 0: delete at once; absent: the server's default (graceful for pods bound to a node). */
   gracePeriodSeconds?: number;
 }
 
@@ -75,6 +86,7 @@ export interface DeleteOptions extends CallOptions {
  * expired, unavailable (server unreachable), deadline.
  */
 export interface ResourceClient<T extends ObjectIdentity, W extends K8sObject = K8sObject> {
+  /** undefined when the object does not exist. */
   get(ref: ObjectRef, opts?: CallOptions): Promise<T | undefined>;
   list(opts?: ClientListOptions & CallOptions): Promise<{ items: T[]; resourceVersion: string }>;
   watch(opts: ClientListOptions & { resourceVersion: string; allowBookmarks?: boolean }, fn: (e: ClientWatchEvent<T>) => void): WatchHandle;
@@ -84,9 +96,24 @@ export interface ResourceClient<T extends ObjectIdentity, W extends K8sObject = 
   delete(ref: ObjectRef, opts?: DeleteOptions): Promise<void>;
 }
 
+/** Pods add the binding subresource: what a scheduler does (spec.nodeName + PodScheduled). */
+export interface PodClient extends ResourceClient<PodObject, K8sPod> {
+  bind(ref: ObjectRef, nodeName: string, opts?: CallOptions): Promise<void>;
+}
+
+/** The five resources, one backend. */
+export interface ClusterClient {
+  readonly backend: "memory" | "kube";
+  readonly pods: PodClient;
+  readonly nodes: ResourceClient<NodeObject, K8sNode>;
+  readonly sgps: ResourceClient<SecurityGroupPolicyObject, K8sSecurityGroupPolicy>;
+  readonly cniNodes: ResourceClient<CniNodeObject, K8sCniNode>;
+  readonly events: ResourceClient<EventObject, K8sEvent>;
+}
+
 /** A list+watch cache of one resource (client-go's SharedInformer, in small). */
 export interface Informer<T extends ObjectIdentity> {
-  /** Lists, then watches; resolves once the cache holds the initial list. */
+  /** Lists, then watches; resolves once the cache holds the initial list and the watch is open. */
   start(): Promise<void>;
   stop(): void;
   hasSynced(): boolean;

@@ -13,6 +13,7 @@
 // invalid-argument 400 BadRequest, expired 410 Expired, method-not-allowed 405.
 
 import type { K8sObject, K8sWatchEventType } from "../k8s/types.js";
+import type { Schema } from "./schema.js";
 
 /** How a resource is served: discovery's APIResource plus what the store needs to know. */
 export interface ResourceInfo {
@@ -30,6 +31,8 @@ export interface ResourceInfo {
   /** e.g. ["status"] (pods, nodes), ["binding"] (pods). */
   subresources: readonly string[];
   categories?: readonly string[];
+  /** A custom resource (served from a CRD): decoded as unstructured JSON, so apiVersion and kind are required. */
+  custom?: boolean;
 }
 
 /** A resource by group and plural (the version is the one served). */
@@ -78,6 +81,11 @@ export interface StoreWatchEvent {
 
 export interface StoreWatch {
   stop(): void;
+  /**
+   * Sends a BOOKMARK now (when the watch asked for them) carrying the store's current version: every
+   * change up to it has been delivered. The API server calls it on a timer and before closing a watch.
+   */
+  bookmark(): void;
 }
 
 export interface WriteOptions {
@@ -107,7 +115,12 @@ export interface DeleteOptions {
  * A mutating admission step run inside create (and, when it asks, update) before validation:
  * the SGP webhook in memory mode. It returns the object to store (or throws to deny).
  */
-export type AdmissionHook = (op: "CREATE" | "UPDATE", object: K8sObject, old: K8sObject | undefined) => K8sObject;
+export type AdmissionHook = (op: "CREATE" | "UPDATE", object: K8sObject, old: K8sObject | undefined, ctx: { dryRun: boolean }) => K8sObject;
+
+export interface AdmissionHookOptions {
+  /** Default ["CREATE"]. */
+  operations?: readonly ("CREATE" | "UPDATE")[];
+}
 
 export interface WriteResult {
   object: K8sObject;
@@ -133,6 +146,25 @@ export interface ObjectStore {
   patch(r: ResourceRef, namespace: string, name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { preconditions?: Preconditions }): WriteResult;
   /** Returns the deleted object, or the terminating one when the deletion is graceful. */
   delete(r: ResourceRef, namespace: string, name: string, opts?: DeleteOptions): K8sObject;
+  /** Deletes every object the selectors match (each as delete() would); returns them. */
+  deleteCollection(r: ResourceRef, opts: SelectorOptions & DeleteOptions): K8sObject[];
+  /**
+   * pods/binding: sets spec.nodeName of an unbound pod (409 Conflict when it is bound or being
+   * deleted), copies the binding's annotations, sets the PodScheduled condition. The binding is a
+   * core/v1 Binding: { metadata: { name: pod, namespace?, uid? }, target: { kind: "Node", name } }.
+   */
+  bind(namespace: string, binding: K8sObject, opts?: { dryRun?: boolean }): K8sObject;
 
-  addAdmissionHook(r: ResourceRef, hook: AdmissionHook): void;
+  /** Registers a mutating admission hook; returns its removal. */
+  addAdmissionHook(r: ResourceRef, hook: AdmissionHook, opts?: AdmissionHookOptions): () => void;
+  /** Deletes the objects whose TTL has passed (also done lazily on every call). */
+  sweep(): void;
+  /**
+   * The object as admission webhooks see it on CREATE: typed, in its namespace, with decoding
+   * defaults and the built-in admission plugins applied (a pod's service account, tolerations);
+   * nothing validated or stored. The API server calls it before its webhooks.
+   */
+  defaulted(r: ResourceRef, namespace: string, object: unknown): K8sObject;
+  /** The structural schema a resource is validated and published with, if known. */
+  schemaOf(r: ResourceRef): Schema | undefined;
 }

@@ -1,6 +1,6 @@
 // Names that cross a process boundary (CNI env and args, rpc requests): container ids and network
 // names (CNI spec), interface names (the kernel's dev_valid_name), netns paths, and the pod's
-// Kubernetes name, namespace and uid (DNS-1123). docs/REFERENCE.md §5 and §10.
+// Kubernetes name, namespace and uid (DNS-1123). docs/REFERENCE.md §5 and §13.
 import { bad, ok, quote, type Brand, type Parsed } from "./parsed.js";
 
 export type ContainerId = Brand<string, "ContainerId">;

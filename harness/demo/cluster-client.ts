@@ -1,12 +1,11 @@
 // The kubelet loop's pod source and event recorder over the daemon's control API (WatchPods,
 // RecordEvent), so the demo's kubelet and the daemon's controller share one cluster and one timeline.
 
-import type { ClusterEvent, PodObject, WatchType } from "../../cluster/types.js";
-import type { NewEvent } from "../../cluster/types.js";
+import type { ClusterEvent, NewEvent, PodObject } from "../../cluster/k8s/index.js";
 import { errorMessage } from "../../common/errors.js";
-import type { ControlClient } from "../../ipamd/server/control-client.js";
-import type * as W from "../../ipamd/server/control-types.js";
-import type { EventRecorder, PodSource } from "../../runtime/kubelet/types.js";
+import type { ControlClient } from "../../ipamd/index.js";
+import type { ControlWire as W } from "../../ipamd/index.js";
+import type { EventRecorder, PodSource } from "../../runtime/index.js";
 
 export function podFromWire(p: W.Pod): PodObject {
   return {
@@ -17,12 +16,16 @@ export function podFromWire(p: W.Pod): PodObject {
     annotations: { ...p.annotations },
     limits: { ...(p.resources?.limits ?? {}) },
     requests: { ...(p.resources?.requests ?? {}) },
+    containers: [],
     serviceAccount: p.service_account,
     nodeName: p.node_name,
+    hostNetwork: false,
+    phase: "",
     createdAt: Number(p.created_at_ms),
     scheduledAt: Number(p.scheduled_at_ms) > 0 ? Number(p.scheduled_at_ms) : undefined,
     deletedAt: Number(p.deleted_at_ms) > 0 ? Number(p.deleted_at_ms) : undefined,
-    resourceVersion: Number(p.resource_version),
+    deletionGracePeriodSeconds: undefined,
+    resourceVersion: p.resource_version,
   };
 }
 
@@ -47,17 +50,26 @@ const isCancel = (e: unknown): boolean => (e as { code?: number }).code === 1;
 
 /** WatchPods with send_initial: current pods replay as ADDED, then every change. */
 export function controlPodSource(control: ControlClient, onError: (text: string) => void): PodSource {
+  const handlers = new Set<(type: "ADDED" | "MODIFIED" | "DELETED", pod: PodObject, old: PodObject | undefined) => void>();
+  let stream: ReturnType<ControlClient["WatchPods"]> | undefined;
   return {
-    watchPods(fn: (type: WatchType, pod: PodObject) => void) {
-      const stream = control.WatchPods({ send_initial: true });
+    on(fn) {
+      handlers.add(fn);
+      return () => void handlers.delete(fn);
+    },
+    async start() {
+      stream = control.WatchPods({ send_initial: true });
       stream.on("data", (c: W.PodChange) => {
         const type = c.type === "DELETED" || c.type === "MODIFIED" ? c.type : "ADDED";
-        fn(type, podFromWire(c.pod));
+        const pod = podFromWire(c.pod);
+        for (const fn of [...handlers]) fn(type, pod, undefined);
       });
       stream.on("error", (e: unknown) => {
         if (!isCancel(e)) onError(`WatchPods: ${errorMessage(e)}`);
       });
-      return () => stream.cancel();
+    },
+    stop() {
+      stream?.cancel();
     },
   };
 }
@@ -66,13 +78,13 @@ export function controlPodSource(control: ControlClient, onError: (text: string)
 export function controlEventRecorder(control: ControlClient, onError: (text: string) => void): EventRecorder & { flush(): Promise<void> } {
   const pending = new Set<Promise<unknown>>();
   return {
-    recordEvent(e: NewEvent) {
+    record(e: NewEvent) {
       const wire: Partial<W.Event> = {
         type: e.type,
         reason: e.reason,
         message: e.message,
         involved_object: { ...e.involvedObject },
-        source: e.source,
+        source: e.source ?? "kubelet",
         classification: e.classification ?? "",
         attributes: { ...(e.attributes ?? {}) },
         ...(e.timestamp === undefined ? {} : { first_timestamp_ms: e.timestamp, last_timestamp_ms: e.timestamp }),

@@ -2,6 +2,7 @@
 // docs/ARCHITECTURE.md), waits for its "ready" line, and stops it with SIGTERM (SIGKILL past a deadline).
 
 import { spawn } from "node:child_process";
+import { randomInt } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -14,6 +15,8 @@ export interface DaemonSpec {
   readyTimeoutMs: number;
   /** Every JSON log line of the daemon, as it arrives. */
   onLog?: (line: Record<string, unknown>) => void;
+  /** Right after the spawn, before anything else is awaited (to record the pid for a cleanup). */
+  onSpawn?: (pid: number) => Promise<void>;
 }
 
 export interface RunningDaemon {
@@ -45,6 +48,7 @@ export async function startDaemon(spec: DaemonSpec): Promise<RunningDaemon> {
       res(code);
     }),
   );
+  if (child.pid !== undefined) await spec.onSpawn?.(child.pid);
   const stop = async (): Promise<number | null> => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
@@ -84,13 +88,12 @@ export async function startDaemon(spec: DaemonSpec): Promise<RunningDaemon> {
   return { address: `unix://${socket}`, controlAddress, pid: child.pid ?? 0, logs, ready, stop };
 }
 
-let runs = 0;
-
 /**
  * A host-link name prefix of our own (<= 7 chars: "<prefix>trunk99p" must fit IFNAMSIZ): a daemon
  * removes links with its prefix that it does not own, so two daemons sharing one would cut each
- * other's trunk link (seen as "no host link has ifindex N" in the plugin's ADD).
+ * other's trunk link (seen as "no host link has ifindex N" in the plugin's ADD). Random, so a
+ * cleanup by a run's recorded prefix touches that run's links only.
  */
-export function hostLinkPrefix(pid = process.pid, run = runs++): string {
-  return `h${((pid * 97 + run) % 36 ** 5).toString(36).padStart(5, "0")}-`;
+export function hostLinkPrefix(): string {
+  return `h${randomInt(36 ** 5).toString(36).padStart(5, "0")}-`;
 }

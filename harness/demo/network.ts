@@ -1,8 +1,8 @@
-// The demo's CNI setup: a bin dir with the built plugin, a conf dir with the conflist (the
+// The demo's CNI setup: a bin dir with (a link to) the built plugin, a conf dir with the conflist (the
 // plugin chained with Debian's portmap when it can run), libcni cache dir; all under one temp dir.
 
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 export const DEBIAN_CNI_DIR = "/usr/lib/cni";
@@ -23,8 +23,9 @@ export async function writeNetworkSetup(dir: string, pluginBinary: string, ipamd
   const confDir = join(dir, "net.d");
   await mkdir(bin, { recursive: true });
   await mkdir(confDir, { recursive: true });
-  // Copied like an installer would into /opt/cni/bin: the binary runs without Node or node_modules.
-  await copyFile(pluginBinary, join(bin, "mock-vpc-cni"));
+  // A link, not a copy (the binary is over 100 MB): the bin dir still has the one name the
+  // conflist's type asks for, as /opt/cni/bin would. The binary runs without Node or node_modules.
+  await symlink(pluginBinary, join(bin, "mock-vpc-cni"));
   const debian = existsSync(join(DEBIAN_CNI_DIR, "portmap"));
   // portmap needs iptables and loopback a real netns: both only as root.
   const portmap = root && debian;

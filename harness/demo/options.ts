@@ -1,8 +1,9 @@
 // The demo's options, validated once from the command line into a frozen object.
 
 import { parseDuration } from "../../common/duration.js";
-import { HarnessError } from "../../common/errors.js";
-import { hostLinkPrefix } from "./daemon.js";
+import { HarnessError, errorMessage } from "../../common/errors.js";
+import { instanceLimits } from "../../common/limits.js";
+import { timelineExtensionProblem } from "../timeline/write.js";
 
 export interface DemoOptions {
   provisioningDelayMs: number;
@@ -40,14 +41,22 @@ export function parseDemoOptions(raw: RawDemoOptions): Readonly<DemoOptions> {
     throw new HarnessError("invalid-config", `--pods: "${raw.pods}" must be an integer from 1 to 100`);
   }
   const timeline = raw.timeline;
-  if (timeline !== undefined && !/\.(svg|html?)$/i.test(timeline)) {
-    throw new HarnessError("invalid-config", `--timeline: "${timeline}" must end in .svg or .html`);
+  const ext = timeline === undefined ? "" : timelineExtensionProblem(timeline);
+  if (ext !== "") throw new HarnessError("invalid-config", ext);
+  const instanceType = raw.instanceType ?? "m5.large";
+  // Here, not in the daemon: a usage error is decided before anything starts.
+  let limits;
+  try {
+    limits = instanceLimits(instanceType);
+  } catch (e) {
+    throw new HarnessError("invalid-config", `--instance-type: ${errorMessage(e)}`);
   }
+  if (limits.branchEnis === 0) throw new HarnessError("invalid-config", `--instance-type: ${instanceType} has no trunk ENI (no branch ENIs), so no pod can match a SecurityGroupPolicy; choose one of m5.large, m5.xlarge, c5.large, ...`);
   const namespace = raw.namespace ?? "sgp-demo";
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) throw new HarnessError("invalid-config", `--namespace: "${namespace}" is not a valid namespace name`);
   return Object.freeze({
     provisioningDelayMs: parseDuration(raw.provisioningDelay ?? "5s", "--provisioning-delay"),
-    instanceType: raw.instanceType ?? "m5.large",
+    instanceType,
     sgpPods,
     waitForBranchEniMs: parseDuration(raw.waitForBranchEni ?? "0", "--wait-for-branch-eni"),
     timelineFile: timeline,
@@ -59,16 +68,13 @@ export function parseDemoOptions(raw: RawDemoOptions): Readonly<DemoOptions> {
   });
 }
 
-export function daemonArgs(o: DemoOptions, opts: { hostLinks: "on" | "off" }): string[] {
+/** mock-ipamd's flags for the demo (the session adds --listen, --state-dir and the host links'). */
+export function daemonArgs(o: DemoOptions): string[] {
   return [
     "--node-name", "demo-node",
     "--instance-type", o.instanceType,
     "--provisioning-delay", `${o.provisioningDelayMs}ms`,
     "--wait-for-branch-eni", `${o.waitForBranchEniMs}ms`,
-    "--host-links", opts.hostLinks,
-    // Our own prefix: a daemon sweeps links with its prefix that it does not own, so sharing the
-    // default one with another mock-ipamd on this host would cut that daemon's trunk link.
-    "--host-link-prefix", hostLinkPrefix(),
     "--introspection", "off",
     // Port 0: any free port; the demo reads the fake EC2's call counts from it.
     "--metrics", "127.0.0.1:0",

@@ -1,20 +1,11 @@
 // Where the built artefacts are, found from this file whether it runs from source or from dist/.
 
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { HarnessError } from "../../common/errors.js";
+import { packageRoot } from "../../common/package-info.js";
 
-/** The package root: the first parent holding the vpc-cni-harness package.json. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "vpc-cni-harness") return dir;
-    dir = dirname(dir);
-  }
-  throw new HarnessError("not-found", `package root of vpc-cni-harness not found above ${fileURLToPath(import.meta.url)}`);
-}
+export { packageRoot } from "../../common/package-info.js";
 
 export interface Artefacts {
   daemonJs: string;

@@ -1,30 +1,26 @@
 // `vpc-cni-harness demo`: mock-ipamd as a child, a node with a trunk ENI, a SecurityGroupPolicy,
 // SGP pods and one ordinary pod, the kubelet loop exec'ing the real plugin through the libcni-like
-// runtime; prints the timeline, judges the sequence, and cleans everything up (also on Ctrl-C).
+// runtime; prints the timeline, judges the sequence, and leaves the host as it was (session.ts),
+// also when interrupted.
 
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { POD_ENI_RESOURCE } from "../../cluster/types.js";
-import type { ClusterEvent } from "../../cluster/types.js";
+import { POD_ENI_RESOURCE } from "../../common/names.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
 import { systemClock } from "../../common/clock.js";
 import { errorMessage } from "../../common/errors.js";
-import { controlClient } from "../../ipamd/server/control-client.js";
-import type { ControlClient } from "../../ipamd/server/control-client.js";
-import type { Kubelet, KubeletObservation } from "../../runtime/kubelet/index.js";
-import { isRoot, showAddress } from "../../runtime/netns.js";
+import type { ControlClient } from "../../ipamd/index.js";
+import type { Kubelet, KubeletObservation } from "../../runtime/index.js";
+import { isRoot, showAddress } from "../../runtime/index.js";
 import { choosePrinter } from "../output/index.js";
-import type { OutputRecord, Printer, RunSummary, Sink } from "../output/index.js";
+import type { OutputRecord, Printer, RunEnd, RunSummary, Sink } from "../output/index.js";
 import { AttemptLog, buildTimeline, writeTimeline } from "../timeline/index.js";
-import { startDaemon } from "./daemon.js";
 import { eventFromWire, podFromWire, watchEvents } from "./cluster-client.js";
+import { EventLog } from "./events.js";
 import { judge } from "./expect.js";
-import { startCniKubelet } from "./kubelet.js";
-import { writeNetworkSetup } from "./network.js";
-import type { NetworkSetup } from "./network.js";
 import type { DemoOptions } from "./options.js";
 import { daemonArgs } from "./options.js";
-import { artefacts } from "./paths.js";
+import { demoScheduler } from "./scheduler.js";
+import { closeSession, openSession, recordBranch } from "./session.js";
+import type { Session, SessionParts } from "./session.js";
 import { branchEniRecords, cniRecord, ec2CallOf, ec2Tracker } from "./watch.js";
 
 export interface DemoIo {
@@ -32,6 +28,12 @@ export interface DemoIo {
   stderr: Sink;
   /** Aborted on Ctrl-C / SIGTERM: the demo stops waiting and cleans up. */
   signal: AbortSignal;
+  /** Aborted on a second Ctrl-C: the cleanup skips the graceful part (DEL per pod, daemon shutdown). */
+  hurry?: AbortSignal;
+  /** The command line, for the run's record. */
+  command?: string;
+  /** Called with the run's id once it has a record (for `vpc-cni-harness cleanup <id>`). */
+  onRun?: (id: string) => void;
 }
 
 interface Ctx {
@@ -40,11 +42,14 @@ interface Ctx {
   printer: Printer;
   runStart: number;
   root: boolean;
-  cleanups: (() => Promise<unknown>)[];
+  events: EventLog;
   info(text: string): void;
 }
 
 const now = (): number => systemClock.now();
+const CALL = { timeoutMs: 5_000 };
+const never = new AbortController().signal;
+const aborted = (s: AbortSignal): Promise<void> => new Promise((r) => (s.aborted ? r() : s.addEventListener("abort", () => r(), { once: true })));
 
 export interface DemoResult {
   /** 0: as expected; 1: not as expected or failed; 130: interrupted. */
@@ -55,126 +60,157 @@ export interface DemoResult {
 
 export async function runDemo(o: DemoOptions, io: DemoIo): Promise<DemoResult> {
   const runStart = now();
-  const printer = choosePrinter({ json: o.json, stream: io.stdout }, runStart);
-  const ctx: Ctx = { o, io, printer, runStart, root: isRoot(), cleanups: [], info: (text) => printer.record({ kind: "info", at: now(), text }) };
+  const printer = choosePrinter({ json: o.json, stream: io.stdout, ordered: true }, runStart);
+  const ctx: Ctx = { o, io, printer, runStart, root: isRoot(), events: new EventLog(), info: (text) => printer.record({ kind: "info", at: now(), text }) };
+  const parts: SessionParts = {};
+  let result: DemoResult;
   try {
-    return await play(ctx);
+    result = await play(ctx, parts);
   } catch (e) {
     printer.close();
     io.stderr.write(`demo failed: ${errorMessage(e)}\n`);
-    return { code: io.signal.aborted ? 130 : 1, summary: undefined };
-  } finally {
-    printer.status("cleaning up");
-    for (const fn of ctx.cleanups.reverse()) await fn().catch((e: unknown) => io.stderr.write(`cleanup: ${errorMessage(e)}\n`));
-    printer.close();
+    result = { code: io.signal.aborted ? 130 : 1, summary: undefined };
   }
+  printer.status("cleaning up");
+  const report = await closeSession(parts, { keep: o.keep, hurry: io.hurry ?? never });
+  for (const line of report.lines) ctx.info(line);
+  printer.close();
+  // Something left behind that the user did not ask to keep is a failure of the run.
+  return !report.clean && !o.keep && result.code === 0 ? { ...result, code: 1 } : result;
 }
 
-async function play(ctx: Ctx): Promise<DemoResult> {
+async function play(ctx: Ctx, parts: SessionParts): Promise<DemoResult> {
   const { o, printer } = ctx;
   ctx.info(ctx.root ? "running as root: real network namespaces, the plugin configures them with iproute2" : "not running as root: fake netns paths and the plugin's `dataplane: none` (nothing on this host's network changes)");
-  const dir = await mkdtemp(join(tmpdir(), "vpc-cni-harness-demo-"));
-  ctx.cleanups.push(async () => (o.keep ? ctx.info(`--keep: left ${dir}`) : rm(dir, { recursive: true, force: true })));
-  const art = artefacts();
   printer.status("starting mock-ipamd");
-  const daemon = await startDaemon({
-    daemonJs: art.daemonJs, stateDir: join(dir, "ipamd"), args: daemonArgs(o, { hostLinks: ctx.root ? "on" : "off" }), readyTimeoutMs: 30_000,
-    onLog: (line) => {
+  const attempts = new AttemptLog();
+  let kubelet: Kubelet | undefined;
+  const s = await openSession({
+    kind: "demo", command: ctx.io.command ?? "vpc-cni-harness demo", root: ctx.root,
+    ...(ctx.io.hurry === undefined ? {} : { hurry: ctx.io.hurry }),
+    daemonArgs: async () => daemonArgs(o),
+    onDaemonLog: (line) => {
       const call = ec2CallOf(line);
       if (call !== undefined) printer.record({ kind: "ec2", at: now(), ...call });
     },
-  });
-  ctx.cleanups.push(() => daemon.stop());
-  const control = controlClient(daemon.controlAddress);
-  ctx.cleanups.push(async () => control.close());
-  const node = await control.GetNode({}, { timeoutMs: 5_000 });
-  ctx.info(`mock-ipamd ready on ${daemon.address} (pid ${daemon.pid}); node ${node.name} ${node.instance_type}, trunk ENI ${node.trunk_eni_id || "(none)"} ifindex ${node.trunk_ifindex}, capacity ${POD_ENI_RESOURCE}=${node.capacity[POD_ENI_RESOURCE] ?? "0"}`);
-  const metrics = typeof daemon.ready.metrics === "string" && daemon.ready.metrics !== "off" ? `http://${daemon.ready.metrics}/metrics` : undefined;
+    onProblem: (t) => ctx.info(t),
+    onCall: (c) => {
+      // After a second Ctrl-C every call fails on purpose (the sweep cleans up): not worth a line.
+      if (ctx.io.hurry?.aborted === true) return;
+      if (c.ifName !== "lo" || !c.ok) printer.record(cniRecord(c, c.startedAt + c.durationMs));
+    },
+    observe: (ob) => {
+      attempts.observe(ob);
+      if (kubelet !== undefined) printer.status(statusText(ob, kubelet));
+    },
+  }, parts);
+  kubelet = s.kubelet;
+  ctx.io.onRun?.(s.id);
+  const node = await s.control.GetNode({}, CALL);
+  ctx.info(`mock-ipamd ready on ${s.daemon.address} (pid ${s.daemon.pid}); node ${node.name} ${node.instance_type}, trunk ENI ${node.trunk_eni_id || "(none)"} ifindex ${node.trunk_ifindex}, capacity ${POD_ENI_RESOURCE}=${node.capacity[POD_ENI_RESOURCE] ?? "0"}; run ${s.id}`);
+  const metrics = typeof s.daemon.ready.metrics === "string" && s.daemon.ready.metrics !== "off" ? `http://${s.daemon.ready.metrics}/metrics` : undefined;
   const ec2 = ec2Tracker(metrics, now);
   // The node's trunk ENI took EC2 calls too: show them first, so later scrapes are the branch ENIs'.
   for (const r of await ec2()) printer.record(r);
-  const unwatch = watchEvents(control, (e) => onEvent(ctx, control, ec2, e), (t) => ctx.info(t));
-  ctx.cleanups.push(async () => unwatch());
-  const net = await writeNetworkSetup(dir, art.pluginBinary, daemon.address, ctx.root);
-  ctx.info(`conflist ${net.confDir}/10-aws.conflist: mock-vpc-cni (dataplane ${net.dataplane})${net.portmap ? " + portmap" : ""}; loopback ${net.loopback ? "on" : "off"}`);
-  const attempts = new AttemptLog();
-  const kubelet = await startKubelet(ctx, control, net, node.name, attempts);
+  const unwatch = watchEvents(s.control, (e) => onEvent(ctx, s, ec2, e), (t) => ctx.info(t));
+  ctx.info(`conflist ${s.net.confDir}/10-aws.conflist: mock-vpc-cni (dataplane ${s.net.dataplane})${s.net.portmap ? " + portmap" : ""}; loopback ${s.net.loopback ? "on" : "off"}`);
+  const podEni = Number(node.capacity[POD_ENI_RESOURCE] ?? "0");
+  if (o.sgpPods > podEni) ctx.info(`--pods ${o.sgpPods}: the ${o.instanceType} node takes ${podEni} branch ENIs; ${o.sgpPods - podEni} SGP pod${o.sgpPods - podEni === 1 ? "" : "s"} will stay Pending (FailedScheduling), as on EKS`);
   printer.status("creating the SecurityGroupPolicy and the pods");
-  const pods = await createPods(ctx, control);
-  const ok = await waitRunning(ctx, kubelet, pods.length);
-  if (ok && ctx.root) await showAddresses(ctx, kubelet);
+  const bound = await createPods(ctx, s.control, node.capacity);
+  const ended = await waitRunning(ctx, s.kubelet, bound);
+  if (ended === "completed" && ctx.root) await showAddresses(ctx, s.kubelet);
   await new Promise((r) => setTimeout(r, 300));
-  const final = (await control.ListEvents({}, { timeoutMs: 5_000 })).events.map(eventFromWire);
-  const podObjects = (await control.ListPods({}, { timeoutMs: 5_000 })).pods.map(podFromWire);
-  if (!o.keep) await teardown(ctx, control, kubelet);
-  else keptNetns(ctx, kubelet);
+  const podObjects = (await s.control.ListPods({}, CALL)).pods.map(podFromWire);
+  if (!o.keep) await teardown(ctx, s.control, s.kubelet);
+  // The kubelet stops (its events recorded), so every event of the run is in the final list.
+  await Promise.race([parts.shutdownKubelet?.(o.keep), aborted(ctx.io.hurry ?? never)]);
+  await catchUp(ctx, s.control);
+  unwatch();
   const outcomes = podObjects.map((pod) => ({ pod, attempts: attempts.attempts(pod).length, runningAt: attempts.runningAt(pod) }));
-  const summary = judge(outcomes, final, o, now() - ctx.runStart);
+  const summary = judge({ outcomes, events: ctx.events.all(), options: o, durationMs: now() - ctx.runStart, ended, branchCapacity: podEni });
   if (o.timelineFile !== undefined) {
-    const data = buildTimeline({ title: `vpc-cni-harness demo (${o.instanceType}, provisioning ${o.provisioningDelayMs} ms)`, mode: "real", runStart: ctx.runStart, runEnd: now(), pods: podObjects, events: final, attempts });
+    const data = buildTimeline({ title: `vpc-cni-harness demo (${o.instanceType}, provisioning ${o.provisioningDelayMs} ms)`, mode: "real", runStart: ctx.runStart, runEnd: now(), pods: podObjects, events: ctx.events.all(), attempts });
     await writeTimeline(o.timelineFile, data);
     ctx.info(`timeline written to ${o.timelineFile}`);
   }
   printer.summary(summary);
-  return { code: ctx.io.signal.aborted ? 130 : summary.ok ? 0 : 1, summary };
+  return { code: ended === "interrupted" ? 130 : summary.ok ? 0 : 1, summary };
 }
 
-function onEvent(ctx: Ctx, control: ControlClient, ec2: () => Promise<OutputRecord[]>, e: ClusterEvent): void {
+function onEvent(ctx: Ctx, s: Session, ec2: () => Promise<OutputRecord[]>, e: ClusterEvent): void {
+  if (!ctx.events.add(e)) return;
   ctx.printer.record({ kind: "event", at: e.lastTimestamp, event: e });
   if (e.reason === "ResourceAllocated" && e.count === 1) {
     void (async () => {
+      await recordBranch(s.recorder, s.control, e.involvedObject).catch((err: unknown) => ctx.info(`(recording the branch ENI failed: ${errorMessage(err)})`));
       for (const r of await ec2()) ctx.printer.record(r);
-      for (const r of await branchEniRecords(control, e, now)) ctx.printer.record(r);
+      for (const r of await branchEniRecords(s.control, e, now)) ctx.printer.record(r);
     })();
   }
 }
 
-async function startKubelet(ctx: Ctx, control: ControlClient, net: NetworkSetup, nodeName: string, attempts: AttemptLog): Promise<Kubelet> {
-  const { kubelet, shutdown } = await startCniKubelet({
-    control, net, nodeName, root: ctx.root, fakeNetnsDir: join(net.cacheDir, "..", "netns"),
-    onProblem: (t) => ctx.info(t),
-    onCall: (c) => {
-      if (c.ifName !== "lo" || !c.ok) ctx.printer.record(cniRecord(c, c.startedAt + c.durationMs));
-    },
-    observe: (ob) => {
-      attempts.observe(ob);
-      ctx.printer.status(statusText(ob, kubelet));
-    },
-  });
-  ctx.cleanups.push(() => shutdown(ctx.o.keep));
-  return kubelet;
+/** Events recorded but not yet delivered by the watch: shown now, so the output has all the verdict counts. */
+async function catchUp(ctx: Ctx, control: ControlClient): Promise<void> {
+  const listed = (await control.ListEvents({}, CALL)).events.map(eventFromWire).sort((a, b) => a.lastTimestamp - b.lastTimestamp);
+  for (const e of listed) if (ctx.events.add(e)) ctx.printer.record({ kind: "event", at: e.lastTimestamp, event: e });
+}
+
+/** What the kubelet just did, in words. */
+export function observationText(ob: KubeletObservation): string {
+  switch (ob.kind) {
+    case "attempt-start":
+      return `${ob.pod.name}: sandbox ${ob.attempt} starting (CNI ADD)`;
+    case "attempt-end":
+      return `${ob.pod.name}: sandbox ${ob.ok ? "ready" : "failed"}`;
+    case "retry-scheduled":
+      return `${ob.pod.name}: next sandbox in ${((ob.dueAt - ob.at) / 1000).toFixed(1)}s, or as soon as the pod changes`;
+    case "retry-now":
+      return `${ob.pod.name}: retrying now (${ob.reason === "pod-changed" ? "the pod changed" : "back-off over"})`;
+    case "running":
+      return `${ob.pod.name}: running`;
+    case "stopped":
+      return `${ob.pod.name}: stopped`;
+  }
 }
 
 function statusText(ob: KubeletObservation, kubelet: Kubelet): string {
   const states = kubelet.state();
   const running = states.filter((s) => s.phase === "running").length;
-  const last = ob.kind === "retry-scheduled" ? `${ob.pod.name}: retry in ${((ob.dueAt - ob.at) / 1000).toFixed(1)}s or on pod change` : `${ob.pod.name}: ${ob.kind}`;
-  return `${running}/${states.length} pods running; ${last}`;
+  return `${running}/${states.length} pods running; ${observationText(ob)}`;
 }
 
-async function createPods(ctx: Ctx, control: ControlClient): Promise<string[]> {
+/** The policy, the SGP pods and one ordinary pod, each bound by the demo's scheduler when it fits; returns how many were bound. */
+async function createPods(ctx: Ctx, control: ControlClient, capacity: Readonly<Record<string, string>>): Promise<number> {
   const { o } = ctx;
-  await control.ApplySecurityGroupPolicy({ namespace: o.namespace, name: "demo-sgp", pod_selector: { app: "sgp-demo" }, service_account_selector: {}, security_group_ids: ["sg-0a1b2c3d4e5f60708"] }, { timeoutMs: 5_000 });
+  await control.ApplySecurityGroupPolicy({ namespace: o.namespace, name: "demo-sgp", pod_selector: { app: "sgp-demo" }, service_account_selector: {}, security_group_ids: ["sg-0a1b2c3d4e5f60708"] }, CALL);
   ctx.info(`SecurityGroupPolicy ${o.namespace}/demo-sgp: pods with app=sgp-demo get sg-0a1b2c3d4e5f60708 on a branch ENI`);
-  const names: string[] = [];
-  for (let i = 1; i <= o.sgpPods; i++) {
-    await control.CreatePod({ namespace: o.namespace, name: `sgp-pod-${i}`, labels: { app: "sgp-demo" }, schedule: true }, { timeoutMs: 5_000 });
-    names.push(`${o.namespace}/sgp-pod-${i}`);
+  const scheduler = demoScheduler(control, capacity);
+  const pods = [
+    ...Array.from({ length: o.sgpPods }, (_, i) => ({ namespace: o.namespace, name: `sgp-pod-${i + 1}`, labels: { app: "sgp-demo" } })),
+    { namespace: "default", name: "plain-pod", labels: { app: "plain" } },
+  ];
+  let bound = 0;
+  for (const p of pods) {
+    const created = await control.CreatePod({ ...p, schedule: false }, CALL);
+    if (await scheduler.schedule(created)) bound++;
   }
-  await control.CreatePod({ namespace: "default", name: "plain-pod", labels: { app: "plain" }, schedule: true }, { timeoutMs: 5_000 });
-  names.push("default/plain-pod");
-  return names;
+  return bound;
 }
 
-async function waitRunning(ctx: Ctx, kubelet: Kubelet, want: number): Promise<boolean> {
+async function waitRunning(ctx: Ctx, kubelet: Kubelet, want: number): Promise<RunEnd> {
   const deadline = now() + ctx.o.timeoutMs;
   while (!ctx.io.signal.aborted && now() < deadline) {
     const states = kubelet.state();
-    if (states.length >= want && states.every((s) => s.phase === "running")) return true;
+    if (states.length >= want && states.every((s) => s.phase === "running")) return "completed";
     await new Promise((r) => setTimeout(r, 100));
   }
-  ctx.info(ctx.io.signal.aborted ? "interrupted: cleaning up" : `timed out after ${ctx.o.timeoutMs} ms waiting for the pods`);
-  return false;
+  if (ctx.io.signal.aborted) {
+    ctx.info("interrupted: deleting the pods and cleaning up (Ctrl-C again to skip waiting for the pods' DEL)");
+    return "interrupted";
+  }
+  ctx.info(`timed out after --timeout ${ctx.o.timeoutMs / 1000}s waiting for the pods`);
+  return "timed-out";
 }
 
 async function showAddresses(ctx: Ctx, kubelet: Kubelet): Promise<void> {
@@ -184,22 +220,14 @@ async function showAddresses(ctx: Ctx, kubelet: Kubelet): Promise<void> {
   }
 }
 
-function keptNetns(ctx: Ctx, kubelet: Kubelet): void {
-  const netns = kubelet.state().flatMap((s) => (s.sandbox === undefined ? [] : [s.sandbox.netns]));
-  if (netns.length === 0) return;
-  const names = netns.map((p) => p.split("/").pop() ?? p);
-  ctx.info(`--keep: the pods' network namespaces stay: ${names.join(" ")}${ctx.root ? ` (remove with: ${names.map((n) => `ip netns delete ${n}`).join("; ")})` : ""}`);
-}
-
-/** Deletes the pods (kubelet DELs and removes each netns), then waits for the kubelet to forget them. */
+/** Deletes the pods (kubelet DELs and removes each netns) and waits for the kubelet to forget them; a second Ctrl-C stops the wait. */
 async function teardown(ctx: Ctx, control: ControlClient, kubelet: Kubelet): Promise<void> {
   ctx.printer.status("deleting the pods");
+  const hurry = ctx.io.hurry ?? never;
   for (const s of kubelet.state()) {
-    await control.DeletePod({ namespace: s.pod.namespace, name: s.pod.name }, { timeoutMs: 5_000 }).catch((e: unknown) => ctx.info(`DeletePod ${s.pod.name}: ${errorMessage(e)}`));
+    if (hurry.aborted) return;
+    await control.DeletePod({ namespace: s.pod.namespace, name: s.pod.name }, CALL).catch((e: unknown) => ctx.info(`DeletePod ${s.pod.name}: ${errorMessage(e)}`));
   }
   const deadline = now() + 30_000;
-  while (kubelet.state().length > 0 && now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  await kubelet.idle();
-  // Whatever is still up (deletes that did not arrive) is stopped directly.
-  await kubelet.teardownAll();
+  while (kubelet.state().length > 0 && now() < deadline && !hurry.aborted) await new Promise((r) => setTimeout(r, 100));
 }

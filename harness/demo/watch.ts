@@ -1,10 +1,10 @@
 // Turns what the daemon reports (events, ENIs, EC2-call log lines) and what the runtime does
 // (CNI calls) into output records, as they happen.
 
-import type { ClusterEvent } from "../../cluster/types.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
 import { errorMessage } from "../../common/errors.js";
-import type { ControlClient } from "../../ipamd/server/control-client.js";
-import type { SandboxCall } from "../../runtime/containerd/index.js";
+import type { ControlClient } from "../../ipamd/index.js";
+import type { SandboxCall } from "../../runtime/index.js";
 import type { OutputRecord } from "../output/types.js";
 
 const EC2_CALLS = ["CreateNetworkInterfacePermission", "CreateNetworkInterface", "AssociateTrunkInterface", "DisassociateTrunkInterface", "DeleteNetworkInterface", "AttachNetworkInterface", "DescribeNetworkInterfaces"];
@@ -61,7 +61,17 @@ export function parseEc2Metrics(text: string): Map<string, { count: number; sumM
   return out;
 }
 
-/** The EC2 calls made since the previous scrape, as output records (one per API). */
+/** "2 new calls, 50 ms each on average (3 in all)": calls since the previous ec2 line. */
+export function ec2Detail(n: number, avgMs: number, failed: number, total: number): string {
+  const took = n === 1 ? `${Math.round(avgMs)} ms` : `${Math.round(avgMs)} ms each on average`;
+  return `${n} new call${n === 1 ? "" : "s"}, ${took}${failed > 0 ? `, ${failed} failed` : ""} (${total} in all)`;
+}
+
+/**
+ * The EC2 calls made since the previous scrape, as output records (one per API). The counts are
+ * mock-ipamd's awscni_aws_api_latency_ms, which counts the calls of its fake VPC resource
+ * controller and of ipamd alike.
+ */
 export function ec2Tracker(metricsUrl: string | undefined, now: () => number): () => Promise<OutputRecord[]> {
   let seen = new Map<string, { count: number; sumMs: number; errors: number }>();
   return async () => {
@@ -75,7 +85,7 @@ export function ec2Tracker(metricsUrl: string | undefined, now: () => number): (
         const n = c.count - before.count;
         if (n <= 0) continue;
         const errs = c.errors - before.errors;
-        recs.push({ kind: "ec2", at: now(), call: api, detail: `${n} call(s) since the last report (the controller's and ipamd's), ${Math.round((c.sumMs - before.sumMs) / n)} ms each on average${errs > 0 ? `, ${errs} failed` : ""}` });
+        recs.push({ kind: "ec2", at: now(), call: api, detail: ec2Detail(n, (c.sumMs - before.sumMs) / n, errs, c.count) });
       }
       seen = current;
       return recs;

@@ -1,8 +1,8 @@
 // Pure formatting of output records: time offsets, kubectl-style ages and `(xN over T)`
 // aggregation, one readable line per record.
 
-import type { ClusterEvent } from "../../cluster/types.js";
-import type { OutputRecord, PodSummary, RunSummary } from "./types.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
+import type { CniCallRecord, OutputRecord, PodSummary, RunSummary } from "./types.js";
 
 export function formatOffset(ms: number): string {
   return `${ms < 0 ? "-" : "+"}${(Math.abs(ms) / 1000).toFixed(3)}s`;
@@ -50,6 +50,17 @@ function eventLine(e: ClusterEvent): string {
   return `${pad(e.type, 8)} ${pad(e.reason, 24)} ${pad(who, 24)} ${cls}${e.message}${aggregation(e)}  (${e.source})`;
 }
 
+/**
+ * A failed ADD's text is long (the plugin's details: which pod, how long provisioning has run) and
+ * kubelet repeats it whole in the FailedCreatePodSandBox warning: the CNI line keeps the message and
+ * says where the rest is. DEL failures have no warning, so they keep everything.
+ */
+export function cniFailure(c: Pick<CniCallRecord, "verb" | "error">): string {
+  const cut = c.error.indexOf("; ");
+  if (c.verb !== "ADD" || cut < 0) return c.error;
+  return `${c.error.slice(0, cut)} (details in the FailedCreatePodSandBox warning)`;
+}
+
 export function formatRecord(r: OutputRecord, runStart: number): string {
   const t = formatOffset(r.at - runStart);
   switch (r.kind) {
@@ -58,7 +69,7 @@ export function formatRecord(r: OutputRecord, runStart: number): string {
     case "cni": {
       const c = r.call;
       const what = `CNI ${c.verb} ${c.network} ${c.ifName}`;
-      const outcome = c.ok ? `ok${c.ips.length > 0 ? ` ${c.ips.join(",")}` : ""}` : `FAILED: ${c.error}`;
+      const outcome = c.ok ? `ok${c.ips.length > 0 ? ` ${c.ips.join(",")}` : ""}` : `FAILED: ${cniFailure(c)}`;
       return `${t}  ${pad("cni", 8)} ${pad(what, 24)} ${pad(c.pod, 24)} sandbox ${shortId(c.sandboxId)} netns=${c.netns === "" ? '""' : c.netns} ${Math.round(c.durationMs)}ms ${outcome}`;
     }
     case "eni": {
@@ -74,15 +85,16 @@ export function formatRecord(r: OutputRecord, runStart: number): string {
   }
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 function podLine(p: PodSummary): string {
+  const kind = pad(p.branch ? "branch ENI" : "ordinary", 11);
+  if (p.unschedulable !== undefined) return `  ${pad(p.pod, 28)} ${kind} Pending: FailedScheduling: ${p.unschedulable}`;
   const ttr = p.timeToRunningMs === undefined ? "not running" : `running after ${(p.timeToRunningMs / 1000).toFixed(3)}s`;
-  const w = p.warnings === 0 ? "no warnings" : `${p.warnings} warning(s): ${p.transientExpected} transient-expected, ${p.real} real`;
-  return `  ${pad(p.pod, 28)} ${pad(p.branch ? "branch ENI" : "ordinary", 11)} ${pad(ttr, 26)} ${p.attempts} sandbox attempt(s), ${w}`;
+  const w = p.warnings === 0 ? "no warnings" : `${plural(p.warnings, "warning")}: ${p.transientExpected} transient-expected, ${p.real} real`;
+  return `  ${pad(p.pod, 28)} ${kind} ${pad(ttr, 26)} ${plural(p.attempts, "sandbox attempt")}, ${w}`;
 }
 
 export function formatSummary(s: RunSummary): string {
-  const lines = ["", "Summary:", ...s.pods.map(podLine), `  warnings: ${s.warnings}; run took ${(s.durationMs / 1000).toFixed(1)}s`];
-  if (s.ok) lines.push("  RESULT: the sequence happened as expected");
-  else lines.push("  RESULT: UNEXPECTED", ...s.problems.map((p) => `    - ${p}`));
-  return lines.join("\n");
+  return ["", "Summary:", ...s.pods.map(podLine), `  warnings: ${s.warnings}; run took ${(s.durationMs / 1000).toFixed(1)}s`, `  RESULT: ${s.verdict}`, ...s.problems.map((p) => `    - ${p}`)].join("\n");
 }

@@ -1,7 +1,7 @@
 // What the demo (and other long runs) print: one record per thing that happened, with its time,
 // and the printers that render records as terminal lines, plain lines or JSON lines.
 
-import type { ClusterEvent } from "../../cluster/types.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
 
 export interface CniCallRecord {
   verb: "ADD" | "DEL";
@@ -43,10 +43,18 @@ export interface PodSummary {
   warnings: number;
   transientExpected: number;
   real: number;
+  /** The scheduler's FailedScheduling message, for a pod that was never bound to the node. */
+  unschedulable?: string;
 }
+
+/** How the run ended: it got to the end, or gave up after --timeout, or was interrupted (Ctrl-C). */
+export type RunEnd = "completed" | "timed-out" | "interrupted";
 
 export interface RunSummary {
   ok: boolean;
+  ended: RunEnd;
+  /** The one-line verdict printed after "RESULT:". */
+  verdict: string;
   pods: readonly PodSummary[];
   warnings: number;
   problems: readonly string[];

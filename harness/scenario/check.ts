@@ -1,7 +1,7 @@
 // Checks a run against the scenario's expectations; returns one line per difference, naming the
 // expectation ("expect.pods[0] default/sgp-1: ...") and what happened instead. Pure.
 
-import type { ClusterEvent } from "../../cluster/types.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
 import { formatDuration } from "../../common/duration.js";
 import type { PodTimeline, TimelineData } from "../timeline/types.js";
 import type { CountExpectation, PodExpectation, ScenarioExpect } from "./schema.js";

@@ -28,7 +28,8 @@ export function formatResult(r: RunResult): string {
   if (r.ec2Calls > 0) lines.push(`  EC2 calls: ${r.ec2Calls}`);
   lines.push(`  wall time: ${d(r.wallMs)}`);
   for (const p of r.problems) lines.push(`  problem: ${p}`);
-  if (r.differences.length === 0) lines.push("expectations: all met");
+  if (r.interrupted === true) lines.push("expectations: not checked: the run was interrupted (Ctrl-C or SIGTERM)");
+  else if (r.differences.length === 0) lines.push("expectations: all met");
   else lines.push(`expectations: ${r.differences.length} difference${r.differences.length === 1 ? "" : "s"}`, ...r.differences.map((x) => `  - ${x}`));
   return lines.join("\n");
 }
@@ -39,7 +40,8 @@ export function jsonResult(r: RunResult): Record<string, unknown> {
     kind: "result",
     scenario: r.scenario,
     mode: r.mode,
-    passed: r.differences.length === 0,
+    passed: r.interrupted !== true && r.differences.length === 0,
+    interrupted: r.interrupted === true,
     summary: r.summary,
     differences: r.differences,
     notes: r.notes,

@@ -1,7 +1,7 @@
 // What a scenario run returns (real or simulated), and the progress it reports on the way.
 
-import type { ClusterEvent } from "../../cluster/types.js";
-import type { KubeletObservation } from "../../runtime/kubelet/types.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
+import type { KubeletObservation } from "../../runtime/index.js";
 import type { TimelineData } from "../timeline/types.js";
 import type { RunSummary } from "./summary.js";
 
@@ -23,6 +23,12 @@ export interface RunHooks {
   /** What the kubelet loop(s) did: sandbox attempts (with their netns), retries, running. */
   onObservation?: (o: KubeletObservation) => void;
   signal?: AbortSignal;
+  /** Real time: a second Ctrl-C; the cleanup stops waiting for the pods' graceful teardown. */
+  hurry?: AbortSignal;
+  /** Real time: the run's id once it has a record (for `vpc-cni-harness cleanup <id>`). */
+  onRun?: (id: string) => void;
+  /** Real time: the command line, for the run's record. */
+  command?: string;
 }
 
 export interface RunResult {
@@ -41,4 +47,6 @@ export interface RunResult {
   wallMs: number;
   /** EC2 calls the fake controller made (simulated mode; 0 when unknown). */
   ec2Calls: number;
+  /** Stopped by Ctrl-C / SIGTERM before it settled. */
+  interrupted?: boolean;
 }

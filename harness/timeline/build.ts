@@ -2,10 +2,10 @@
 // attempts), the pods and events of the cluster store, and the controller's provisioning records
 // (or, when the controller runs in another process, the ResourceAllocated events).
 
-import type { ClusterEvent, PodObject } from "../../cluster/types.js";
-import { POD_ENI_RESOURCE } from "../../cluster/types.js";
-import type { ProvisioningRecord } from "../../controller/types.js";
-import type { KubeletObservation } from "../../runtime/kubelet/types.js";
+import type { ClusterEvent, PodObject } from "../../cluster/k8s/index.js";
+import { POD_ENI_RESOURCE } from "../../common/names.js";
+import type { ProvisioningRecord } from "../../controller/index.js";
+import type { KubeletObservation } from "../../runtime/index.js";
 import type { PodTimeline, ProvisioningWindow, SandboxAttempt, TimelineData } from "./types.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

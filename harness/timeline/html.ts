@@ -1,16 +1,16 @@
-// Wraps the SVG timeline in a standalone HTML page: a legend that explains each colour, the
-// picture (hover any bar or marker for details) and a per-pod summary table.
+// Wraps the SVG timeline in a standalone HTML page: one header (title, figures, a legend that
+// explains each colour and line), the picture without its own header, and a per-pod table.
 
 import { formatDuration } from "../../common/duration.js";
 import { renderTimelineSvg } from "./render.js";
 import { esc } from "./svg.js";
 import { distribution, timesToRunning } from "./stats.js";
-import { DEFS, LEGEND } from "./style.js";
+import { DEFS, legendFor, swatchSvg } from "./style.js";
 import type { PodTimeline, RenderOptions, TimelineData } from "./types.js";
 
-function legendHtml(): string {
-  const items = LEGEND.map(
-    (l) => `<li><svg width="14" height="12">${DEFS}<rect width="14" height="12" fill="${l.fill}"/></svg> ${esc(l.label)}</li>`,
+function legendHtml(aggregate: boolean): string {
+  const items = legendFor(aggregate).map(
+    (l) => `<li data-key="${l.key}"><svg width="14" height="12">${DEFS}${swatchSvg(l, 1, 1)}</svg> ${esc(l.label)}</li>`,
   );
   return `<ul class="legend">${items.join("")}</ul>`;
 }
@@ -56,9 +56,9 @@ table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;paddin
 </head><body>
 <h1>${esc(data.title)}</h1>
 ${figuresHtml(data)}
-<p>Hover a bar or a marker for its details. Time runs left to right from the start of the run.</p>
-${legendHtml()}
-<div class="picture">${renderTimelineSvg(data, options)}</div>
+<p>Time runs left to right from the start of the run. Hover a bar or a marker for its details.</p>
+${legendHtml(data.pods.length > (options.maxPodRows ?? 60))}
+<div class="picture">${renderTimelineSvg(data, { ...options, standalone: false })}</div>
 <h2>Pods</h2>
 <table><thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>${more}
 </body></html>

@@ -1,7 +1,7 @@
 // The data the timeline renderer draws: one run, per pod its sandbox attempts, the branch-ENI
 // provisioning window and the events, all as millisecond timestamps on the run's clock.
 
-import type { ClusterEvent, FailureClass } from "../../cluster/types.js";
+import type { ClusterEvent, FailureClass } from "../../cluster/k8s/index.js";
 
 /** How one RunPodSandbox attempt ended; "pending" = still running when the run ended. */
 export type AttemptOutcome = "ok" | "failed" | "pending";
@@ -63,4 +63,6 @@ export interface RenderOptions {
   maxPodRows?: number;
   /** Drawing width in px; default 1200. */
   width?: number;
+  /** With its own title and legend (default); false inside the HTML page, which has them. */
+  standalone?: boolean;
 }

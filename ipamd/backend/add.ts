@@ -2,11 +2,10 @@
 // limit takes the branch path (annotation or Success=false), every other pod gets a secondary IP
 // from the datastore. Failures are Success=false replies, not gRPC errors, as in the real daemon.
 
-import type { PodObject } from "../../cluster/types.js";
-import { POD_ENI_ANNOTATION, POD_ENI_RESOURCE } from "../../cluster/types.js";
+import type { PodObject } from "../../cluster/k8s/pod.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
+import { EVENT_SOURCE, POD_ENI_ANNOTATION, POD_ENI_RESOURCE } from "../../common/names.js";
 import type { AddNetworkRequest } from "../../proto/rpc.js";
-import { registeredAtAddLabels } from "./adopted.js";
 import { parseBranchAnnotation } from "./annotation.js";
 import { waitForBranchAnnotation } from "./branch-wait.js";
 import type { Ctx } from "./context.js";
@@ -25,7 +24,13 @@ export async function addNetwork(ctx: Ctx, req: AddNetworkRequest, signal?: Abor
   const namespace = optionalText(req, "K8S_POD_NAMESPACE", "AddNetwork");
   const name = optionalText(req, "K8S_POD_NAME", "AddNetwork");
   ctx.log.info({ netns: optionalText(req, "Netns", "AddNetwork"), ...key, namespace, name }, "Received AddNetwork");
-  const seen = namespace !== "" && name !== "" ? ensurePod(ctx, namespace, name) : undefined;
+  let seen: SeenPod | undefined;
+  if (namespace !== "" && name !== "") {
+    seen = await findPod(ctx, namespace, name, signal);
+    // Cluster mode: ipamd learns pods only from the API (its informer); one it cannot find is a
+    // refused ADD, as the real ipamd's "Failed to get pod" (the kubelet retries).
+    if (seen === undefined) return fail(ctx, "internal", `Send AddNetworkReply: Failed to get pod: pods "${name}" not found`, { ...key, namespace, name });
+  }
   if (seen !== undefined && seen.pod.limits[POD_ENI_RESOURCE] !== undefined) return branchAdd(ctx, seen, key, signal);
   return ordinaryAdd(ctx, key, namespace, name, signal);
 }
@@ -36,21 +41,21 @@ interface SeenPod {
   origin: string;
 }
 
-/** The cnitool case (docs/ARCHITECTURE.md): a pod first seen at its ADD is created and scheduled now. */
-function ensurePod(ctx: Ctx, namespace: string, name: string): SeenPod {
-  const existing = ctx.cluster.getPod(namespace, name);
-  if (existing === undefined) {
-    const pod = ctx.cluster.createPod({ namespace, name, uid: ctx.newUid(), nodeName: ctx.node.nodeName, labels: registeredAtAddLabels() });
-    const origin = "first seen at this ADD: registered and scheduled on this node just now";
-    ctx.log.info({ namespace, name, uid: pod.uid }, `pod ${origin}`);
-    return { pod, origin };
+/**
+ * The pod from the node's informer (docs/REFERENCE.md §8); on a miss a direct GET (cluster mode),
+ * or, in memory mode, the cnitool case (docs/ARCHITECTURE.md): a pod first seen at its ADD is
+ * created and bound to this node now, an unbound one bound.
+ */
+async function findPod(ctx: Ctx, namespace: string, name: string, signal?: AbortSignal): Promise<SeenPod | undefined> {
+  const cached = ctx.pods.get(namespace, name);
+  if (cached !== undefined && cached.nodeName !== "") return { pod: cached, origin: "" };
+  if (ctx.pods.adopt !== undefined) {
+    const adopted = await ctx.pods.adopt(namespace, name);
+    ctx.log.info({ namespace, name, uid: adopted.pod.uid }, `pod ${adopted.origin}`);
+    return adopted;
   }
-  if (existing.nodeName === "") {
-    const origin = "not scheduled before this ADD: scheduled on this node just now";
-    ctx.log.info({ namespace, name }, `pod ${origin}`);
-    return { pod: ctx.cluster.schedulePod(namespace, name, ctx.node.nodeName), origin };
-  }
-  return { pod: existing, origin: "" };
+  const fetched = await ctx.pods.fetch?.(namespace, name, signal);
+  return fetched === undefined ? undefined : { pod: fetched, origin: "" };
 }
 
 async function ordinaryAdd(ctx: Ctx, key: LeaseKey, namespace: string, name: string, signal?: AbortSignal): Promise<AddNetworkResult> {
@@ -82,14 +87,14 @@ async function branchAdd(ctx: Ctx, seen: SeenPod, key: LeaseKey, signal?: AbortS
   let waited = 0;
   if (pod.annotations[POD_ENI_ANNOTATION] === undefined && ctx.state.branchWaitMs > 0) {
     const started = ctx.clock.now();
-    pod = await waitForBranchAnnotation(ctx.cluster, ctx.clock, found, ctx.state.branchWaitMs, signal);
+    pod = await waitForBranchAnnotation(ctx.pods, ctx.clock, found, ctx.state.branchWaitMs, signal);
     waited = ctx.clock.now() - started;
     ctx.metrics.branchWait(waited, pod === undefined ? "timeout" : "ready");
     ctx.log.info({ ...who, waitedMs: waited, ready: pod !== undefined }, "waited for the branch ENI annotation");
   }
   const value = pod?.annotations[POD_ENI_ANNOTATION];
   if (value === undefined) {
-    return fail(ctx, "branch-eni-not-ready", NO_BRANCH_TEXT, { ...who, details: notReadyDetails(ctx, seen, waited) });
+    return fail(ctx, "branch-eni-not-ready", NO_BRANCH_TEXT, { ...who, details: notReadyDetails(ctx, seen, waited, await ctx.branchProgress(seen.pod)) });
   }
   const parsed = parseBranchAnnotation(value);
   if (!parsed.ok) {
@@ -111,10 +116,10 @@ async function branchAdd(ctx: Ctx, seen: SeenPod, key: LeaseKey, signal?: AbortS
 }
 
 /** The pod, how long since it was scheduled, and where its provisioning stands (controller's view). */
-function notReadyDetails(ctx: Ctx, { pod, origin }: SeenPod, waitedMs: number): string {
+function notReadyDetails(ctx: Ctx, { pod, origin }: SeenPod, waitedMs: number, progressNow: string | undefined): string {
   const since = origin !== "" ? `, ${origin},` :
     pod.scheduledAt === undefined ? "" : `, scheduled ${((ctx.clock.now() - pod.scheduledAt) / 1000).toFixed(1)} s ago,`;
-  const progress = ctx.branchProgress(pod) ?? "the controller is still provisioning it";
+  const progress = progressNow ?? "the controller is still provisioning it";
   // Wait-for-branch mode (docs/ARCHITECTURE.md): say that this ADD already waited its whole bound.
   const waited = waitedMs > 0 ? ` after waiting ${(waitedMs / 1000).toFixed(1)} s for it` : "";
   return `pod ${pod.namespace}/${pod.name} (uid ${pod.uid})${since} needs a branch ENI (${POD_ENI_RESOURCE} limit) ` +
@@ -128,16 +133,16 @@ function fail(ctx: Ctx, reason: AddFailureReason, text: string, who: Record<stri
   ctx.log[level]({ ...who, reason, classification }, text);
   const namespace = typeof who.namespace === "string" ? who.namespace : "";
   const name = typeof who.name === "string" ? who.name : "";
-  if (ctx.recordFailureEvents && name !== "") {
-    const pod = ctx.cluster.getPod(namespace, name);
+  if (ctx.recordFailureEvents && ctx.events !== undefined && name !== "") {
+    const pod = ctx.pods.get(namespace, name);
     // The real aws-node emits no event here; ours is Normal so that Warning counts stay those of a
     // real cluster (kubelet's FailedCreatePodSandBox), while the timeline shows ipamd's reply.
-    ctx.cluster.recordEvent({
+    ctx.events.record({
       type: "Normal",
       reason: "AddNetworkFailed",
       message: text,
       involvedObject: { kind: "Pod", namespace, name, uid: pod?.uid ?? "" },
-      source: "aws-node",
+      source: EVENT_SOURCE.ipamd,
       classification,
       attributes: { reason, containerID: String(who.containerID ?? ""), ...(typeof who.details === "string" ? { details: who.details } : {}) },
     });

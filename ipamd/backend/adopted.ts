@@ -2,7 +2,7 @@
 // API; docs/ARCHITECTURE.md). AddNetworkRequest carries no uid, so the daemon invents one, and the
 // real plugin's DEL then brings kubelet's K8S_POD_UID, which can never match it (issue #10, item 7).
 // Such pods are labelled, and the DEL's UID guard does not apply to them.
-import type { PodObject } from "../../cluster/types.js";
+import type { PodObject } from "../../cluster/k8s/index.js";
 
 /** Label on pods registered from CNI_ARGS at their first ADD. */
 export const REGISTERED_AT_ADD_LABEL = "vpc-cni-harness/registered-at";

@@ -1,14 +1,15 @@
 // The optional bounded wait for the branch ENI (--wait-for-branch-eni): instead of failing the
-// first ADD like the real ipamd, watch the pod until the controller's annotation lands or the
+// first ADD like the real ipamd, watch the node's pods until the controller's annotation lands or the
 // bound passes. Measures what that change would do to pod start time and warning counts.
 
-import type { ClusterStore, PodObject } from "../../cluster/types.js";
-import { POD_ENI_ANNOTATION } from "../../cluster/types.js";
+import type { PodObject } from "../../cluster/k8s/pod.js";
 import type { Clock } from "../../common/clock.js";
+import { POD_ENI_ANNOTATION } from "../../common/names.js";
+import type { NodePods } from "./types.js";
 
 /** Resolves the annotated pod, or undefined after maxMs (or when the pod is deleted or the call aborted). */
 export function waitForBranchAnnotation(
-  cluster: ClusterStore,
+  pods: NodePods,
   clock: Clock,
   pod: { namespace: string; name: string; uid: string },
   maxMs: number,
@@ -25,7 +26,7 @@ export function waitForBranchAnnotation(
       resolve(result);
     };
     const onAbort = (): void => finish(undefined);
-    const unsubscribe = cluster.watchPods((type, p) => {
+    const unsubscribe = pods.on((type, p) => {
       if (p.namespace !== pod.namespace || p.name !== pod.name || p.uid !== pod.uid) return;
       if (type === "DELETED") finish(undefined);
       else if (p.annotations[POD_ENI_ANNOTATION] !== undefined) finish(p);
@@ -34,7 +35,7 @@ export function waitForBranchAnnotation(
     if (signal?.aborted) finish(undefined);
     else signal?.addEventListener("abort", onAbort, { once: true });
     // The annotation may have landed between the caller's read and the subscription.
-    const now = cluster.getPod(pod.namespace, pod.name);
+    const now = pods.get(pod.namespace, pod.name);
     if (now !== undefined && now.uid === pod.uid && now.annotations[POD_ENI_ANNOTATION] !== undefined) finish(now);
   });
 }

@@ -1,15 +1,14 @@
 // The backend's resolved dependencies and mutable run-time knobs, shared by add.ts and del.ts.
 
-import type { FailureClass } from "../../cluster/types.js";
+import type { FailureClass } from "../../cluster/k8s/event.js";
 import type { AddFailureReason, BackendDeps, BackendMetrics } from "./types.js";
-import { randomUUID } from "node:crypto";
 
 export interface BackendState {
   branchWaitMs: number;
   down: boolean;
 }
 
-export type Ctx = Required<Omit<BackendDeps, "branchWaitMs">> & { state: BackendState };
+export type Ctx = Required<Omit<BackendDeps, "branchWaitMs" | "events">> & Pick<BackendDeps, "events"> & { state: BackendState };
 
 const noMetrics: BackendMetrics = {
   addRequest: () => {},
@@ -22,12 +21,12 @@ const noMetrics: BackendMetrics = {
 export function resolveDeps(deps: BackendDeps): Ctx {
   return {
     datastore: deps.datastore,
-    cluster: deps.cluster,
+    pods: deps.pods,
+    ...(deps.events === undefined ? {} : { events: deps.events }),
     node: deps.node,
     clock: deps.clock,
     log: deps.log,
     metrics: deps.metrics ?? noMetrics,
-    newUid: deps.newUid ?? randomUUID,
     recordFailureEvents: deps.recordFailureEvents ?? true,
     branchProgress: deps.branchProgress ?? (() => undefined),
     state: { branchWaitMs: deps.branchWaitMs ?? 0, down: false },

@@ -3,8 +3,8 @@
 // (after the UID guard), otherwise the gRPC error `datastore: unknown pod`, which the plugin
 // treats as success.
 
-import { POD_ENI_ANNOTATION } from "../../cluster/types.js";
 import { HarnessError } from "../../common/errors.js";
+import { POD_ENI_ANNOTATION } from "../../common/names.js";
 import type { DelNetworkReply, DelNetworkRequest } from "../../proto/rpc.js";
 import { uidMismatch } from "./adopted.js";
 import { parseBranchAnnotation } from "./annotation.js";
@@ -29,7 +29,7 @@ export async function delNetwork(ctx: Ctx, req: DelNetworkRequest, signal?: Abor
     return delReply({ Success: true, IPAllocationMetadata: [ipMeta(released.ipv4, released.deviceNumber, released.deviceNumber + 1)] });
   }
   if (name === "") throw unknownPod(who, "no lease for this key and no pod name to look up");
-  const pod = ctx.cluster.getPod(namespace, name);
+  const pod = ctx.pods.get(namespace, name) ?? (await ctx.pods.fetch?.(namespace, name, signal));
   if (pod === undefined) {
     ctx.log.warn(who, "Send DelNetworkReply: pod not found");
     return delReply({ Success: true });

@@ -2,7 +2,7 @@
 // datastore, cluster store, node, clock, log and metrics injected; no gRPC, process or env here.
 
 import { HarnessError } from "../../common/errors.js";
-import { MAX_DELAY_MS } from "../../controller/delay.js";
+import { MAX_TIMER_MS as MAX_DELAY_MS } from "../../common/clock.js";
 import { addNetwork } from "./add.js";
 import { resolveDeps } from "./context.js";
 import { delNetwork } from "./del.js";
@@ -21,6 +21,7 @@ export type {
   LeaseKey,
   LeaseMeta,
   NodeInfo,
+  NodePods,
 } from "./types.js";
 export { NO_BRANCH_TEXT, NO_IP_TEXT } from "./add.js";
 export { UNKNOWN_POD_TEXT } from "./del.js";

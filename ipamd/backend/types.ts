@@ -2,7 +2,9 @@
 // cluster store, the node and the metrics sink. Injected, so the daemon and the simulated-time
 // scenario runner (FakeClock, in-process) drive the very same code.
 
-import type { ClusterStore, FailureClass } from "../../cluster/types.js";
+import type { EventRecorder } from "../../cluster/client/recorder.js";
+import type { FailureClass } from "../../cluster/k8s/event.js";
+import type { PodObject } from "../../cluster/k8s/pod.js";
 import type { Clock } from "../../common/clock.js";
 import type { AddNetworkReply, AddNetworkRequest, DelNetworkReply, DelNetworkRequest } from "../../proto/rpc.js";
 
@@ -88,22 +90,41 @@ export interface BackendLog {
   error(obj: object, msg: string): void;
 }
 
+/**
+ * ipamd's view of the pods on its node (docs/REFERENCE.md §8): the informer on pods with
+ * spec.nodeName=<node>; AddNetwork reads the pod from it.
+ */
+export interface NodePods {
+  /** From the cache. */
+  get(namespace: string, name: string): PodObject | undefined;
+  /** Cache miss: a direct GET (cluster mode; the informer may lag the kubelet by a few ms). */
+  fetch?(namespace: string, name: string, signal?: AbortSignal): Promise<PodObject | undefined>;
+  /** Changes of the node's pods, as the informer applies them (wait-for-branch mode). */
+  on(fn: (type: "ADDED" | "MODIFIED" | "DELETED", pod: PodObject) => void): () => void;
+  /**
+   * Memory mode only (plain cnitool use, docs/ARCHITECTURE.md): a pod first seen at its ADD is
+   * created and bound to this node, an unbound one bound. Absent in cluster mode, where nothing
+   * learns a pod from CNI_ARGS.
+   */
+  adopt?(namespace: string, name: string): Promise<{ pod: PodObject; origin: string }>;
+}
+
 export interface BackendDeps {
   datastore: IpDatastore;
-  cluster: ClusterStore;
+  pods: NodePods;
+  /** Where AddNetworkFailed events go (source aws-node); none when absent. */
+  events?: EventRecorder;
   node: NodeInfo;
   clock: Clock;
   log: BackendLog;
   metrics?: BackendMetrics;
   /** Bounded wait for the branch ENI annotation, ms; 0 = fail at once like the real ipamd. */
   branchWaitMs?: number;
-  /** Generates uids for pods first seen at their ADD. */
-  newUid?: () => string;
   /**
    * Where the pod's branch ENI provisioning stands (e.g. "EC2 calls done, annotation expected in
    * 1.2 s"), for the failure's details; the daemon asks the fake controller. Optional.
    */
-  branchProgress?: (pod: { namespace: string; name: string; uid: string }) => string | undefined;
+  branchProgress?: (pod: { namespace: string; name: string; uid: string }) => Promise<string | undefined> | string | undefined;
   /** Record a Normal event AddNetworkFailed (source aws-node, classified) for each failed ADD. Default true. */
   recordFailureEvents?: boolean;
 }

@@ -8,6 +8,7 @@ import type { IpamdConfig } from "./types.js";
 const { qps, burst, callLatencyMs } = DEFAULT_CONTROLLER_CONFIG.ec2;
 
 export const DEFAULT_CONFIG: IpamdConfig = Object.freeze({
+  cluster: Object.freeze({ mode: "memory" as const }),
   listen: "unix:///run/mock-ipamd/ipamd.sock",
   control: "unix:///run/mock-ipamd/control.sock",
   clientVersion: CLIENT_VERSION,

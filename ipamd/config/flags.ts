@@ -4,6 +4,11 @@
 import { Command, Option } from "commander";
 
 export interface Flags {
+  cluster?: "memory" | "kube";
+  kubeconfig?: string;
+  ec2Endpoint?: string;
+  fabric?: "on" | "off";
+  fabricUplink?: string;
   listen?: string;
   control?: string;
   allowRemoteListen?: boolean;
@@ -33,6 +38,11 @@ export function buildCommand(): Command {
       "A daemon wire-compatible with the AWS VPC CNI's ipamd (rpc.CNIBackend, grpc.health.v1), with an in-process fake " +
         "VPC resource controller + EC2 that provisions branch ENIs for Security Groups for Pods, and a control API (harness.v1.Control).",
     )
+    .addOption(new Option("--cluster <mode>", "memory: the cluster (API objects, controller, EC2) in this process (default); kube: a Kubernetes API server and mock-ec2, as one node of a cluster").choices(["memory", "kube"]))
+    .option("--kubeconfig <file>", "with --cluster kube: the API server's kubeconfig (default: the in-cluster service account)")
+    .option("--ec2-endpoint <url>", "with --cluster kube: EC2's endpoint, e.g. mock-ec2's http://127.0.0.1:4566 (required)")
+    .addOption(new Option("--fabric <mode>", "with --cluster kube: route the other nodes' pod addresses to them and this node's branch ENIs onto its trunk, from mock-ec2's routing view (default on)").choices(["on", "off"]))
+    .option("--fabric-uplink <link>", "with --cluster kube: the node's link into the VPC (default eth0)")
     .option("--listen <address>", "gRPC listener for the CNI plugin: unix:///path (mode 0660) or host:port (default unix:///run/mock-ipamd/ipamd.sock)")
     .option("--control <address>", "control API listener (harness.v1.Control): unix:///path (mode 0600) or host:port (default control.sock next to --listen's socket)")
     .option("--allow-remote-listen", "allow --listen on an address other hosts can reach (rpc.CNIBackend has no authentication)")

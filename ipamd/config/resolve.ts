@@ -3,19 +3,19 @@
 
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import type { SecurityGroupPolicyObject } from "../../cluster/types.js";
+import type { SimplePolicy } from "../../cluster/k8s/index.js";
 import { parseDuration } from "../../common/duration.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
 import { MAX_DELAY_MS, validateDelay } from "../../controller/delay.js";
 import type { ProvisioningDelay } from "../../controller/types.js";
 import { validatePrefix } from "../hostlinks/index.js";
-import { instanceLimits } from "../limits.js";
+import { instanceLimits } from "../../common/limits.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
 import type { Flags } from "./flags.js";
 import { describeIssues, fileSchema } from "./schema.js";
 import type { ConfigFile } from "./schema.js";
 import { resolveSockets } from "./sockets.js";
-import type { IpamdConfig, LogLevel } from "./types.js";
+import type { ClusterMode, IpamdConfig, LogLevel } from "./types.js";
 
 export type ReadFile = (path: string) => string;
 
@@ -54,8 +54,8 @@ function toDelay(d: NonNullable<NonNullable<ConfigFile["controller"]>["provision
   }
 }
 
-function policiesOf(file: ConfigFile, flagNs: readonly string[]): SecurityGroupPolicyObject[] {
-  const out: SecurityGroupPolicyObject[] = (file.securityGroupPolicies ?? []).map((p) => ({ ...p }));
+function policiesOf(file: ConfigFile, flagNs: readonly string[]): SimplePolicy[] {
+  const out: SimplePolicy[] = (file.securityGroupPolicies ?? []).map((p) => ({ ...p }));
   // An empty podSelector matches every pod of the namespace (SecurityGroupPolicy semantics).
   for (const ns of [...(file.sgpNamespaces ?? []), ...flagNs]) {
     if (!out.some((p) => p.namespace === ns && p.name === "sgp-namespace")) {
@@ -63,6 +63,28 @@ function policiesOf(file: ConfigFile, flagNs: readonly string[]): SecurityGroupP
     }
   }
   return out;
+}
+
+/** --cluster kube needs an explicit node name (the Node to wait for) and an EC2 endpoint. */
+function clusterMode(flags: Flags): ClusterMode {
+  const mode = flags.cluster ?? "memory";
+  if (mode === "memory") {
+    for (const [flag, v] of [["--kubeconfig", flags.kubeconfig], ["--ec2-endpoint", flags.ec2Endpoint], ["--fabric", flags.fabric], ["--fabric-uplink", flags.fabricUplink]] as const) {
+      if (v !== undefined) throw new HarnessError("invalid-config", `${flag} needs --cluster kube (with --cluster memory the cluster lives in this process)`);
+    }
+    return { mode };
+  }
+  if (flags.nodeName === undefined || flags.nodeName === "") throw new HarnessError("invalid-config", "--cluster kube needs --node-name: the Node this ipamd runs on (the downward API's spec.nodeName in a DaemonSet)");
+  if (flags.ec2Endpoint === undefined) throw new HarnessError("invalid-config", "--cluster kube needs --ec2-endpoint: where this node's ENIs come from (e.g. mock-ec2's http://127.0.0.1:4566)");
+  try {
+    const u = new URL(flags.ec2Endpoint);
+    if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("scheme");
+  } catch {
+    throw new HarnessError("invalid-config", `--ec2-endpoint ${JSON.stringify(flags.ec2Endpoint)}: expected an http:// or https:// URL`);
+  }
+  const uplink = flags.fabricUplink ?? "eth0";
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/.test(uplink)) throw new HarnessError("invalid-config", `--fabric-uplink ${JSON.stringify(uplink)}: not a link name`);
+  return { mode, kubeconfig: flags.kubeconfig, ec2Endpoint: flags.ec2Endpoint.replace(/\/+$/, ""), fabric: { enabled: flags.fabric !== "off", uplink } };
 }
 
 export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFileSync(p, "utf8")): IpamdConfig {
@@ -97,6 +119,7 @@ export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFile
     allowRemoteControl: flags.allowRemoteControl === true,
   }, stateDir);
   const cfg: IpamdConfig = {
+    cluster: clusterMode(flags),
     ...sockets,
     clientVersion: flags.clientVersion ?? d.clientVersion,
     stateDir,

@@ -1,6 +1,6 @@
 // The daemon's configuration: one frozen, validated object (defaults <- config file <- flags).
 
-import type { SecurityGroupPolicyObject } from "../../cluster/types.js";
+import type { SimplePolicy } from "../../cluster/k8s/index.js";
 import type { ControllerFaults, ProvisioningDelay } from "../../controller/types.js";
 
 export type HostLinksMode = "auto" | "on" | "off";
@@ -27,7 +27,20 @@ export interface NodeConfig {
   trunk: boolean;
 }
 
+/** Where the cluster is: in this process (the standalone daemon), or an API server + EC2 (cluster mode). */
+export type ClusterMode =
+  | { mode: "memory" }
+  | { mode: "kube"; kubeconfig: string | undefined; ec2Endpoint: string; fabric: FabricConfig };
+
+/** Cluster mode's share of the VPC's routing on this node (ipamd/fabric). */
+export interface FabricConfig {
+  enabled: boolean;
+  /** The node's link into the VPC (eth0 on an instance, on a kind node, on `cluster up`'s nodes). */
+  uplink: string;
+}
+
 export interface IpamdConfig {
+  cluster: ClusterMode;
   /** unix:///path or host:port: rpc.CNIBackend and health (the plugin's socket). */
   listen: string;
   /** unix:///path or host:port: harness.v1.Control, on its own socket (README, Security). */
@@ -38,7 +51,7 @@ export interface IpamdConfig {
   /** The config file read, or undefined. */
   configFile: string | undefined;
   node: NodeConfig;
-  policies: readonly SecurityGroupPolicyObject[];
+  policies: readonly SimplePolicy[];
   provisioningDelay: ProvisioningDelay;
   /** Branch ENI cooldown of the controller before deletion. */
   branchCooldownMs: number;

@@ -7,18 +7,19 @@ import { requestUrl, sendJson } from "./listen.js";
 
 export interface IntrospectionSources {
   enis(): unknown;
-  pods(): unknown;
-  events(filter: { namespace: string; name: string }): unknown;
+  /** From the cluster (a settled promise with the memory backend). */
+  pods(): Promise<unknown> | unknown;
+  events(filter: { namespace: string; name: string }): Promise<unknown> | unknown;
   leases(): unknown;
   node(): unknown;
   envSettings(): Record<string, string>;
 }
 
 export function introspectionHandler(s: IntrospectionSources): Handler {
-  const routes: Record<string, (q: URLSearchParams, res: ServerResponse) => void> = {
+  const routes: Record<string, (q: URLSearchParams, res: ServerResponse) => void | Promise<void>> = {
     "/v1/enis": (_q, res) => sendJson(res, 200, s.enis()),
-    "/v1/pods": (_q, res) => sendJson(res, 200, s.pods()),
-    "/v1/events": (q, res) => sendJson(res, 200, s.events({ namespace: q.get("namespace") ?? "", name: q.get("name") ?? "" })),
+    "/v1/pods": async (_q, res) => sendJson(res, 200, await s.pods()),
+    "/v1/events": async (q, res) => sendJson(res, 200, await s.events({ namespace: q.get("namespace") ?? "", name: q.get("name") ?? "" })),
     "/v1/leases": (_q, res) => sendJson(res, 200, s.leases()),
     "/v1/node": (_q, res) => sendJson(res, 200, s.node()),
     "/v1/ipamd-env-settings": (_q, res) => sendJson(res, 200, s.envSettings()),
@@ -29,7 +30,7 @@ export function introspectionHandler(s: IntrospectionSources): Handler {
     if (req.method !== "GET") return sendJson(res, 405, { error: `${req.method ?? ""} not allowed; introspection is read-only` });
     const route = routes[url.pathname];
     if (route === undefined) return sendJson(res, 404, { error: `no such path ${url.pathname}`, paths: Object.keys(routes) });
-    route(url.searchParams, res);
+    return Promise.resolve(route(url.searchParams, res)).catch((e: unknown) => sendJson(res, 500, { error: e instanceof Error ? e.message : String(e) }));
   };
 }
 

@@ -15,7 +15,8 @@ export interface RunningHttp {
   close(): Promise<void>;
 }
 
-export async function startHttp(address: string, handler: Handler, onError: (e: unknown) => void): Promise<RunningHttp> {
+/** `flag`: the option that set `address` (--introspection, --metrics), named when the port is taken. */
+export async function startHttp(address: string, handler: Handler, onError: (e: unknown) => void, flag = "address"): Promise<RunningHttp> {
   const parsed = parseEndpoint(address, { what: "HTTP address", unix: false, anyPort: true });
   if (!parsed.ok || parsed.value.kind !== "tcp") throw new HarnessError("invalid-config", parsed.ok ? `HTTP address "${address}" is not host:port` : parsed.problem);
   const { host, port: wanted } = parsed.value;
@@ -31,7 +32,7 @@ export async function startHttp(address: string, handler: Handler, onError: (e: 
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (e) => reject(new HarnessError("unavailable", `cannot listen on ${address}: ${errorMessage(e)}`)));
+    server.once("error", (e) => reject(listenError(e, address, flag)));
     server.listen(wanted, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
@@ -43,6 +44,14 @@ export async function startHttp(address: string, handler: Handler, onError: (e: 
         server.closeAllConnections();
       }),
   };
+}
+
+/** A taken port (two daemons on the default ports) names the flag to change. */
+export function listenError(e: unknown, address: string, flag: string): HarnessError {
+  if ((e as { code?: unknown }).code === "EADDRINUSE") {
+    return new HarnessError("unavailable", `${flag} ${address}: the address is already in use (another mock-ipamd on this host?); give this one another ${flag} HOST:PORT, port 0 for any free port, or ${flag} off`);
+  }
+  return new HarnessError("unavailable", `${flag} ${address}: cannot listen: ${errorMessage(e)}`);
 }
 
 /**

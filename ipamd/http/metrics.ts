@@ -4,7 +4,7 @@
 // the bounded branch wait.
 
 import { Counter, Gauge, Histogram, Registry, Summary } from "prom-client";
-import type { FailureClass } from "../../cluster/types.js";
+import type { FailureClass } from "../../cluster/k8s/index.js";
 import type { AddFailureReason, BackendMetrics } from "../backend/index.js";
 
 /** What the gauges and the EC2/provisioning series are read from at scrape time. */

@@ -1,12 +1,12 @@
 // rpc.CNIBackend on top of the backend: the ClientVersion check first, as ipamd's validateVersion
 // (docs/REFERENCE.md §2), then AddNetwork/DelNetwork. A refused ADD (Success=false, the real reply,
 // which has no reason field) carries our explanation in trailing metadata that real clients ignore
-// and mock-vpc-cni puts in the CNI error's details (plugin/client/types.ts).
+// and mock-vpc-cni puts in the CNI error's details (proto/trailers.ts).
 
 import * as grpc from "@grpc/grpc-js";
 import type { AddNetworkResult, Backend } from "../backend/index.js";
 import type { AddNetworkReply, AddNetworkRequest, DelNetworkReply, DelNetworkRequest } from "../../proto/rpc.js";
-import { FAILURE_DETAILS_KEY, FAILURE_REASON_KEY } from "../../plugin/client/types.js";
+import { FAILURE_DETAILS_KEY, FAILURE_REASON_KEY } from "../../proto/trailers.js";
 import type { HandlerLog, Replied } from "./handlers.js";
 import { unary, unaryWithTrailer } from "./handlers.js";
 import { statusError } from "./status.js";

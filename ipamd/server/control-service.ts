@@ -2,19 +2,18 @@
 // knobs of the fake controller and inspection, on top of the cluster store and the daemon's parts.
 
 import type * as grpc from "@grpc/grpc-js";
-import type { ClusterStore } from "../../cluster/types.js";
-import { HarnessError } from "../../common/errors.js";
-import type { ControllerFaults, ProvisioningDelay } from "../../controller/types.js";
+import type { WatchHandle } from "../../cluster/client/index.js";
+import type { ControllerFaults, ProvisioningDelay } from "../../controller/index.js";
 import type { Backend } from "../backend/index.js";
+import type { ControlClusterDeps } from "./control-cluster.js";
+import { controlClusterHandlers } from "./control-cluster.js";
 import type * as W from "./control-types.js";
-import { delayFromWire, delayToWire, eventFromWire, eventToWire, podRef, podToWire, policyFromWire, policyToWire } from "./convert.js";
 import { reconcileHandlers } from "./control-reconcile.js";
+import { delayFromWire, delayToWire } from "./convert.js";
 import type { HandlerLog } from "./handlers.js";
 import { unary } from "./handlers.js";
 
-export interface ControlDeps {
-  cluster: ClusterStore;
-  nodeName: string;
+export interface ControlDeps extends ControlClusterDeps {
   controller: {
     setProvisioningDelay(d: ProvisioningDelay): ProvisioningDelay;
     setFaults(f: Partial<ControllerFaults>): ControllerFaults;
@@ -43,65 +42,43 @@ function faultsToWire(f: ControllerFaults, down: boolean): W.Faults {
 }
 
 export function controlService(d: ControlDeps): ControlService {
-  const { cluster } = d;
+  const c = controlClusterHandlers(d);
   const streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
   const u = <Req, Res>(m: string, fn: (req: Req) => Res | Promise<Res>) => unary<Req, Res>(m, "control", d.log, fn);
-  const watch = <Req extends Partial<W.WatchRequest>, Msg>(start: (req: Req, send: (m: Msg) => void) => () => void): grpc.handleServerStreamingCall<Req, Msg> =>
+  const watch = <Req extends Partial<W.WatchRequest>, Msg>(start: (req: Req, send: (m: Msg) => void) => Promise<WatchHandle>): grpc.handleServerStreamingCall<Req, Msg> =>
     (call) => {
       streams.add(call as grpc.ServerWritableStream<unknown, unknown>);
-      const stop = start(call.request, (m) => void call.write(m));
-      const done = (): void => {
-        stop();
+      let handle: WatchHandle | undefined;
+      let done = false;
+      const finish = (): void => {
+        done = true;
+        handle?.stop();
         streams.delete(call as grpc.ServerWritableStream<unknown, unknown>);
       };
-      call.on("cancelled", done);
-      call.on("error", done);
-      call.on("finish", done);
+      call.on("cancelled", finish);
+      call.on("error", finish);
+      call.on("finish", finish);
+      start(call.request, (m) => void call.write(m)).then(
+        (h) => {
+          handle = h;
+          if (done) h.stop();
+        },
+        (e: unknown) => call.destroy(e instanceof Error ? e : new Error(String(e))),
+      );
     };
 
   const handlers: grpc.UntypedServiceImplementation = {
-    CreatePod: u<Partial<W.CreatePodRequest>, W.Pod>("CreatePod", (r) => {
-      const ref = podRef(r, "CreatePod");
-      const spec = { namespace: ref.namespace, name: ref.name, labels: { ...(r.labels ?? {}) }, ...(ref.uid === undefined ? {} : { uid: ref.uid }) };
-      return podToWire(cluster.createPod({
-        ...spec,
-        ...(r.service_account === undefined || r.service_account === "" ? {} : { serviceAccount: r.service_account }),
-        ...(r.schedule === true ? { nodeName: d.nodeName } : {}),
-      }));
-    }),
-    SchedulePod: u<Partial<W.PodRef>, W.Pod>("SchedulePod", (r) => {
-      const ref = podRef(r, "SchedulePod");
-      return podToWire(cluster.schedulePod(ref.namespace, ref.name, d.nodeName));
-    }),
-    DeletePod: u<Partial<W.PodRef>, W.Pod>("DeletePod", (r) => {
-      const ref = podRef(r, "DeletePod");
-      return podToWire(cluster.deletePod(ref.namespace, ref.name, ref.uid));
-    }),
-    GetPod: u<Partial<W.PodRef>, W.Pod>("GetPod", (r) => {
-      const ref = podRef(r, "GetPod");
-      const pod = cluster.getPod(ref.namespace, ref.name);
-      if (pod === undefined || (ref.uid !== undefined && pod.uid !== ref.uid)) {
-        throw new HarnessError("not-found", `pods "${ref.name}" not found in namespace "${ref.namespace}"${ref.uid === undefined ? "" : ` with uid ${ref.uid}`}`);
-      }
-      return podToWire(pod);
-    }),
-    ListPods: u<Partial<W.ListPodsRequest>, W.ListPodsReply>("ListPods", (r) => ({ pods: cluster.listPods(r.namespace ?? "").map(podToWire) })),
-    WatchPods: watch<Partial<W.WatchRequest>, W.PodChange>((req, send) => {
-      if (req.send_initial === true) for (const p of cluster.listPods()) send({ type: "ADDED", pod: podToWire(p) });
-      return cluster.watchPods((type, p) => send({ type, pod: podToWire(p) }));
-    }),
-    ApplySecurityGroupPolicy: u<Partial<W.SecurityGroupPolicy>, W.SecurityGroupPolicy>("ApplySecurityGroupPolicy", (r) =>
-      policyToWire(cluster.applyPolicy(policyFromWire(r)))),
-    DeleteSecurityGroupPolicy: u<Partial<W.PolicyRef>, W.SecurityGroupPolicy>("DeleteSecurityGroupPolicy", (r) =>
-      policyToWire(cluster.deletePolicy(r.namespace ?? "", r.name ?? ""))),
-    RecordEvent: u<Partial<W.Event>, W.Event>("RecordEvent", (r) => eventToWire(cluster.recordEvent(eventFromWire(r)))),
-    ListEvents: u<Partial<W.ListEventsRequest>, W.ListEventsReply>("ListEvents", (r) => ({
-      events: cluster.listEvents({ namespace: r.namespace ?? "", name: r.name ?? "" }).map(eventToWire),
-    })),
-    WatchEvents: watch<Partial<W.WatchRequest>, W.Event>((req, send) => {
-      if (req.send_initial === true) for (const e of cluster.listEvents()) send(eventToWire(e));
-      return cluster.watchEvents((e) => send(eventToWire(e)));
-    }),
+    CreatePod: u("CreatePod", c.CreatePod),
+    SchedulePod: u("SchedulePod", c.SchedulePod),
+    DeletePod: u("DeletePod", c.DeletePod),
+    GetPod: u("GetPod", c.GetPod),
+    ListPods: u("ListPods", c.ListPods),
+    WatchPods: watch(c.WatchPods),
+    ApplySecurityGroupPolicy: u("ApplySecurityGroupPolicy", c.ApplySecurityGroupPolicy),
+    DeleteSecurityGroupPolicy: u("DeleteSecurityGroupPolicy", c.DeleteSecurityGroupPolicy),
+    RecordEvent: u("RecordEvent", c.RecordEvent),
+    ListEvents: u("ListEvents", c.ListEvents),
+    WatchEvents: watch(c.WatchEvents),
     SetProvisioningDelay: u<Partial<W.ProvisioningDelay>, W.ProvisioningDelay>("SetProvisioningDelay", (r) =>
       delayToWire(d.controller.setProvisioningDelay(delayFromWire(r)))),
     SetFaults: u<Partial<W.Faults>, W.Faults>("SetFaults", (r) => {
@@ -124,7 +101,7 @@ export function controlService(d: ControlDeps): ControlService {
     ListENIs: u<W.Empty, W.ListENIsReply>("ListENIs", () => ({ enis: d.inspect.enis() })),
     ListLeases: u<W.Empty, W.ListLeasesReply>("ListLeases", () => ({ leases: d.inspect.leases() })),
     GetNode: u<W.Empty, W.Node>("GetNode", () => d.inspect.node()),
-    ...reconcileHandlers({ leases: () => d.inspect.leases(), backend: d.backend, now: Date.now, log: d.log }),
+    ...reconcileHandlers({ leases: () => d.inspect.leases(), backend: d.backend, now: () => d.clock.now(), log: d.log }),
   };
   return {
     handlers,

@@ -26,7 +26,7 @@ export interface Pod {
   scheduled_at_ms: number;
   deleted_at_ms: number;
   service_account: string;
-  resource_version: number;
+  resource_version: string;
 }
 export interface ListPodsRequest { namespace: string }
 export interface ListPodsReply { pods: Pod[] }

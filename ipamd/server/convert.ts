@@ -1,7 +1,8 @@
-// Conversions between the cluster store's objects and harness.v1 wire messages (snake_case,
+// Conversions between the cluster's typed views and harness.v1 wire messages (snake_case,
 // proto3 defaults), and validation of incoming control messages.
 
-import type { ClusterEvent, NewEvent, PodObject, SecurityGroupPolicyObject } from "../../cluster/types.js";
+import type { ClusterEvent, NewEvent, PodObject, SecurityGroupPolicyObject, SimplePolicy } from "../../cluster/k8s/index.js";
+import { simpleFromSgp } from "../../cluster/k8s/index.js";
 import { HarnessError } from "../../common/errors.js";
 import type { ProvisioningDelay } from "../../controller/types.js";
 import type * as W from "./control-types.js";
@@ -64,17 +65,19 @@ export function eventFromWire(e: Partial<W.Event>): NewEvent {
   return out;
 }
 
+/** matchLabels only: selectors with expressions are shown by their labels part. */
 export function policyToWire(p: SecurityGroupPolicyObject): W.SecurityGroupPolicy {
+  const s = simpleFromSgp(p);
   return {
-    namespace: p.namespace,
-    name: p.name,
-    pod_selector: { ...p.podSelector },
-    service_account_selector: { ...p.serviceAccountSelector },
-    security_group_ids: [...p.securityGroupIds],
+    namespace: s.namespace,
+    name: s.name,
+    pod_selector: { ...s.podSelector },
+    service_account_selector: { ...s.serviceAccountSelector },
+    security_group_ids: [...s.securityGroupIds],
   };
 }
 
-export function policyFromWire(p: Partial<W.SecurityGroupPolicy>): SecurityGroupPolicyObject {
+export function policyFromWire(p: Partial<W.SecurityGroupPolicy>): SimplePolicy {
   if ((p.namespace ?? "") === "" || (p.name ?? "") === "") throw invalid("ApplySecurityGroupPolicy: namespace and name are required");
   return {
     namespace: p.namespace ?? "",

@@ -4,8 +4,8 @@
 import type { NetworkInterface } from "../../controller/types.js";
 import type { Datastore, EniInfo } from "../datastore/index.js";
 import type { HostLinks } from "../hostlinks/index.js";
-import type { InstanceLimits } from "../limits.js";
-import { maxPods } from "../limits.js";
+import type { InstanceLimits } from "../../common/limits.js";
+import { maxPods } from "../../common/limits.js";
 import type * as W from "./control-types.js";
 
 export interface InspectDeps {

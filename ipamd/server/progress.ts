@@ -1,7 +1,7 @@
 // Where a pod's branch ENI provisioning stands, in one line for a refused ADD's details: from the
 // fake VPC resource controller's provisioning records, its delay config and its capacity events.
 
-import type { ClusterEvent } from "../../cluster/types.js";
+import type { ClusterEvent } from "../../cluster/k8s/index.js";
 import type { ProvisioningDelay, ProvisioningRecord } from "../../controller/index.js";
 import { describeDelay } from "../../controller/index.js";
 

@@ -7,8 +7,8 @@
 
 import type { DatastoreStats, EniInfo } from "../datastore/index.js";
 import { availableAddresses } from "../datastore/index.js";
-import type { InstanceLimits } from "../limits.js";
-import { maxPods, secondaryIpsPerEni } from "../limits.js";
+import type { InstanceLimits } from "../../common/limits.js";
+import { maxPods, secondaryIpsPerEni } from "../../common/limits.js";
 import type { WarmPoolConfig } from "./config.js";
 import { ipTargetsDefined } from "./config.js";
 

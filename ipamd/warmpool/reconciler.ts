@@ -5,7 +5,7 @@
 import type { Clock, TimerHandle } from "../../common/clock.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
 import type { Datastore } from "../datastore/index.js";
-import type { InstanceLimits } from "../limits.js";
+import type { InstanceLimits } from "../../common/limits.js";
 import type { EniAttacher, WarmPoolHooks, WarmPoolLog } from "./attacher.js";
 import type { WarmPoolConfig } from "./config.js";
 import type { PoolDecision } from "./decide.js";

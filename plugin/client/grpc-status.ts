@@ -1,5 +1,5 @@
 // What a unary gRPC call over HTTP/2 ended with, decided from what was seen on the stream: pure, so
-// every odd server answer has a unit test (docs/REFERENCE.md §10: PROTOCOL-HTTP2.md,
+// every odd server answer has a unit test (docs/REFERENCE.md §13: PROTOCOL-HTTP2.md,
 // http-grpc-status-mapping.md, and @grpc/grpc-js's choices where the spec leaves them open).
 import { GrpcStatus } from "./types.js";
 

@@ -2,7 +2,7 @@
 // length prefix, grpc-status trailers) over our own small HTTP/2 client (h2-session.ts, HPACK in
 // hpack.ts) on Bun's native socket, because loading @grpc/grpc-js, or node:http2 and node:net,
 // costs every plugin exec tens of ms of CPU (README, Performance). Its error paths follow the spec
-// and grpc-js (grpc-status.ts, docs/REFERENCE.md §10): one session per client, dropped on GOAWAY,
+// and grpc-js (grpc-status.ts, docs/REFERENCE.md §13): one session per client, dropped on GOAWAY,
 // close or error; replies capped at 4 MiB; exactly one message.
 import {
   ADD_NETWORK_PATH,

@@ -11,8 +11,7 @@ export interface FailureNote {
   reason: string;
   details: string;
 }
-export const FAILURE_REASON_KEY = "harness-add-failure-reason";
-export const FAILURE_DETAILS_KEY = "harness-add-failure-details";
+export { FAILURE_DETAILS_KEY, FAILURE_REASON_KEY } from "../../proto/trailers.js";
 
 export interface IpamdClientOptions {
   /** `unix:///path` or `host:port` (grpc-js target syntax). */

@@ -2,7 +2,7 @@
 // netns per sandbox, CNI ADD of loopback and the pod network in parallel through the libcni-like
 // runtime, undo on failure, and containerd's error wording (docs/REFERENCE.md sections 1 and 5).
 
-import type { PodObject } from "../../cluster/types.js";
+import type { PodObject } from "../../cluster/k8s/index.js";
 import type { Clock } from "../../common/clock.js";
 import { systemClock } from "../../common/clock.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";

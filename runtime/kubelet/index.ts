@@ -18,3 +18,5 @@ export type {
 export { DEFAULT_BACKOFF } from "./types.js";
 export { createKubelet } from "./kubelet.js";
 export { classifyFailure, failedCreatePodSandboxMessage, newSandboxId, podsDifferSemantically, retryDelayMs } from "./policy.js";
+export { registerNode, setNodeReady, type NodeRegistration } from "../../cluster/client/register.js";
+export { runningStatusPatch, startClusterKubelet, type ClusterKubelet, type ClusterKubeletSpec } from "./cluster.js";

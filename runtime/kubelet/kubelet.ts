@@ -1,7 +1,7 @@
 // The kubelet pod loop: one worker per pod scheduled on this node; sandbox attempts, back-off,
 // retry on pod change, container events and teardown. All I/O goes through the injected deps.
 
-import type { PodObject, WatchType } from "../../cluster/types.js";
+import type { PodObject } from "../../cluster/k8s/pod.js";
 import { errorMessage } from "../../common/errors.js";
 import { PodWorker } from "./worker.js";
 import type { Kubelet, KubeletDeps, PodRuntimeState } from "./types.js";
@@ -15,13 +15,19 @@ export function createKubelet(deps: KubeletDeps): Kubelet {
 
   const keyOf = (pod: PodObject): string => `${pod.namespace}/${pod.name}/${pod.uid}`;
 
-  const onPod = (type: WatchType, pod: PodObject): void => {
+  const onPod = (type: "ADDED" | "MODIFIED" | "DELETED", pod: PodObject): void => {
     if (stopped || pod.nodeName !== deps.nodeName) return;
     const key = keyOf(pod);
     let worker = workers.get(key);
     if (type === "DELETED" || pod.deletedAt !== undefined) {
-      if (worker === undefined) return;
-      void worker.terminate().finally(() => workers.delete(key));
+      if (worker === undefined || worker.terminating) return;
+      const graceful = type !== "DELETED";
+      void worker
+        .terminate()
+        // Graceful deletion: the sandbox is down, now the object goes (gracePeriodSeconds 0).
+        .then(() => (graceful ? deps.deletePod?.({ namespace: pod.namespace, name: pod.name, uid: pod.uid }) : undefined))
+        .catch((e: unknown) => console.error(`kubelet: deleting ${pod.namespace}/${pod.name}: ${errorMessage(e)}`))
+        .finally(() => workers.delete(key));
       return;
     }
     if (worker === undefined) {
@@ -35,19 +41,20 @@ export function createKubelet(deps: KubeletDeps): Kubelet {
 
   return {
     start() {
-      for (const pod of deps.pods.listPods?.() ?? []) onPod("ADDED", pod);
-      unsubscribe = deps.pods.watchPods((type, pod) => {
+      unsubscribe = deps.pods.on((type, pod) => {
         try {
           onPod(type, pod);
         } catch (e) {
-          // A watch callback must not throw into the store; the failure is visible in the log.
+          // A watch callback must not throw into the informer; the failure is visible in the log.
           console.error(`kubelet: handling ${type} ${pod.namespace}/${pod.name}: ${errorMessage(e)}`);
         }
       });
+      return deps.pods.start();
     },
     async stop() {
       stopped = true;
       unsubscribe?.();
+      deps.pods.stop();
       await Promise.all([...workers.values()].map((w) => w.halt()));
     },
     async teardownAll() {

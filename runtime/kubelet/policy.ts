@@ -1,8 +1,8 @@
 // Pure decisions of the pod loop: retry delay (kubelet's pod worker back-off), the
 // FailedCreatePodSandBox message, the failure classification and sandbox ids.
 
-import type { FailureClass, PodObject } from "../../cluster/types.js";
-import { POD_ENI_ANNOTATION, POD_ENI_RESOURCE } from "../../cluster/types.js";
+import type { FailureClass, PodObject } from "../../cluster/k8s/index.js";
+import { POD_ENI_ANNOTATION, POD_ENI_RESOURCE } from "../../common/names.js";
 import type { BackoffConfig } from "./types.js";
 
 /** kubelet's pod_workers.go: errors containing this text retry after ~1 s instead of ~10 s. */

@@ -2,8 +2,10 @@
 // recorder, rng) and what it reports, so the same loop runs against the real plugin (demo) and
 // in-process with a FakeClock (H7's simulated-time scenarios).
 
+import type { Informer } from "../../cluster/client/types.js";
+import type { FailureClass, NewEvent } from "../../cluster/k8s/event.js";
+import type { PodObject } from "../../cluster/k8s/pod.js";
 import type { Clock } from "../../common/clock.js";
-import type { FailureClass, NewEvent, PodObject, Unsubscribe, WatchType } from "../../cluster/types.js";
 
 /** One RunPodSandbox call: kubelet picks a new 64-hex sandbox id for every attempt. */
 export interface SandboxRequest {
@@ -35,16 +37,16 @@ export interface SandboxRuntime {
   stopPodSandbox(pod: PodObject, sandbox: SandboxInfo, signal: AbortSignal): Promise<void>;
 }
 
-/** Where pods come from: ClusterStore satisfies it; the demo adapts the control API's WatchPods. */
-export interface PodSource {
-  /** Must replay current pods as ADDED (or the caller lists them first); ClusterStore's does not, see `initial`. */
-  watchPods(fn: (type: WatchType, pod: PodObject) => void): Unsubscribe;
-  listPods?(namespace?: string): PodObject[];
-}
+/**
+ * Where pods come from: an informer on pods with spec.nodeName=<node> (docs/REFERENCE.md §8) over
+ * the cluster seam; the demo adapts the control API's WatchPods to the same shape. Its initial
+ * list arrives as ADDED.
+ */
+export type PodSource = Pick<Informer<PodObject>, "on" | "start" | "stop">;
 
-/** Where events go: ClusterStore.recordEvent, or the daemon's control API RecordEvent. */
+/** Where events go: the seam's event recorder (cluster/client/recorder.ts), or the demo's control API. */
 export interface EventRecorder {
-  recordEvent(event: NewEvent): unknown;
+  record(event: NewEvent): unknown;
 }
 
 export interface BackoffConfig {
@@ -109,6 +111,12 @@ export interface KubeletDeps {
   clock: Clock;
   runtime: SandboxRuntime;
   pods: PodSource;
+  /**
+   * The last step of a graceful deletion: once the sandbox of a pod with a deletionTimestamp is
+   * stopped, delete the pod object with gracePeriodSeconds 0 (as kubelet's status manager does).
+   * Absent: the pod source deletes pods outright (the demo's control API).
+   */
+  deletePod?: (pod: PodKey) => Promise<void>;
   events: EventRecorder;
   /** Uniform [0, 1): jitter and sandbox ids (seed it for reproducible runs). */
   rng: () => number;
@@ -116,13 +124,13 @@ export interface KubeletDeps {
   /** Container names for Pulled/Created/Started events; default ["app"]. */
   containers?: (pod: PodObject) => readonly string[];
   observe?: (o: KubeletObservation) => void;
-  /** Event source name; default "kubelet". */
+  /** Event source name; default "kubelet" (source.host is the node). */
   source?: string;
 }
 
 export interface Kubelet {
-  /** Subscribes to the pod source (and lists current pods when it can). */
-  start(): void;
+  /** Subscribes to the pod source and starts it; resolves once its initial list is handled. */
+  start(): Promise<void>;
   /** Unsubscribes, cancels timers, waits for in-flight calls; leaves sandboxes as they are. */
   stop(): Promise<void>;
   /** Stops every running sandbox (DEL, netns), as a node drain would. */

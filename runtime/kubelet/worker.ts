@@ -1,13 +1,14 @@
 // One pod's worker, like kubelet's pod_workers.go: at most one sync in flight; a failed sandbox
 // is retried after the back-off timer or at once when the pod object changes.
 
-import type { PodObject } from "../../cluster/types.js";
+import type { PodObject } from "../../cluster/k8s/pod.js";
+import { DEFAULT_IMAGE } from "../../cluster/k8s/pod.js";
 import type { TimerHandle } from "../../common/clock.js";
 import { errorMessage } from "../../common/errors.js";
 import { classifyFailure, failedCreatePodSandboxMessage, newSandboxId, podsDifferSemantically, retryDelayMs } from "./policy.js";
 import type { BackoffConfig, KubeletDeps, PodKey, PodPhase, PodRuntimeState, SandboxInfo, SandboxOutcome } from "./types.js";
 
-const IMAGE = "public.ecr.aws/docker/library/busybox:stable";
+const IMAGE = DEFAULT_IMAGE;
 const STOP_ATTEMPTS = 3;
 
 export class PodWorker {
@@ -25,6 +26,7 @@ export class PodWorker {
   /** The pod object the current/last attempt started from. */
   #attemptPod: PodObject;
   #halted = false;
+  #terminating: Promise<void> | undefined;
   readonly #firstSeenAt: number;
   #runningAt: number | undefined;
 
@@ -43,7 +45,8 @@ export class PodWorker {
 
   /** A newer pod object: in back-off, a semantic change (such as the annotation PATCH) retries at once. */
   update(pod: PodObject): void {
-    if (pod.resourceVersion <= this.#pod.resourceVersion) return;
+    // resourceVersion is opaque (compare for equality only); the informer delivers in order.
+    if (pod.resourceVersion === this.#pod.resourceVersion) return;
     const changed = podsDifferSemantically(this.#pod, pod);
     this.#pod = pod;
     if (changed && this.#phase === "backoff") {
@@ -79,8 +82,18 @@ export class PodWorker {
     await this.#inFlight;
   }
 
-  /** Pod deleted: wait for the attempt, then stop the sandbox (DEL, second DEL, netns). */
-  async terminate(): Promise<void> {
+  /** terminate() was called (the pod is being deleted). */
+  get terminating(): boolean {
+    return this.#terminating !== undefined;
+  }
+
+  /** Pod deleted: wait for the attempt, then stop the sandbox (DEL, second DEL, netns). Once. */
+  terminate(): Promise<void> {
+    this.#terminating ??= this.#terminate();
+    return this.#terminating;
+  }
+
+  async #terminate(): Promise<void> {
     this.#halted = true;
     this.#timer?.cancel();
     this.#timer = undefined;
@@ -159,7 +172,7 @@ export class PodWorker {
       return;
     }
     this.#failures++;
-    this.#deps.events.recordEvent({
+    this.#deps.events.record({
       type: "Warning",
       reason: "FailedCreatePodSandBox",
       message: failedCreatePodSandboxMessage(outcome.error),
@@ -207,7 +220,7 @@ export class PodWorker {
   }
 
   #event(type: "Normal" | "Warning", reason: string, message: string): void {
-    this.#deps.events.recordEvent({
+    this.#deps.events.record({
       type,
       reason,
       message,

@@ -79,6 +79,9 @@ export async function execPlugin(req: ExecRequest): Promise<ExecOutcome> {
     reject: false,
     timeout: req.timeoutMs,
     killSignal: "SIGKILL",
+    // Its own process group, as under containerd: a terminal's Ctrl-C reaches the runtime (which then
+    // undoes the attempt with DEL), never a plugin half-way through its dataplane changes.
+    detached: true,
     ...(req.signal === undefined ? {} : { cancelSignal: req.signal }),
     stripFinalNewline: false,
   });

@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { podSandboxConfig } from "../../cri/index.js";
 import { bridgeConflist } from "./conflists.js";
 import { startContainerd } from "./env.js";
@@ -12,13 +12,13 @@ import type { ContainerdEnv } from "./env.js";
 import { leftoverCgroups, linkNames, mountsUnder, natChains, pidsMentioning } from "./host.js";
 import { waitFor } from "./lifecycle.js";
 import { HOST_PORT_ADDRESS, echoServerCommand, startContainer, tcpExchange } from "./pods.js";
+import { describeIf, missingOf, needRoot } from "../helpers/prereq.js";
 
 const run = promisify(execFile);
-const isRoot = process.getuid?.() === 0;
 const hasContainerd = existsSync("/usr/bin/containerd") && existsSync("/usr/lib/cni/bridge");
 const BRIDGE = `vchb${process.pid.toString(16).slice(-6)}`;
 
-describe.skipIf(!isRoot || !hasContainerd)(
+describeIf(missingOf(needRoot(), !hasContainerd && "Debian's containerd and containernetworking-plugins (scripts/ensure-deps.sh)"),
   "containerd CRI with bridge + host-local (needs root and Debian's containerd + containernetworking-plugins)",
   () => {
     let env: ContainerdEnv;

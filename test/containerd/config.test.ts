@@ -6,12 +6,13 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { containerdPaths, renderContainerdConfig } from "./config.js";
+import { containerdPaths, renderContainerdConfig } from "../../harness/cluster/containerd/config.js";
 import { bridgeConflist, mockVpcCniConflist } from "./conflists.js";
+import { describeIf } from "../helpers/prereq.js";
 
 const run = promisify(execFile);
 
-describe.skipIf(!existsSync("/usr/bin/containerd"))("renderContainerdConfig (needs /usr/bin/containerd to parse it)", () => {
+describeIf(existsSync("/usr/bin/containerd") ? undefined : "Debian's containerd (/usr/bin/containerd)", "renderContainerdConfig (needs /usr/bin/containerd to parse it)", () => {
   it("keeps every path under the run's dir and sets the settings runc needs here", async () => {
     const dir = await mkdtemp("/tmp/vch-cfg-");
     try {

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { podSandboxConfig } from "../../cri/index.js";
 import { bridgeConflist } from "./conflists.js";
 import { startContainerd } from "./env.js";
@@ -11,8 +11,8 @@ import type { ContainerdEnv } from "./env.js";
 import { LIBCNI_CACHE, leftoverCgroups, linkNames, mountsUnder, pidsMentioning } from "./host.js";
 import { waitFor } from "./lifecycle.js";
 import { startContainer } from "./pods.js";
+import { describeIf, missingOf, needRoot } from "../helpers/prereq.js";
 
-const isRoot = process.getuid?.() === 0;
 const hasContainerd = existsSync("/usr/bin/containerd") && existsSync("/usr/lib/cni/bridge");
 const SHIM_SOCKETS = "/run/containerd/s";
 const BRIDGE = `vchc${process.pid.toString(16).slice(-6)}`;
@@ -27,7 +27,7 @@ function alive(pid: number): boolean {
   }
 }
 
-describe.skipIf(!isRoot || !hasContainerd)("containerd env cleanup after containerd is killed (needs root and Debian's containerd)", () => {
+describeIf(missingOf(needRoot(), !hasContainerd && "Debian's containerd and containernetworking-plugins (scripts/ensure-deps.sh)"), "containerd env cleanup after containerd is killed (needs root and Debian's containerd)", () => {
   let env: ContainerdEnv | undefined;
   afterAll(async () => {
     await env?.stop();

@@ -7,9 +7,9 @@ import { copyFile, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { CriClient } from "../../cri/index.js";
-import { BUSYBOX_IMAGE, PAUSE_IMAGE, buildOciArchive } from "../fixtures/pause/image.js";
-import { containerdPaths, renderContainerdConfig } from "./config.js";
-import type { ContainerdPaths } from "./config.js";
+import { BUSYBOX_IMAGE, PAUSE_IMAGE, buildOciArchive } from "../../harness/cluster/containerd/images.js";
+import { containerdPaths, renderContainerdConfig } from "../../harness/cluster/containerd/config.js";
+import type { ContainerdPaths } from "../../harness/cluster/containerd/config.js";
 import { deleteLink, deleteRuncContainers, k8sCgroupDirs, mountsUnder, natChains, pidsMentioning, removeCgroupDirs, removePortmapChains, removeSandboxLeftovers, unmountAll } from "./host.js";
 import { teardownSandboxes, waitFor } from "./lifecycle.js";
 

@@ -2,8 +2,11 @@
 // network namespaces, links and iptables chains (portmap's CNI-HOSTPORT-*, CNI-DN-*).
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFile, readdir, rm, rmdir } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { promisify } from "node:util";
+
+export { LIBCNI_CACHE, deleteRuncContainers, k8sCgroupDirs, removeCgroupDirs, removeSandboxLeftovers } from "../../harness/cluster/containerd/leftovers.js";
+import { k8sCgroupDirs } from "../../harness/cluster/containerd/leftovers.js";
 
 const run = promisify(execFile);
 const DEADLINE_MS = 10_000;
@@ -109,32 +112,6 @@ export async function linkNameOf(ifindex: number): Promise<string | undefined> {
   return line === undefined ? undefined : /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
 }
 
-/**
- * Force-deletes every runc container under runcRoot (one subdir per containerd namespace): after a
- * containerd or shim crash the containers' processes would otherwise outlive the run.
- */
-export async function deleteRuncContainers(runcRoot: string): Promise<string[]> {
-  const deleted: string[] = [];
-  for (const ns of await readdir(runcRoot).catch(() => [] as string[])) {
-    const root = `${runcRoot}/${ns}`;
-    const { stdout } = await run("runc", ["--root", root, "list", "-q"], { timeout: DEADLINE_MS }).catch(() => ({ stdout: "" }));
-    for (const id of stdout.split("\n").filter((l) => l !== "")) {
-      await run("runc", ["--root", root, "delete", "--force", id], { timeout: DEADLINE_MS }).catch(() => undefined);
-      deleted.push(id);
-    }
-  }
-  return deleted;
-}
-
-/** containerd's cgroup parent "k8s.io" in each mounted hierarchy (v1: per controller; v2: one). */
-export async function k8sCgroupDirs(): Promise<string[]> {
-  const base = "/sys/fs/cgroup";
-  const candidates = [`${base}/k8s.io`, ...(await readdir(base).catch(() => [] as string[])).map((c) => `${base}/${c}/k8s.io`)];
-  const found: string[] = [];
-  for (const c of candidates) if (await readdir(c).then(() => true, () => false)) found.push(c);
-  return found;
-}
-
 /** Container cgroups (64-hex ids) left under the k8s.io parents. */
 export async function leftoverCgroups(): Promise<string[]> {
   const out: string[] = [];
@@ -142,11 +119,6 @@ export async function leftoverCgroups(): Promise<string[]> {
     for (const e of await readdir(d).catch(() => [] as string[])) if (/^[0-9a-f]{64}$/.test(e)) out.push(`${d}/${e}`);
   }
   return out;
-}
-
-/** Removes the k8s.io cgroup parents a run created (rmdir: only succeeds when empty). */
-export async function removeCgroupDirs(dirs: readonly string[]): Promise<void> {
-  for (const d of dirs) await rmdir(d).catch(() => undefined);
 }
 
 /**
@@ -159,19 +131,3 @@ export function podVethNames(namespace: string, name: string): string[] {
   return [`eni${h}`, `vlan${h}`];
 }
 
-/** Where libcni caches results (containerd 1.6 does not make it configurable). */
-export const LIBCNI_CACHE = "/var/lib/cni/results";
-
-/**
- * Removes what a killed containerd leaves for each orphaned sandbox: libcni's cached results
- * (`<network>-<id>-<ifname>`, normally deleted by a successful DEL) and the shim's socket, which
- * containerd 1.6 names sha256(<containerd address>/<namespace>/<id>) under /run/containerd/s.
- */
-export async function removeSandboxLeftovers(socket: string, namespace: string, ids: readonly string[]): Promise<void> {
-  const cache = await readdir(LIBCNI_CACHE).catch(() => [] as string[]);
-  for (const id of ids) {
-    for (const f of cache.filter((n) => n.includes(`-${id}-`))) await rm(`${LIBCNI_CACHE}/${f}`, { force: true });
-    const hex = createHash("sha256").update(`${socket}/${namespace}/${id}`).digest("hex");
-    await rm(`/run/containerd/s/${hex}`, { force: true });
-  }
-}

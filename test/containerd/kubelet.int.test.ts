@@ -2,7 +2,7 @@
 // and daemon: the SGP pod's first sandbox fails with containerd's error, kubelet records
 // FailedCreatePodSandBox, retries at once when the controller annotates the pod (docs/REFERENCE.md
 // section 1, step 6) and the new sandbox runs; the ordinary pod runs at its first attempt.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemClock } from "../../common/clock.js";
 import { createCriSandboxRuntime } from "../../cri/index.js";
 import { controlEventRecorder, controlPodSource } from "../../harness/demo/cluster-client.js";
@@ -11,11 +11,12 @@ import type { Kubelet, KubeletObservation } from "../../runtime/kubelet/index.js
 import { waitFor } from "./lifecycle.js";
 import { stackUnavailable, startStack } from "./stack.js";
 import type { Stack } from "./stack.js";
+import { describeIf } from "../helpers/prereq.js";
 
 const unavailable = stackUnavailable();
 const NS = "sgp";
 
-describe.skipIf(unavailable !== undefined)(`kubelet loop over containerd CRI (${unavailable ?? "root, built"})`, () => {
+describeIf(unavailable, `kubelet loop over containerd CRI (${unavailable ?? "root, built"})`, () => {
   let stack: Stack;
   let kubelet: Kubelet | undefined;
   let flush: () => Promise<void> = async () => undefined;

@@ -1,15 +1,16 @@
 // A small concurrent CRI load with both networks (ours and bridge + host-local) in one containerd:
 // every pod is created and removed, and nothing is left: no lease, netns, sandbox or link.
 import { readdir } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { linkNames, podVethNames } from "./host.js";
 import { runLoad } from "./load.js";
 import { BRIDGE_HANDLER, stackUnavailable, startStack } from "./stack.js";
 import type { Stack } from "./stack.js";
+import { describeIf } from "../helpers/prereq.js";
 
 const unavailable = stackUnavailable();
 
-describe.skipIf(unavailable !== undefined)(`CRI load, mock-vpc-cni and bridge side by side (${unavailable ?? "root, built"})`, () => {
+describeIf(unavailable, `CRI load, mock-vpc-cni and bridge side by side (${unavailable ?? "root, built"})`, () => {
   let stack: Stack;
   const linksBefore: string[] = [];
 

@@ -5,8 +5,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import protobuf from "protobufjs";
 import descriptor from "protobufjs/ext/descriptor/index.js";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { defaultProtoPath } from "../../cri/index.js";
+import { describeIf } from "../helpers/prereq.js";
 
 const CONTAINERD = "/usr/bin/containerd";
 const SCALARS: Record<number, string> = { 1: "double", 3: "int64", 4: "uint64", 5: "int32", 8: "bool", 9: "string", 12: "bytes", 13: "uint32" };
@@ -39,7 +40,7 @@ function realType(f: FieldD): string {
   return SCALARS[f.type] ?? (f.typeName ?? "").split(".").pop() ?? "";
 }
 
-describe.skipIf(!existsSync(CONTAINERD))("proto/cri/runtime_v1.proto vs containerd's compiled descriptor (needs /usr/bin/containerd)", () => {
+describeIf(existsSync(CONTAINERD) ? undefined : "Debian's containerd (/usr/bin/containerd)", "proto/cri/runtime_v1.proto vs containerd's compiled descriptor (needs /usr/bin/containerd)", () => {
   const real = findRuntimeV1(readFileSync(CONTAINERD));
   const ours = new protobuf.Root().loadSync(defaultProtoPath(), { keepCase: true }).lookup("runtime.v1") as protobuf.Namespace;
 

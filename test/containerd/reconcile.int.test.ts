@@ -2,15 +2,16 @@
 // sandbox stopped and removed while ipamd is down leaves its lease held (the plugin's DEL exits 0,
 // as aws-cni's does). The backstop is mock-ipamd's ReconcileLeases with the node's live sandboxes as
 // CRI ListPodSandbox gives them: the leaked lease goes, the live sandbox's lease stays.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { podSandboxConfig } from "../../cri/index.js";
 import { MOCK_NETWORK } from "./conflists.js";
 import { stackUnavailable, startStack } from "./stack.js";
 import type { Stack } from "./stack.js";
+import { describeIf } from "../helpers/prereq.js";
 
 const unavailable = stackUnavailable();
 
-describe.skipIf(unavailable !== undefined)(`leases leaked by a DEL while ipamd was down, reconciled against CRI (${unavailable ?? "root, built"})`, () => {
+describeIf(unavailable, `leases leaked by a DEL while ipamd was down, reconciled against CRI (${unavailable ?? "root, built"})`, () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack();

@@ -2,13 +2,13 @@
 // whose status cannot be read is stopped and removed before the failure goes back to the loop.
 
 import { describe, expect, it } from "vitest";
-import type { PodObject } from "../../cluster/types.js";
+import type { PodObject } from "../../cluster/k8s/index.js";
 import { createCriSandboxRuntime } from "../../cri/index.js";
 import type { CriClient } from "../../cri/index.js";
 
 const POD: PodObject = {
   namespace: "default", name: "web", uid: "uid-web", labels: {}, annotations: {}, limits: {}, requests: {},
-  serviceAccount: "default", nodeName: "node-1", createdAt: 0, scheduledAt: 0, deletedAt: undefined, resourceVersion: 1,
+  serviceAccount: "default", nodeName: "node-1", createdAt: 0, scheduledAt: 0, deletedAt: undefined, deletionGracePeriodSeconds: undefined, containers: ["app"], hostNetwork: false, phase: "", resourceVersion: "1",
 };
 
 /** The CriClient calls createCriSandboxRuntime makes, recorded; podSandboxStatus fails on demand. */

@@ -1,29 +1,52 @@
-// Test wiring: a FakeClock, a cluster store and a started controller with an SGP for namespace "sgp".
+// Test wiring: a FakeClock, a memory-mode cluster (test/helpers/cluster.ts) and a started
+// controller with its webhook as the store's admission hook, an SGP for namespace "sgp", and
+// nodes joined through the real handshake (Node registered, CNINode feature, trunk ENI).
 
-import { createClusterStore } from "../../cluster/index.js";
-import type { ClusterStore, PodObject } from "../../cluster/index.js";
+import type { PodObject } from "../../cluster/k8s/index.js";
 import { FakeClock } from "../../common/clock.js";
+import { POD_ENI_ANNOTATION } from "../../common/names.js";
+import { instanceLimits, maxPods, supportsTrunking } from "../../common/limits.js";
 import { createController, createSeededRng, parseBranchAnnotation } from "../../controller/index.js";
-import type { BranchEniAnnotation, ControllerOptions, VpcResourceController } from "../../controller/index.js";
-import { POD_ENI_ANNOTATION } from "../../cluster/types.js";
+import type { BranchEniAnnotation, ControllerOptions, NetworkInterface, VpcResourceController } from "../../controller/index.js";
+import { markCniNode } from "../../ipamd/index.js";
+import { registerNode } from "../../runtime/kubelet/index.js";
+import { testCluster } from "../helpers/cluster.js";
+import type { TestCluster } from "../helpers/cluster.js";
 
 export interface Rig {
   clock: FakeClock;
-  store: ClusterStore;
+  store: TestCluster;
   ctl: VpcResourceController;
+}
+
+/** The controller's SGP webhook as the memory store's admission hook (pod CREATE). */
+export function installWebhook(tc: TestCluster, ctl: VpcResourceController): void {
+  const hook = ctl.admissionHook();
+  tc.store.addAdmissionHook({ group: "", plural: "pods" }, (op, object) => hook(op, object));
+}
+
+/**
+ * A node joins as on EKS: EC2 runs the instance, the kubelet registers the Node, ipamd adds the
+ * CNINode feature (trunk-capable types). The controller's part happens as the clock runs.
+ */
+export async function startJoin(tc: TestCluster, ctl: VpcResourceController, name: string, instanceType: string, primaryEniSecondaryIps = 0): Promise<NetworkInterface> {
+  const limits = instanceLimits(instanceType);
+  const primary = ctl.ec2.launchInstance(name, primaryEniSecondaryIps);
+  await registerNode(tc.cluster, tc.clock, { name, instanceType, capacity: { pods: String(maxPods(limits)) } });
+  if (supportsTrunking(limits)) await markCniNode(tc.cluster, tc.clock, name);
+  return primary;
 }
 
 export async function rig(options: ControllerOptions = {}, nodes: Array<[string, string]> = [["node-1", "m5.large"]], seed = 7): Promise<Rig> {
   const clock = new FakeClock(0);
-  let n = 0;
-  const store = createClusterStore({ clock, newUid: () => `uid-${++n}` });
-  const ctl = createController({ clock, store, rng: createSeededRng(seed) }, { ec2: { callLatencyMs: 0 }, ...options });
-  ctl.start();
-  store.applyPolicy({ namespace: "sgp", name: "all", podSelector: {}, serviceAccountSelector: {}, securityGroupIds: ["sg-0123"] });
+  const store = testCluster(clock);
+  const ctl = createController({ clock, cluster: store.cluster, rng: createSeededRng(seed) }, { ec2: { callLatencyMs: 0 }, ...options });
+  installWebhook(store, ctl);
+  await ctl.start();
+  store.applyPolicy({ namespace: "sgp", name: "all", podSelector: {}, securityGroupIds: ["sg-0123"] });
   for (const [name, type] of nodes) {
-    const p = ctl.addNode({ name, instanceType: type });
+    await startJoin(store, ctl, name, type);
     await clock.runUntilIdle();
-    await p;
   }
   return { clock, store, ctl };
 }
@@ -33,6 +56,6 @@ export function annotationOf(pod: PodObject | undefined): BranchEniAnnotation | 
   return v === undefined ? undefined : parseBranchAnnotation(v);
 }
 
-export function reasons(store: ClusterStore, name?: string): string[] {
-  return store.listEvents(name === undefined ? undefined : { name }).map((e) => e.reason);
+export function reasons(store: TestCluster, name?: string): string[] {
+  return store.reasons(name);
 }

@@ -85,7 +85,7 @@ describe("controller: failures", () => {
     expect(ctl.pendingWork()).toEqual({ queued: 0, running: 0, timers: 0 });
     // A later change of the pod object triggers the job again (the controller reconciles on updates).
     ctl.setFaults({ ec2ThrottleRate: 0 });
-    store.updatePod("sgp", "a", (p) => ({ ...p, labels: { touched: "1" } }));
+    store.patchPodMeta("sgp", "a", { labels: { touched: "1" } });
     await clock.runUntilIdle();
     expect(annotationOf(store.getPod("sgp", "a"))?.vlanId).toBe(1);
   });

@@ -1,16 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { POD_ENI_RESOURCE } from "../../cluster/index.js";
-import { annotationOf, reasons, rig } from "./helpers.js";
+import { HAS_TRUNK_LABEL, POD_ENI_RESOURCE } from "../../common/names.js";
+import { annotationOf, reasons, rig, startJoin } from "./helpers.js";
 
 const FIXED_2S = { provisioningDelay: { kind: "fixed" as const, fixedMs: 2000 } };
 
 describe("controller: provisioning", () => {
-  it("joins a node: trunk ENI through EC2 (2 calls), capacity = branch limit", async () => {
+  it("joins a node through the handshake: CNINode feature -> trunk ENI (2 EC2 calls) -> has-trunk label -> capacity", async () => {
     const { ctl, store } = await rig(FIXED_2S);
     const info = ctl.getNode("node-1");
     expect(info).toMatchObject({ instanceType: "m5.large", branchLimit: 9, trunkDeviceNumber: 1 });
     expect(info?.trunkEniId).toMatch(/^eni-[0-9a-f]{17}$/);
-    expect(store.getNode("node-1")?.capacity).toEqual({ [POD_ENI_RESOURCE]: "9" });
+    const node = store.getNode("node-1");
+    expect(node?.capacity).toEqual({ pods: "29", [POD_ENI_RESOURCE]: "9" });
+    expect(node?.allocatable[POD_ENI_RESOURCE]).toBe("9");
+    expect(node?.labels[HAS_TRUNK_LABEL]).toBe("true");
     expect(ctl.ec2CallLog().map((c) => c.action)).toEqual(["CreateNetworkInterface", "AttachNetworkInterface"]);
     expect(ctl.listEnis({ nodeName: "node-1" }).map((e) => e.kind).sort()).toEqual(["primary", "trunk"]);
   });
@@ -23,7 +26,7 @@ describe("controller: provisioning", () => {
     expect(ctl.provisioningRecords()).toHaveLength(0);
     expect(ctl.ec2CallLog()).toHaveLength(2);
     expect(reasons(store, "a")).toEqual([]);
-    store.schedulePod("sgp", "a", "node-1");
+    store.bindPod("sgp", "a", "node-1");
     const t0 = clock.now();
     await clock.advance(1999);
     expect(annotationOf(store.getPod("sgp", "a"))).toBeUndefined();
@@ -70,16 +73,16 @@ describe("controller: provisioning", () => {
     store.createPod({ namespace: "sgp", name: "a", nodeName: "node-2" });
     await clock.runUntilIdle();
     expect(ctl.provisioningRecords()).toHaveLength(0);
-    const joined = ctl.addNode({ name: "node-2", instanceType: "m5.xlarge" });
+    await startJoin(store, ctl, "node-2", "m5.xlarge");
     await clock.runUntilIdle();
-    expect((await joined).branchLimit).toBe(18);
+    expect(ctl.getNode("node-2")?.branchLimit).toBe(18);
     expect(annotationOf(store.getPod("sgp", "a"))?.vlanId).toBe(1);
   });
 
   it("a node without trunking (t3.medium) advertises no pod-eni capacity; an SGP pod there fails for real", async () => {
     const { clock, store, ctl } = await rig(FIXED_2S, [["small", "t3.medium"]]);
     expect(ctl.getNode("small")).toMatchObject({ branchLimit: 0, trunkEniId: "", trunkDeviceNumber: -1 });
-    expect(store.getNode("small")?.capacity).toEqual({});
+    expect(store.getNode("small")?.capacity).toEqual({ pods: "17" });
     expect(ctl.ec2CallLog()).toHaveLength(0);
     store.createPod({ namespace: "sgp", name: "a", nodeName: "small" });
     await clock.runUntilIdle();
@@ -119,7 +122,7 @@ describe("controller: provisioning", () => {
     expect(clock.pending()).toBe(0);
     expect(annotationOf(store.getPod("sgp", "a"))).toBeUndefined();
     expect(ctl.pendingWork()).toEqual({ queued: 0, running: 0, timers: 0 });
-    // After stop, new pods are ignored.
+    // After stop, new pods are ignored (the informers are stopped too).
     store.createPod({ namespace: "sgp", name: "c", nodeName: "node-1" });
     await clock.runUntilIdle();
     expect(ctl.provisioningRecords().map((r) => r.name)).toEqual(["a", "b"]);

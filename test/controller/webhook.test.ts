@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { createClusterStore, POD_ENI_RESOURCE } from "../../cluster/index.js";
-import type { SecurityGroupPolicyObject } from "../../cluster/index.js";
+import { POD_ENI_RESOURCE } from "../../common/names.js";
+import { parseSgp, buildSgp, sgpFromSimple } from "../../cluster/k8s/index.js";
+import type { LabelSelector, SecurityGroupPolicyObject } from "../../cluster/k8s/index.js";
 import { FakeClock } from "../../common/clock.js";
-import { createSgpWebhook, matchingSecurityGroups, policyMatches } from "../../controller/index.js";
+import { createController, createSeededRng, matchingSecurityGroups, policyMatches } from "../../controller/index.js";
+import { testCluster } from "../helpers/cluster.js";
+import { installWebhook } from "./helpers.js";
 
-const policy = (p: Partial<SecurityGroupPolicyObject>): SecurityGroupPolicyObject => ({
-  namespace: "ns", name: "p", podSelector: {}, serviceAccountSelector: {}, securityGroupIds: ["sg-1"], ...p,
-});
+/** A stored-looking policy from matchLabels maps ({} pod selector: every pod; {} SA selector: none). */
+const policy = (p: { name?: string; podSelector?: Record<string, string>; serviceAccountSelector?: Record<string, string>; securityGroupIds?: string[] }): SecurityGroupPolicyObject =>
+  parseSgp(buildSgp(sgpFromSimple({ namespace: "ns", name: p.name ?? "p", podSelector: p.podSelector ?? {}, serviceAccountSelector: p.serviceAccountSelector ?? {}, securityGroupIds: p.securityGroupIds ?? ["sg-1"] })));
+const withSelectors = (podSelector: LabelSelector | undefined, serviceAccountSelector?: LabelSelector): SecurityGroupPolicyObject =>
+  parseSgp(buildSgp({ namespace: "ns", name: "x", ...(podSelector === undefined ? {} : { podSelector }), ...(serviceAccountSelector === undefined ? {} : { serviceAccountSelector }), securityGroupIds: ["sg-1"] }));
 const pod = (labels: Record<string, string>, serviceAccount = "default", namespace = "ns") => ({ namespace, labels, serviceAccount });
 
 describe("SecurityGroupPolicy matching", () => {
@@ -41,11 +46,33 @@ describe("SecurityGroupPolicy matching", () => {
   });
 });
 
+describe("real LabelSelectors", () => {
+  it("matchExpressions: In, NotIn, Exists, DoesNotExist, ANDed with matchLabels", () => {
+    const sel = withSelectors({ matchLabels: { app: "db" }, matchExpressions: [{ key: "env", operator: "In", values: ["prod", "stage"] }, { key: "canary", operator: "DoesNotExist" }] });
+    expect(policyMatches(sel, pod({ app: "db", env: "prod" }))).toBe(true);
+    expect(policyMatches(sel, pod({ app: "db", env: "dev" }))).toBe(false);
+    expect(policyMatches(sel, pod({ app: "db", env: "prod", canary: "1" }))).toBe(false);
+    const notIn = withSelectors({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["front"] }, { key: "team", operator: "Exists" }] });
+    expect(policyMatches(notIn, pod({ team: "a" }))).toBe(true);
+    expect(policyMatches(notIn, pod({ team: "a", tier: "front" }))).toBe(false);
+    expect(policyMatches(notIn, pod({ tier: "back" }))).toBe(false);
+  });
+
+  it("a policy with neither selector selects nothing (the controller calls it invalid); an absent SA selector is not checked", () => {
+    expect(policyMatches(withSelectors(undefined), pod({}))).toBe(false);
+    expect(policyMatches(withSelectors(undefined, { matchLabels: { name: "db-sa" } }), pod({}, "db-sa"))).toBe(true);
+    expect(() => parseSgp(buildSgp({ namespace: "ns", name: "bad", podSelector: { matchExpressions: [{ key: "a", operator: "In" }] }, securityGroupIds: ["sg-1"] }))).toThrow(/spec.podSelector.matchExpressions\[0\].values/);
+  });
+});
+
 describe("SGP webhook as an admission hook", () => {
-  it("gives matching pods pod-eni: 1 in limits and requests; leaves others alone", () => {
-    const store = createClusterStore({ clock: new FakeClock() });
-    store.addAdmissionHook(createSgpWebhook(store));
-    store.applyPolicy(policy({ podSelector: { sg: "yes" } }));
+  it("gives matching pods pod-eni: 1 in limits and requests; leaves others alone", async () => {
+    const clock = new FakeClock();
+    const store = testCluster(clock);
+    const ctl = createController({ clock, cluster: store.cluster, rng: createSeededRng(1) });
+    installWebhook(store, ctl);
+    await ctl.start();
+    store.applyPolicy({ namespace: "ns", name: "p", podSelector: { sg: "yes" }, securityGroupIds: ["sg-1"] });
     const matched = store.createPod({ namespace: "ns", name: "a", labels: { sg: "yes" } });
     const plain = store.createPod({ namespace: "ns", name: "b", labels: { sg: "no" } });
     expect(matched.limits).toEqual({ [POD_ENI_RESOURCE]: "1" });
@@ -54,5 +81,6 @@ describe("SGP webhook as an admission hook", () => {
     // Policies are read at admission time.
     store.deletePolicy("ns", "p");
     expect(store.createPod({ namespace: "ns", name: "c", labels: { sg: "yes" } }).limits).toEqual({});
+    ctl.stop();
   });
 });

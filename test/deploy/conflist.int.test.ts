@@ -1,15 +1,16 @@
 // The conflist deploy/daemonset.yaml ships, run for real: containerd loads it and RunPodSandbox
 // works with it (only the socket and log paths are pointed at this run's temp dirs).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { join } from "node:path";
 import { podSandboxConfig } from "../../cri/index.js";
 import { stackUnavailable, startStack } from "../containerd/stack.js";
 import type { Stack } from "../containerd/stack.js";
 import { daemonSetParts, loadDocs } from "./parts.js";
+import { describeIf } from "../helpers/prereq.js";
 
 const unavailable = stackUnavailable();
 
-describe.skipIf(unavailable !== undefined)(`deploy/ conflist under containerd (${unavailable ?? "root, built"})`, () => {
+describeIf(unavailable, `deploy/ conflist under containerd (${unavailable ?? "root, built"})`, () => {
   let stack: Stack;
 
   beforeAll(async () => {

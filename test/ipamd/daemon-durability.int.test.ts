@@ -2,14 +2,14 @@
 // restart from the checkpoint with every lease intact, and kill -9 in the middle of a burst with
 // no lease lost or duplicated (every reply received before the kill is in the checkpoint).
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_VERSION } from "../../proto/rpc.js";
 import type { AddNetworkReply } from "../../proto/rpc.js";
 import type { CniBackendClient, StartedDaemon } from "../helpers/daemon.js";
-import { DAEMON_JS, cniBackendClient, startDaemon } from "../helpers/daemon.js";
+import { cniBackendClient, startDaemon } from "../helpers/daemon.js";
 
 const addReq = (id: string) => ({
   K8S_POD_NAME: `pod-${id}`, K8S_POD_NAMESPACE: "load", K8S_POD_INFRA_CONTAINER_ID: id, ContainerID: id, IfName: "eth0",
@@ -39,7 +39,7 @@ function checkpointLeases(stateDir: string): Map<string, string> {
   return new Map(cp.allocations.map((a) => [a.containerID, a.ipv4]));
 }
 
-describe.skipIf(!existsSync(DAEMON_JS))("mock-ipamd durability (needs `npm run build`)", () => {
+describe("mock-ipamd durability", () => {
   let dir: string;
   let d: StartedDaemon | undefined;
   const clients: CniBackendClient[] = [];

@@ -3,13 +3,14 @@
 // daemon adopts the trunk link (same ifindex, branch links on it kept) and removes only stale ones.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { CLIENT_VERSION } from "../../proto/rpc.js";
 import type { StartedDaemon } from "../helpers/daemon.js";
-import { DAEMON_JS, cniBackendClient, startDaemon } from "../helpers/daemon.js";
+import { cniBackendClient, startDaemon } from "../helpers/daemon.js";
+import { describeIf, needRoot } from "../helpers/prereq.js";
 
 const PREFIX = `h5t${process.pid % 1000}-`;
 const links = (): { ifname: string; ifindex: number; address: string }[] =>
@@ -21,7 +22,7 @@ function removeLinks(): void {
   for (let l = links()[0]; l !== undefined; l = links()[0]) execFileSync("ip", ["link", "del", l.ifname]);
 }
 
-describe.skipIf(process.getuid?.() !== 0 || !existsSync(DAEMON_JS))("mock-ipamd host links (needs root: creates links; needs npm run build)", () => {
+describeIf(needRoot(), "mock-ipamd host links (needs root: creates links; needs npm run build)", () => {
   let d: StartedDaemon | undefined;
   afterAll(async () => {
     await d?.stop("SIGKILL");

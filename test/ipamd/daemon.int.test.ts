@@ -2,15 +2,15 @@
 // cnitool first-seen pod, the bounded branch wait, health and version check, introspection and
 // metrics, and a clean SIGTERM. (Concurrency, restart and kill -9: daemon-durability.int.test.ts.)
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POD_ENI_ANNOTATION } from "../../cluster/types.js";
+import { POD_ENI_ANNOTATION } from "../../common/names.js";
 import { ADD_NETWORK_PATH, CLIENT_VERSION } from "../../proto/rpc.js";
 import type { CniBackendClient, StartedDaemon } from "../helpers/daemon.js";
-import { DAEMON_JS, cniBackendClient, startDaemon } from "../helpers/daemon.js";
+import { cniBackendClient, startDaemon } from "../helpers/daemon.js";
 
 const addReq = (id: string, ns: string, name: string) => ({
   K8S_POD_NAME: name, K8S_POD_NAMESPACE: ns, K8S_POD_INFRA_CONTAINER_ID: id, ContainerID: id, IfName: "eth0",
@@ -28,7 +28,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
-describe.skipIf(!existsSync(DAEMON_JS))("mock-ipamd daemon (needs `npm run build`)", () => {
+describe("mock-ipamd daemon", () => {
   describe("branch ENI path", () => {
     let d: StartedDaemon;
     let cni: CniBackendClient;

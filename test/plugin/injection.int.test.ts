@@ -8,9 +8,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { describeIf, needRoot } from "../helpers/prereq.js";
 import { dummyIfName } from "../../plugin/verbs/naming.js";
-import { createNetns, createTrunk, deleteLinkIfPresent, IS_ROOT, type TestNetns, type TestTrunk } from "../helpers/netns.js";
+import { createNetns, createTrunk, deleteLinkIfPresent, type TestNetns, type TestTrunk } from "../helpers/netns.js";
 import { okAdd, REPO, startTestServer, type TestServer } from "./client/test-server.js";
 import { hostSnapshot } from "./host-snapshot.js";
 
@@ -18,7 +19,7 @@ const BIN = join(REPO, "dist", "bin", "mock-vpc-cni");
 const EVIL = ["evil0", "evil1", "evilN", "evilP", "rq", "e"];
 const POD = { ns: "default", name: "inj-pod" };
 
-describe.skipIf(!IS_ROOT)("hostile values never reach ip -batch (root, real dataplane)", () => {
+describeIf(needRoot(), "hostile values never reach ip -batch (root, real dataplane)", () => {
   let server: TestServer;
   let tmp: string;
   let watch: string;

@@ -5,11 +5,12 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { buildLibcniClient, canBuildLibcniClient, DEBIAN_CNI_DIR, REPO_ROOT, runLibcni, writeConflist, type LibcniCall } from "../helpers/libcni.js";
-import { createNetns, createTrunk, hostJson, hostLeftovers, hostLinkExists, IS_ROOT, type TestNetns, type TestTrunk } from "../helpers/netns.js";
+import { createNetns, createTrunk, hostJson, hostLeftovers, hostLinkExists, type TestNetns, type TestTrunk } from "../helpers/netns.js";
 import { startDaemon, type StartedDaemon } from "../helpers/daemon.js";
 import { startStubIpamd, type StubIpamd } from "../helpers/stub-ipamd.js";
+import { describeIf, missingOf, needRoot } from "../helpers/prereq.js";
 
 const BINARY = join(REPO_ROOT, "dist", "bin", "mock-vpc-cni");
 // The plugin must not need Node: PATH keeps iproute2/iptables (/usr/sbin) and drops /usr/bin, /bin.
@@ -18,7 +19,7 @@ const VLAN_MAC = "0a:58:0a:d4:08:05";
 
 type Iface = { name?: string; mac?: string; sandbox?: string };
 
-describe.skipIf(!IS_ROOT || !canBuildLibcniClient())("mock-vpc-cni via libcni in real netns (needs root: network namespaces; Go + Debian libcni)", () => {
+describeIf(missingOf(needRoot(), !canBuildLibcniClient() && "Go and Debian's libcni (golang-go, golang-github-appc-cni-dev)"), "mock-vpc-cni via libcni in real netns (needs root: network namespaces; Go + Debian libcni)", () => {
   const tmp = mkdtempSync(join(tmpdir(), "netns-int-"));
   const binDir = join(tmp, "bin");
   const logFile = join(tmp, "plugin.log");
@@ -161,7 +162,7 @@ describe.skipIf(!IS_ROOT || !canBuildLibcniClient())("mock-vpc-cni via libcni in
 // The real fail-then-retry path: mock-ipamd with host links (its trunk link is ParentIfIndex) and a
 // SecurityGroupPolicy namespace. The first ADD fails as on EKS, the runtime DELs, a new sandbox
 // retries until the branch ENI is provisioned; DEL then leaves nothing of ours behind.
-describe.skipIf(!IS_ROOT || !canBuildLibcniClient())("mock-vpc-cni via libcni with mock-ipamd, branch pod retry (needs root: network namespaces, host links)", () => {
+describeIf(missingOf(needRoot(), !canBuildLibcniClient() && "Go and Debian's libcni (golang-go, golang-github-appc-cni-dev)"), "mock-vpc-cni via libcni with mock-ipamd, branch pod retry (needs root: network namespaces, host links)", () => {
   const tmp = mkdtempSync(join(tmpdir(), "netns-daemon-"));
   const binDir = join(tmp, "bin");
   let daemon: StartedDaemon;

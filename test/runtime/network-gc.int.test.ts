@@ -7,7 +7,7 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PodObject } from "../../cluster/types.js";
+import type { PodObject } from "../../cluster/k8s/index.js";
 import { systemClock } from "../../common/clock.js";
 import { fileAttachmentStore } from "../../plugin/verbs/state-file.js";
 import { createCniSandboxRuntime, type SandboxCall } from "../../runtime/containerd/index.js";

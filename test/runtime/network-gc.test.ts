@@ -1,7 +1,7 @@
 // The runtime's CNI GC (runtime/network-gc.ts) with a FakeClock and fakes: the live sandboxes are
 // the valid attachments, GC runs on its period and on demand, and never during an ADD or DEL.
 import { describe, expect, it } from "vitest";
-import type { PodObject } from "../../cluster/types.js";
+import type { PodObject } from "../../cluster/k8s/index.js";
 import { FakeClock } from "../../common/clock.js";
 import type { SandboxInfo, SandboxRuntime } from "../../runtime/kubelet/types.js";
 import type { GCAttachment, NetworkConfigList } from "../../runtime/libcni/index.js";

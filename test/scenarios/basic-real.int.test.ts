@@ -3,18 +3,13 @@
 // namespaces; the same expectations as in simulated time, and nothing left behind.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { loadScenario } from "../../harness/scenario/parse.js";
 import { runRealTime } from "../../harness/scenario/real/run.js";
 import { listShipped } from "../../harness/scenario/shipped.js";
-import { packageRoot } from "../../harness/demo/paths.js";
-
-const root = packageRoot();
-const built = existsSync(join(root, "dist", "cmd", "mock-ipamd.js")) && existsSync(join(root, "dist", "bin", "mock-vpc-cni"));
-const isRoot = process.getuid?.() === 0;
+import { describeIf, needRoot } from "../helpers/prereq.js";
 
 const netnsList = (): string[] => execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0] ?? "").filter((n) => n !== "");
 const scenarioDirs = (): string[] => readdirSync(tmpdir()).filter((d) => d.startsWith("vpc-cni-harness-scenario-basic-"));
@@ -27,7 +22,7 @@ const alive = (pid: number): boolean => {
   }
 };
 
-describe.skipIf(!built || !isRoot)("scenario basic in real time (needs root: network namespaces; needs `npm run build`: daemon and plugin binary)", () => {
+describeIf(needRoot(), "scenario basic in real time (needs root: network namespaces; needs `npm run build`: daemon and plugin binary)", () => {
   it("fails the SGP pod's first sandbox (transient-expected), retries, runs both pods, and cleans up", async () => {
     // A shorter limit than the file's, so a stuck run ends (and says why) before the test's timeout;
     // a longer provisioning delay, so the first ADD precedes the annotation even when a loaded

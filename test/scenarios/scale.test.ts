@@ -32,7 +32,5 @@ describe("scale-1000 (simulated time)", () => {
     // The real controller's bar: 1000 SGP pods running within 5.5 minutes of creation.
     expect(last).toBeLessThan(5.5 * 60_000);
     expect(r.ec2Calls).toBeGreaterThanOrEqual(calls);
-    expect(r.wallMs).toBeLessThan(45_000);
-    console.log(`scale-1000: last pod running ${(last / 1000).toFixed(1)} s after creation (rate-limit floor ${(floorMs / 1000).toFixed(1)} s), wall ${(r.wallMs / 1000).toFixed(1)} s`);
   }, 90_000);
 });

@@ -3,8 +3,10 @@
 // that the scenario fits real time (one node: the daemon models one; a handful of pods).
 
 import { HarnessError } from "../../../common/errors.js";
-import type { ProvisioningDelay } from "../../../controller/types.js";
-import type { Faults } from "../../../ipamd/server/control-types.js";
+import type { ProvisioningDelay } from "../../../controller/index.js";
+import type { ControlWire } from "../../../ipamd/index.js";
+
+type Faults = ControlWire.Faults;
 import { expandNodes, expandPods } from "../expand.js";
 import type { Scenario, ScenarioFault } from "../schema.js";
 

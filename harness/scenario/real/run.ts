@@ -1,21 +1,20 @@
 // Real-time scenario runs: mock-ipamd as a child process (its fake controller + EC2 inside), the
 // kubelet loop exec'ing the built plugin binary through the libcni-like runtime, pods created and
-// faults set over the control API on the wall clock. One node and a handful of pods only.
+// faults set over the control API on the wall clock. One node and a handful of pods only. The run
+// is a recorded session (harness/demo/session.ts): it leaves the host as it was, also when
+// interrupted.
 
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { systemClock } from "../../../common/clock.js";
 import { HarnessError, errorMessage } from "../../../common/errors.js";
-import { controlClient } from "../../../ipamd/server/control-client.js";
-import type { ControlClient } from "../../../ipamd/server/control-client.js";
-import type { Kubelet } from "../../../runtime/kubelet/index.js";
-import { isRoot } from "../../../runtime/netns.js";
+import type { ControlClient } from "../../../ipamd/index.js";
+import type { Kubelet } from "../../../runtime/index.js";
+import { isRoot } from "../../../runtime/index.js";
 import { eventFromWire, podFromWire, watchEvents } from "../../demo/cluster-client.js";
-import { hostLinkPrefix, startDaemon } from "../../demo/daemon.js";
-import { startCniKubelet } from "../../demo/kubelet.js";
-import { writeNetworkSetup } from "../../demo/network.js";
 import { artefacts } from "../../demo/paths.js";
+import { closeSession, openSession, recordBranch } from "../../demo/session.js";
+import type { SessionParts } from "../../demo/session.js";
 import { AttemptLog, buildTimeline } from "../../timeline/build.js";
 import { checkExpectations } from "../check.js";
 import type { RunHooks, RunResult } from "../result.js";
@@ -25,12 +24,12 @@ import { daemonConfig, realTimeObstacles } from "./config.js";
 import { playScript } from "./script.js";
 
 const CALL = { timeoutMs: 5_000 };
+const never = new AbortController().signal;
 
 interface Ctx {
   s: Scenario;
   hooks: RunHooks;
   root: boolean;
-  cleanups: (() => Promise<unknown>)[];
   notes: string[];
   problems: string[];
 }
@@ -38,71 +37,69 @@ interface Ctx {
 export async function runRealTime(s: Scenario, hooks: RunHooks = {}): Promise<RunResult> {
   const obstacles = realTimeObstacles(s);
   if (obstacles.length > 0) throw new HarnessError("invalid-argument", `scenario ${s.name} cannot run in real time:\n  ${obstacles.join("\n  ")}`);
-  const ctx: Ctx = { s, hooks, root: isRoot(), cleanups: [], notes: [], problems: [] };
+  const ctx: Ctx = { s, hooks, root: isRoot(), notes: [], problems: [] };
+  const parts: SessionParts = {};
   try {
-    return await play(ctx);
-  } finally {
-    for (const fn of ctx.cleanups.reverse()) await fn().catch((e: unknown) => void ctx.problems.push(`cleanup: ${errorMessage(e)}`));
+    const result = await play(ctx, parts);
+    const report = await closeSession(parts, { keep: false, hurry: hooks.hurry ?? never });
+    result.problems.push(...report.lines);
+    return result;
+  } catch (e) {
+    const report = await closeSession(parts, { keep: false, hurry: hooks.hurry ?? never });
+    if (report.lines.length === 0) throw e;
+    throw new HarnessError("internal", errorMessage(e), { details: report.lines.join("\n"), cause: e });
   }
 }
 
-async function play(ctx: Ctx): Promise<RunResult> {
+async function play(ctx: Ctx, parts: SessionParts): Promise<RunResult> {
   const { s } = ctx;
   const started = performance.now();
-  const art = artefacts();
-  const dir = await mkdtemp(join(tmpdir(), `vpc-cni-harness-scenario-${s.name}-`));
-  ctx.cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const configFile = join(dir, "ipamd-config.json");
-  await writeFile(configFile, JSON.stringify(daemonConfig(s), null, 2));
-  const daemon = await startDaemon({
-    daemonJs: art.daemonJs, stateDir: join(dir, "ipamd"), readyTimeoutMs: 30_000,
-    args: ["--config", configFile, "--host-links", ctx.root ? "on" : "off", "--host-link-prefix", hostLinkPrefix(), "--introspection", "off", "--metrics", "off", "--log-level", "info"],
-  });
-  ctx.cleanups.push(() => daemon.stop());
-  const control = controlClient(daemon.controlAddress);
-  ctx.cleanups.push(async () => control.close());
-  const node = await control.GetNode({}, CALL);
-  ctx.notes.push(
-    `real time: mock-ipamd (pid ${daemon.pid}) with its fake controller + EC2, the built plugin ${art.pluginBinary} exec'd through the libcni-like runtime`,
-    "real time suits a handful of pods (every sandbox execs the plugin, timings follow this machine's load); use --simulated for scale",
-    ctx.root ? "as root: real network namespaces, configured by the plugin with iproute2" : "not root: fake netns paths and the plugin's `dataplane: none` (nothing on this host changes)",
-  );
   const attempts = new AttemptLog();
-  const kubelet = await startKubelet(ctx, control, dir, daemon.address, node.name, attempts);
-  const runStart = systemClock.now();
-  ctx.hooks.onRunStart?.(runStart, () => systemClock.now());
-  if (ctx.hooks.onEvent !== undefined) {
-    const unwatch = watchEvents(control, ctx.hooks.onEvent, (t) => void ctx.problems.push(t));
-    ctx.cleanups.push(async () => unwatch());
-  }
-  const script = playScript(s, control, runStart, (t) => void ctx.problems.push(t));
-  ctx.cleanups.push(async () => script.cancel());
-  const settled = await waitSettled(ctx, kubelet, script.remaining, runStart);
-  const runEnd = systemClock.now();
-  const events = (await control.ListEvents({}, CALL)).events.map(eventFromWire);
-  const pods = (await control.ListPods({}, CALL)).pods.map(podFromWire);
-  await teardown(control, kubelet);
-  const timeline = buildTimeline({ title: `scenario ${s.name}`, mode: "real", runStart, runEnd, pods, events, attempts });
-  const summary = summarize(timeline);
-  if (!settled) ctx.notes.push(`the run went on to its limit (+${s.limit / 1000}s) or was interrupted before every pod ran`);
-  return {
-    scenario: s.name, mode: "real", timeline, summary, differences: checkExpectations(timeline, summary, s.expect),
-    notes: ctx.notes, problems: ctx.problems, settled, wallMs: performance.now() - started, ec2Calls: 0,
-  };
-}
-
-async function startKubelet(ctx: Ctx, control: ControlClient, dir: string, address: string, nodeName: string, attempts: AttemptLog): Promise<Kubelet> {
-  const net = await writeNetworkSetup(dir, artefacts().pluginBinary, address, ctx.root);
-  const { kubelet, shutdown } = await startCniKubelet({
-    control, net, nodeName, root: ctx.root, fakeNetnsDir: join(dir, "netns"),
+  const session = await openSession({
+    kind: "scenario", command: ctx.hooks.command ?? `vpc-cni-harness scenario run ${s.name} --real`, root: ctx.root,
+    ...(ctx.hooks.hurry === undefined ? {} : { hurry: ctx.hooks.hurry }),
+    daemonArgs: async (dir) => {
+      const configFile = join(dir, "ipamd-config.json");
+      await writeFile(configFile, JSON.stringify(daemonConfig(s), null, 2));
+      return ["--config", configFile, "--introspection", "off", "--metrics", "off", "--log-level", "info"];
+    },
     onProblem: (t) => void ctx.problems.push(t),
     observe: (o) => {
       attempts.observe(o);
       ctx.hooks.onObservation?.(o);
     },
-  });
-  ctx.cleanups.push(() => shutdown(false));
-  return kubelet;
+  }, parts);
+  ctx.hooks.onRun?.(session.id);
+  ctx.notes.push(
+    `real time: mock-ipamd (pid ${session.daemon.pid}) with its fake controller + EC2, the built plugin ${artefacts().pluginBinary} exec'd through the libcni-like runtime`,
+    "real time suits a handful of pods (every sandbox execs the plugin, timings follow this machine's load); use --simulated for scale",
+    ctx.root ? "as root: real network namespaces, configured by the plugin with iproute2" : "not root: fake netns paths and the plugin's `dataplane: none` (nothing on this host changes)",
+  );
+  const runStart = systemClock.now();
+  ctx.hooks.onRunStart?.(runStart, () => systemClock.now());
+  const unwatch = watchEvents(session.control, (e) => {
+    ctx.hooks.onEvent?.(e);
+    if (e.reason === "ResourceAllocated" && e.count === 1) void recordBranch(session.recorder, session.control, e.involvedObject).catch(() => undefined);
+  }, (t) => void ctx.problems.push(t));
+  const script = playScript(s, session.control, runStart, (t) => void ctx.problems.push(t));
+  const settled = await waitSettled(ctx, session.kubelet, script.remaining, runStart);
+  script.cancel();
+  const runEnd = systemClock.now();
+  const pods = (await session.control.ListPods({}, CALL)).pods.map(podFromWire);
+  await teardown(session.control, session.kubelet, ctx.hooks.hurry ?? never);
+  const hurry = ctx.hooks.hurry ?? never;
+  await Promise.race([parts.shutdownKubelet?.(false), new Promise((r) => (hurry.aborted ? r(undefined) : hurry.addEventListener("abort", r, { once: true })))]);
+  const events = (await session.control.ListEvents({}, CALL)).events.map(eventFromWire);
+  unwatch();
+  const timeline = buildTimeline({ title: `scenario ${s.name}`, mode: "real", runStart, runEnd, pods, events, attempts });
+  const summary = summarize(timeline);
+  const interrupted = ctx.hooks.signal?.aborted === true;
+  if (interrupted) ctx.notes.push(`interrupted at +${((runEnd - runStart) / 1000).toFixed(1)}s: the expectations were not checked`);
+  else if (!settled) ctx.notes.push(`the run went on to its limit (+${s.limit / 1000}s) before every pod ran`);
+  return {
+    scenario: s.name, mode: "real", timeline, summary, differences: interrupted ? [] : checkExpectations(timeline, summary, s.expect),
+    notes: ctx.notes, problems: ctx.problems, settled, wallMs: performance.now() - started, ec2Calls: 0, interrupted,
+  };
 }
 
 async function waitSettled(ctx: Ctx, kubelet: Kubelet, remaining: () => number, runStart: number): Promise<boolean> {
@@ -118,11 +115,12 @@ async function waitSettled(ctx: Ctx, kubelet: Kubelet, remaining: () => number, 
   }
 }
 
-/** Deletes the pods (kubelet DELs and removes each netns), then stops whatever is left. */
-async function teardown(control: ControlClient, kubelet: Kubelet): Promise<void> {
-  for (const st of kubelet.state()) await control.DeletePod({ namespace: st.pod.namespace, name: st.pod.name, uid: "" }, CALL).catch(() => undefined);
+/** Deletes the pods (kubelet DELs and removes each netns) and waits for the kubelet to forget them; a second Ctrl-C stops the wait. */
+async function teardown(control: ControlClient, kubelet: Kubelet, hurry: AbortSignal): Promise<void> {
+  for (const st of kubelet.state()) {
+    if (hurry.aborted) return;
+    await control.DeletePod({ namespace: st.pod.namespace, name: st.pod.name, uid: "" }, CALL).catch(() => undefined);
+  }
   const deadline = systemClock.now() + 20_000;
-  while (kubelet.state().length > 0 && systemClock.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  await kubelet.idle();
-  await kubelet.teardownAll();
+  while (kubelet.state().length > 0 && systemClock.now() < deadline && !hurry.aborted) await new Promise((r) => setTimeout(r, 100));
 }

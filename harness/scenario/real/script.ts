@@ -2,7 +2,7 @@
 // mock-ipamd's control API (CreatePod with schedule: like the API server + scheduler).
 
 import { errorMessage } from "../../../common/errors.js";
-import type { ControlClient } from "../../../ipamd/server/control-client.js";
+import type { ControlClient } from "../../../ipamd/index.js";
 import { expandPods } from "../expand.js";
 import type { Scenario } from "../schema.js";
 import { faultChangeTimes, faultsAt } from "./config.js";

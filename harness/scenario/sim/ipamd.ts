@@ -3,19 +3,19 @@
 // fake controller's EC2 (like the warm pool's first ENI); a restart rebuilds the datastore from
 // the checkpoint, as the real daemon does at start-up.
 
-import type { ClusterStore } from "../../../cluster/types.js";
+import type { EventRecorder } from "../../../cluster/client/index.js";
 import type { Clock } from "../../../common/clock.js";
-import type { EniAttacher } from "../../../controller/types.js";
-import { createBackend } from "../../../ipamd/backend/index.js";
-import type { Backend, BackendLog, IpDatastore } from "../../../ipamd/backend/index.js";
-import { MemoryCheckpoint } from "../../../ipamd/checkpoint/index.js";
-import { Datastore, DurableDatastore, isUnknownPod } from "../../../ipamd/datastore/index.js";
-import type { EniSpec } from "../../../ipamd/datastore/index.js";
+import type { EniAttacher } from "../../../controller/index.js";
+import { createBackend, Datastore, DurableDatastore, isUnknownPod, MemoryCheckpoint } from "../../../ipamd/index.js";
+import type { Backend, BackendLog, EniSpec, IpDatastore, NodePods } from "../../../ipamd/index.js";
 
 export interface SimIpamdDeps {
   nodeName: string;
   clock: Clock;
-  cluster: ClusterStore;
+  /** The node's pods, from ipamd's informer (spec.nodeName=<node>). */
+  pods: NodePods;
+  /** ipamd's events (AddNetworkFailed). */
+  events: EventRecorder;
   attacher: EniAttacher;
   trunkEniId: () => string | undefined;
   branchWaitMs: number;
@@ -67,7 +67,8 @@ export class SimIpamd {
     const d = this.#deps;
     return createBackend({
       datastore: this.#ipDatastore(),
-      cluster: d.cluster,
+      pods: d.pods,
+      events: d.events,
       node: { nodeName: d.nodeName, trunkEniId: d.trunkEniId, trunkIfIndex: () => 0, vpcV4Cidrs: () => ["10.0.0.0/16"] },
       clock: d.clock,
       log: d.log,

@@ -2,6 +2,7 @@
 // everything settled or the limit, then builds the timeline and checks the expectations.
 
 import { performance } from "node:perf_hooks";
+import { clusterEvent } from "../../../cluster/k8s/index.js";
 import { buildTimeline } from "../../timeline/build.js";
 import { checkExpectations } from "../check.js";
 import { expandPods } from "../expand.js";
@@ -47,7 +48,8 @@ export async function runSimulated(s: Scenario, hooks: RunHooks = {}): Promise<R
   const started = performance.now();
   const w = createSimWorld(s, hooks.onObservation);
   hooks.onRunStart?.(0, () => w.clock.now());
-  if (hooks.onEvent !== undefined) w.store.watchEvents(hooks.onEvent);
+  const onEvent = hooks.onEvent;
+  if (onEvent !== undefined) w.events.on((type, e) => type !== "DELETED" && onEvent(clusterEvent(e)));
   const script = scheduleScenario(s, w);
   const planned = expandPods(s).length;
   const settled = await drive(s, w, script, planned, hooks);
@@ -58,7 +60,7 @@ export async function runSimulated(s: Scenario, hooks: RunHooks = {}): Promise<R
     runStart: 0,
     runEnd,
     pods: [...w.pods.values()],
-    events: w.store.listEvents(),
+    events: w.events.list().map(clusterEvent),
     attempts: w.attempts,
     provisioning: w.controller.provisioningRecords(),
   });

@@ -2,13 +2,13 @@
 // DelNetwork in-process instead of exec'ing the plugin (no netns, no gRPC), and reports failures
 // in containerd's exact text, so the kubelet loop, its classification and its events are the real ones.
 
-import type { PodObject } from "../../../cluster/types.js";
+import type { PodObject } from "../../../cluster/k8s/index.js";
 import type { Clock } from "../../../common/clock.js";
 import { errorMessage, isHarnessError } from "../../../common/errors.js";
-import type { Backend } from "../../../ipamd/backend/index.js";
+import type { Backend } from "../../../ipamd/index.js";
 import { CLIENT_VERSION } from "../../../proto/rpc.js";
 import type { AddNetworkRequest, DelNetworkRequest } from "../../../proto/rpc.js";
-import type { SandboxInfo, SandboxOutcome, SandboxRequest, SandboxRuntime } from "../../../runtime/kubelet/types.js";
+import type { SandboxInfo, SandboxOutcome, SandboxRequest, SandboxRuntime } from "../../../runtime/index.js";
 
 /** The network name and plugin type containerd would name in its error (our conflist). */
 export const SIM_NETWORK = "aws-cni";

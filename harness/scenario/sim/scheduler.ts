@@ -1,10 +1,13 @@
-// A small kube-scheduler for simulated runs: binds each unscheduled pod to the least-loaded node
-// that still has room (pods, and vpc.amazonaws.com/pod-eni for SGP pods), else leaves it pending
-// with a FailedScheduling event and tries again when a pod goes away or a node joins.
+// A small kube-scheduler for simulated runs, on the cluster seam: binds each unscheduled pod
+// (pods/binding) to the least-loaded Ready node that still has room (pods, and
+// vpc.amazonaws.com/pod-eni for SGP pods), else leaves it pending with a FailedScheduling event
+// and tries again when a pod goes away or a node joins.
 
-import type { ClusterStore, NodeObject, PodObject } from "../../../cluster/types.js";
-import { POD_ENI_RESOURCE } from "../../../cluster/types.js";
+import { bindPod, createInformer } from "../../../cluster/client/index.js";
+import type { ClusterClient, EventRecorder, Informer } from "../../../cluster/client/index.js";
+import type { NodeObject, PodObject } from "../../../cluster/k8s/index.js";
 import type { Clock } from "../../../common/clock.js";
+import { POD_ENI_RESOURCE } from "../../../common/names.js";
 
 interface Usage {
   pods: number;
@@ -14,19 +17,28 @@ interface Usage {
 const wantsBranch = (p: PodObject): boolean => p.requests[POD_ENI_RESOURCE] !== undefined || p.limits[POD_ENI_RESOURCE] !== undefined;
 
 export class SimScheduler {
-  readonly #store: ClusterStore;
+  readonly #cluster: ClusterClient;
   readonly #clock: Clock;
+  readonly #events: EventRecorder;
+  readonly #pods: Informer<PodObject>;
+  readonly #nodes: Informer<NodeObject>;
   readonly #usage = new Map<string, Usage>();
   readonly #pending = new Map<string, PodObject>();
-  #unsubscribe: (() => void) | undefined;
+  /** Joined nodes, in the order they joined: the tie-break among equally loaded nodes. */
+  readonly #order: string[] = [];
+  /** Binds that failed (the pod went away meanwhile): counted, not fatal. */
+  failedBinds = 0;
 
-  constructor(store: ClusterStore, clock: Clock) {
-    this.#store = store;
+  constructor(cluster: ClusterClient, clock: Clock, events: EventRecorder) {
+    this.#cluster = cluster;
     this.#clock = clock;
+    this.#events = events;
+    this.#pods = createInformer(cluster.pods, { clock, name: "scheduler pods" });
+    this.#nodes = createInformer(cluster.nodes, { clock, name: "scheduler nodes" });
   }
 
   start(): void {
-    this.#unsubscribe = this.#store.watchPods((type, pod) => {
+    this.#pods.on((type, pod) => {
       const key = `${pod.namespace}/${pod.name}`;
       if (type === "DELETED" || pod.deletedAt !== undefined) {
         if (this.#pending.delete(key)) return;
@@ -41,10 +53,21 @@ export class SimScheduler {
         this.#use(pod.nodeName, wantsBranch(pod));
       }
     });
+    void this.#nodes.start();
+    void this.#pods.start();
   }
 
   stop(): void {
-    this.#unsubscribe?.();
+    this.#pods.stop();
+    this.#nodes.stop();
+  }
+
+  /**
+   * A node is known to the cluster with its capacity (its trunk attached): the order nodes become
+   * known in is the tie-break among equally loaded nodes.
+   */
+  nodeKnown(name: string): void {
+    if (!this.#order.includes(name)) this.#order.push(name);
   }
 
   /** A node joined (or capacity changed): pending pods may fit now. */
@@ -77,7 +100,9 @@ export class SimScheduler {
 
   #tryAll(): void {
     if (this.#pending.size === 0) return;
-    const nodes = this.#store.listNodes();
+    // Nodes still joining are NotReady (taint node.kubernetes.io/not-ready): not candidates, not counted.
+    const byName = new Map(this.#nodes.list().filter((n) => n.ready).map((n) => [n.name, n]));
+    const nodes = [...this.#order.flatMap((n) => byName.get(n) ?? []), ...[...byName.values()].filter((n) => !this.#order.includes(n.name))];
     for (const [key, pod] of [...this.#pending]) {
       const branch = wantsBranch(pod);
       let best: NodeObject | undefined;
@@ -91,19 +116,18 @@ export class SimScheduler {
       }
       this.#pending.delete(key);
       this.#use(best.name, branch);
-      this.#store.schedulePod(pod.namespace, pod.name, best.name);
+      bindPod(this.#cluster, pod, best.name).catch(() => void this.failedBinds++);
     }
   }
 
   /** kube-scheduler's message shape: "0/N nodes are available: N Insufficient <resource>." */
   #failed(pod: PodObject, nodes: number, branch: boolean): void {
     const what = branch ? `Insufficient ${POD_ENI_RESOURCE}` : "Too many pods";
-    this.#store.recordEvent({
+    this.#events.record({
       type: "Warning",
       reason: "FailedScheduling",
       message: `0/${nodes} nodes are available: ${nodes} ${what}.`,
       involvedObject: { kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid },
-      source: "default-scheduler",
     });
   }
 }

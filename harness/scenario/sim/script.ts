@@ -1,7 +1,9 @@
 // Puts a scenario's timed actions on the clock: node joins, pod creations and deletions, fault
 // windows and ipamd restarts; counts what is still to come so the run knows when it has settled.
 
-import type { ControllerFaults } from "../../../controller/types.js";
+import { createPod } from "../../../cluster/client/index.js";
+import { buildSgp, sgpFromSimple } from "../../../cluster/k8s/index.js";
+import type { ControllerFaults } from "../../../controller/index.js";
 import { NO_FAULTS } from "../../../controller/index.js";
 import { errorMessage } from "../../../common/errors.js";
 import { expandNodes, expandPods } from "../expand.js";
@@ -35,7 +37,7 @@ function resetPart(part: Partial<ControllerFaults>): Partial<ControllerFaults> {
 }
 
 function nodeEvent(w: SimWorld, node: string, type: "Normal" | "Warning", reason: string, message: string): void {
-  w.store.recordEvent({ type, reason, message, involvedObject: { kind: "Node", namespace: "", name: node, uid: "" }, source: "vpc-cni-harness" });
+  w.harnessEvents.record({ type, reason, message, involvedObject: { kind: "Node", namespace: "", name: node, uid: "" } });
 }
 
 function scheduleFault(w: SimWorld, f: ScenarioFault, at: (ms: number, fn: () => void | Promise<void>) => void): void {
@@ -76,13 +78,15 @@ export function scheduleScenario(s: Scenario, w: SimWorld): Script {
   };
   for (const n of expandNodes(s)) at(n.at, () => w.joinNode(n).then(() => undefined));
   for (const p of expandPods(s)) {
-    at(p.at, () => {
-      w.store.createPod({ namespace: p.namespace, name: p.name, labels: p.labels, serviceAccount: p.serviceAccount, ...(p.node === undefined ? {} : { nodeName: p.node }) });
+    at(p.at, async () => {
+      await createPod(w.cluster, { uid: w.newPodUid(), namespace: p.namespace, name: p.name, labels: p.labels, serviceAccount: p.serviceAccount, ...(p.node === undefined ? {} : { nodeName: p.node }) });
     });
-    if (p.deleteAt !== undefined) at(p.deleteAt, () => void w.store.deletePod(p.namespace, p.name));
+    // As `kubectl delete pod`: graceful for a bound pod (the kubelet stops it, then it is gone).
+    if (p.deleteAt !== undefined) at(p.deleteAt, () => w.cluster.pods.delete({ namespace: p.namespace, name: p.name }));
   }
   for (const pol of s.policies) {
-    w.store.applyPolicy({ namespace: pol.namespace, name: pol.name, podSelector: pol.podSelector, serviceAccountSelector: pol.serviceAccountSelector, securityGroupIds: pol.securityGroups });
+    const sgp = buildSgp(sgpFromSimple({ namespace: pol.namespace, name: pol.name, podSelector: pol.podSelector, serviceAccountSelector: pol.serviceAccountSelector, securityGroupIds: pol.securityGroups }));
+    w.cluster.sgps.create(sgp).catch((e: unknown) => void problems.push(`policy ${pol.namespace}/${pol.name}: ${errorMessage(e)}`));
   }
   for (const f of s.faults) scheduleFault(w, f, at);
   return { remaining: () => remaining, problems };

@@ -6,7 +6,7 @@ import type { DemoOptions } from "../../../harness/demo/index.js";
 import type { RunSummary } from "../../../harness/output/index.js";
 
 const summary = (ok: boolean, ttr: number[], failures: number): RunSummary => ({
-  ok, durationMs: 1, problems: [], warnings: failures * 2,
+  ok, ended: "completed", verdict: ok ? "the sequence happened as expected" : "UNEXPECTED", durationMs: 1, problems: [], warnings: failures * 2,
   pods: [
     ...ttr.map((t, i) => ({ pod: `sgp/p${i}`, branch: true, timeToRunningMs: t, attempts: 1 + failures, warnings: failures * 2, transientExpected: failures, real: 0 })),
     { pod: "default/plain", branch: false, timeToRunningMs: 100, attempts: 1, warnings: 0, transientExpected: 0, real: 0 },

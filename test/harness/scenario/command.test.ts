@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { chooseMode, listCommand, runCommand, validateCommand } from "../../../harness/scenario/command.js";
 import { parseScenario } from "../../../harness/scenario/parse.js";
+import { resolveScenarioFile, suggestions } from "../../../harness/scenario/shipped.js";
 
 const dir = mkdtempSync(join(tmpdir(), "h7-scenario-cmd-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,7 +91,7 @@ describe("scenario validate and list", () => {
   it("validate: 0 for a valid file, 1 with the path of the problem otherwise", async () => {
     const io = capture();
     expect(await validateCommand(file("v.yaml", SCENARIO.replace("EXPECTED", "1")))).toBe(0);
-    expect(io.out()).toMatch(/valid scenario "tiny" \(1 nodes, 1 pods/);
+    expect(io.out()).toMatch(/valid scenario "tiny" \(1 node, 1 pod, modes simulated\)/);
     expect(await validateCommand(file("w.yaml", SCENARIO.replace("EXPECTED", "lots")))).toBe(1);
     expect(io.err()).toMatch(/expect\.pods\[0\]\.events\.FailedCreatePodSandBox/);
   });
@@ -104,11 +105,36 @@ describe("scenario validate and list", () => {
 });
 
 describe("chooseMode", () => {
-  const s = (modes: string) => parseScenario(`name: m\nmodes: ${modes}\nnodes: [{ name: n }]\n`, "m.yaml");
+  const s = (modes: string, pods = 1) => parseScenario(`name: m\n${modes === "" ? "" : `modes: ${modes}\n`}nodes: [{ name: n }]\npods: [{ name: p, count: ${pods} }]\n`, "m.yaml");
   it("takes the flag, else the scenario's first mode, and says when it cannot run in real time", () => {
     expect(chooseMode(s("[real, simulated]"), {}).mode).toBe("real");
     expect(chooseMode(s("[real, simulated]"), { simulated: true }).mode).toBe("simulated");
-    expect(chooseMode(s("[simulated]"), {})).toMatchObject({ mode: "simulated", note: expect.stringMatching(/simulated time only/) });
+    expect(chooseMode(s("[simulated]"), {})).toMatchObject({ mode: "simulated", note: expect.stringMatching(/its modes: simulated\); --real runs it/) });
+    expect(chooseMode(s("[simulated]", 50), {})).toMatchObject({ mode: "simulated", note: expect.stringMatching(/cannot run in real time: real time is meant for at most 20 pods; the scenario has 50/) });
     expect(chooseMode(s("[simulated]"), { real: true })).toMatchObject({ mode: "real", note: expect.stringMatching(/anyway/) });
+  });
+
+  it("a small file without modes is not called too large for real time", () => {
+    const c = chooseMode(s(""), {});
+    expect(c.mode).toBe("simulated");
+    expect(c.note).toBe("scenario m names no modes: simulated time (--real runs it with the real daemon and plugin binary)");
+    expect(c.note).not.toMatch(/too large/);
+  });
+});
+
+describe("scenario names", () => {
+  it("suggests the shipped scenario a typo was close to", async () => {
+    const io = capture();
+    expect(await runCommand("basc", { simulated: true })).toBe(2);
+    expect(io.err()).toBe('no scenario file or shipped scenario named "basc"; did you mean "basic"? (`vpc-cni-harness scenario list` shows the shipped ones)\n');
+    expect(await validateCommand("scale-100")).toBe(2);
+    expect(io.err()).toMatch(/did you mean "scale-1000"/);
+  });
+
+  it("resolves shipped names and plain paths", () => {
+    expect(resolveScenarioFile("basic")).toMatch(/scenarios\/basic\.yaml$/);
+    expect(resolveScenarioFile("./nowhere.yaml")).toBe("./nowhere.yaml");
+    expect(suggestions("basc", ["basic", "branch-faults", "scale-1000"])).toEqual(["basic"]);
+    expect(suggestions("zzz", ["basic"])).toEqual([]);
   });
 });

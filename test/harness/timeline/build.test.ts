@@ -1,7 +1,7 @@
 // Building the timeline from kubelet observations, pods, events and provisioning records.
 
 import { describe, expect, it } from "vitest";
-import type { ClusterEvent, PodObject } from "../../../cluster/types.js";
+import type { ClusterEvent, PodObject } from "../../../cluster/k8s/index.js";
 import type { ProvisioningRecord } from "../../../controller/types.js";
 import { AttemptLog, buildTimeline, windowFromEvents, windowFromRecords } from "../../../harness/timeline/index.js";
 
@@ -11,7 +11,7 @@ function pod(over: Partial<PodObject> = {}): PodObject {
   return {
     namespace: "default", name: "p", uid: "u1", labels: {}, annotations: {},
     limits: { "vpc.amazonaws.com/pod-eni": "1" }, requests: { "vpc.amazonaws.com/pod-eni": "1" },
-    serviceAccount: "default", nodeName: "node-1", createdAt: 100, scheduledAt: 110, deletedAt: undefined, resourceVersion: 3, ...over,
+    serviceAccount: "default", nodeName: "node-1", createdAt: 100, scheduledAt: 110, deletedAt: undefined, deletionGracePeriodSeconds: undefined, containers: ["app"], hostNetwork: false, phase: "", resourceVersion: "3", ...over,
   };
 }
 

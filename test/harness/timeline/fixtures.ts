@@ -1,6 +1,6 @@
 // Timeline fixtures for the renderer tests: the basic two-pod sequence and a generated crowd.
 
-import type { ClusterEvent } from "../../../cluster/types.js";
+import type { ClusterEvent } from "../../../cluster/k8s/index.js";
 import type { PodTimeline, TimelineData } from "../../../harness/timeline/types.js";
 
 export function event(name: string, reason: string, t: number, type: "Normal" | "Warning" = "Normal", count = 1): ClusterEvent {

@@ -37,10 +37,30 @@ describe("renderTimelineSvg with few pods", () => {
     expect(svg).toMatch(/branch-ENI provisioning 2\.15s \(vlan 1, eni-1\)/);
   });
 
-  it("marks every event and labels them (few pods)", () => {
+  it("marks every event and labels every one of them", () => {
     expect(count(svg, /<g class="event-marker"/g)).toBe(6);
-    expect(count(svg, /class="event-label"/g)).toBeGreaterThanOrEqual(5);
+    expect(count(svg, /class="event-label"/g)).toBe(6);
     expect(svg).toContain('data-reason="FailedCreatePodSandBox"');
+  });
+
+  it("stacks labels of events at the same moment instead of dropping or overlapping them", () => {
+    const d = basicTimeline();
+    const burst = ["Pulled", "Created", "Started", "Killing", "SecurityGroupRequested"].map((r) => event("sgp-pod", r, 3200));
+    const out = renderTimelineSvg({ ...d, pods: [{ ...d.pods[0]!, events: burst }] });
+    const ys = [...out.matchAll(/<text class="event-label" x="([\d.]+)" y="([\d.]+)"/g)].map((m) => Number(m[2]));
+    expect(ys).toHaveLength(5);
+    expect(new Set(ys).size).toBe(5);
+  });
+
+  it("labels each row without hovering: the pod's name and what happened to it", () => {
+    expect(svg).toMatch(/<text class="row-summary"[^>]*>running after 2\.20s, 1 failed<title>/);
+    expect(svg).toMatch(/<text class="row-summary"[^>]*>running after 130ms<title>/);
+  });
+
+  it("has a title and a legend of everything drawn", () => {
+    expect(count(svg, /<text class="title"/g)).toBe(1);
+    const keys = [...svg.matchAll(/<g class="legend-item" data-key="([^"]+)"/g)].map((m) => m[1]);
+    expect(keys).toEqual(["ok", "transient", "real", "pending", "provisioning", "running-mark", "warning", "normal"]);
   });
 
   it("has axis ticks from 0 covering the run, labelled", () => {
@@ -68,6 +88,7 @@ describe("renderTimelineSvg with few pods", () => {
     const restart = { ...event("x", "IpamdStarted", 2000), involvedObject: { kind: "Node" as const, namespace: "", name: "node-1", uid: "" } };
     const out = renderTimelineSvg({ ...d, clusterEvents: [restart] });
     const row = /<g class="cluster-row events">([\s\S]*?)<\/g><g class="pod-row"/.exec(out)?.[1] ?? "";
+    expect(row).not.toBe("");
     expect(row).toContain('data-reason="IpamdStarted"');
     expect(row).toMatch(/class="event-label"[^>]*>IpamdStarted</);
     expect(out.indexOf("cluster-row events")).toBeLessThan(out.indexOf('class="pod-row"'));
@@ -93,11 +114,22 @@ describe("renderTimelineSvg with 1000 pods", () => {
   it("has the progress and failure cluster rows and a time-to-running histogram", () => {
     expect(svg).toContain('<g class="cluster-row progress">');
     expect(svg).toContain('<g class="cluster-row failures">');
-    expect(svg).toContain("1000/1000 pods running");
+    expect(svg).toContain("pods running: 1000/1000");
     const bars = [...svg.matchAll(/<rect class="histogram-bar"[^>]*><title>[^:]+: (\d+) pods<\/title>/g)].map((m) => Number(m[1]));
     expect(bars.reduce((a, b) => a + b, 0)).toBe(1000);
     expect(svg).toMatch(/failed sandboxes \(1000\)/);
     expect(count(svg, /<rect class="bucket real"/g)).toBeGreaterThan(0);
+  });
+
+  it("gives every panel values on its axes, and the legend its lines", () => {
+    const axes = [...svg.matchAll(/<g class="axis-y ([a-z]+)">((?:(?!<\/g>).)*)<\/g>/g)].map((m) => [m[1], [...(m[2] ?? "").matchAll(/>(\d+)<\/text>/g)].map((v) => Number(v[1]))]);
+    expect(axes).toEqual([["running", [0, 500, 1000]], ["inflight", expect.arrayContaining([0])], ["failures", expect.arrayContaining([0])], ["histogram", expect.arrayContaining([0])]]);
+    for (const [, values] of axes) expect((values as number[]).length).toBeGreaterThanOrEqual(2);
+    expect(count(svg, /<g class="axis-x">/g)).toBe(3);
+    const keys = [...svg.matchAll(/<g class="legend-item" data-key="([^"]+)"/g)].map((m) => m[1]);
+    expect(keys).toContain("running-line");
+    expect(keys).toContain("inflight");
+    expect(svg).toMatch(/data-key="inflight"><line [^>]*stroke-dasharray="4 2"/);
   });
 
   it("stays small enough to open (well under 1 MB)", () => {
@@ -111,10 +143,13 @@ describe("renderTimelineSvg with 1000 pods", () => {
 });
 
 describe("renderTimelineHtml", () => {
-  it("wraps the svg with a legend and one table row per pod", () => {
+  it("wraps the svg with one header, a legend and one table row per pod", () => {
     const html = renderTimelineHtml(basicTimeline());
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(count(html, /<svg xmlns/g)).toBe(1);
+    expect(count(html, /<h1>/g)).toBe(1);
+    expect(html).not.toContain('<text class="title"');
+    expect(html).not.toContain('<g class="legend">');
     expect(html).toContain('<ul class="legend">');
     expect(html).toContain("transient-expected (branch ENI not ready yet)");
     expect(count(html, /<tr><td>/g)).toBe(2);

@@ -2,15 +2,17 @@
 // sequence, unknown pods, the UID guard, the bounded branch wait and the cnitool first-seen pod.
 
 import { beforeEach, describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
-import type { ClusterStore } from "../../../cluster/index.js";
-import { POD_ENI_ANNOTATION, POD_ENI_RESOURCE } from "../../../cluster/types.js";
+import { recorderFor } from "../../../cluster/client/index.js";
+import type { K8sContainer, K8sObject } from "../../../cluster/k8s/index.js";
+import { POD_ENI_ANNOTATION, POD_ENI_RESOURCE } from "../../../common/names.js";
 import { FakeClock } from "../../../common/clock.js";
 import { HarnessError } from "../../../common/errors.js";
 import { createBackend } from "../../../ipamd/backend/index.js";
 import type { Backend } from "../../../ipamd/backend/index.js";
 import { CLIENT_VERSION } from "../../../proto/rpc.js";
 import type { AddNetworkRequest, DelNetworkRequest } from "../../../proto/rpc.js";
+import { nodePodsOf, testCluster } from "../../helpers/cluster.js";
+import type { TestCluster } from "../../helpers/cluster.js";
 import { FakeDatastore, fakeNode, recordingLog, recordingMetrics } from "./fakes.js";
 
 const add = (id: string, ns = "default", name = "pod"): AddNetworkRequest => ({
@@ -26,30 +28,35 @@ const ANNOTATION = JSON.stringify([
 ]);
 
 // What the SGP webhook does: pods of namespace "sgp" get the pod-eni limit.
-const webhook = (store: ClusterStore): void =>
-  store.addAdmissionHook((p) => (p.namespace === "sgp" ? { ...p, limits: { [POD_ENI_RESOURCE]: "1" }, requests: { [POD_ENI_RESOURCE]: "1" } } : p));
-const annotate = (store: ClusterStore, ns: string, name: string, value = ANNOTATION): void =>
-  void store.updatePod(ns, name, (p) => ({ ...p, annotations: { ...p.annotations, [POD_ENI_ANNOTATION]: value } }));
+const webhook = (tc: TestCluster): void =>
+  void tc.store.addAdmissionHook({ group: "", plural: "pods" }, (_op, o: K8sObject) => {
+    if (o.metadata.namespace !== "sgp") return o;
+    const [c, ...rest] = (o.spec as { containers: K8sContainer[] }).containers;
+    const one = { [POD_ENI_RESOURCE]: "1" };
+    return { ...o, spec: { ...(o.spec as object), containers: [{ ...(c as K8sContainer), resources: { limits: one, requests: one } }, ...rest] } };
+  });
+const annotate = (store: TestCluster, ns: string, name: string, value = ANNOTATION): void =>
+  void store.patchPodMeta(ns, name, { annotations: { [POD_ENI_ANNOTATION]: value } });
 
 describe("backend", () => {
   let clock: FakeClock;
-  let store: ClusterStore;
+  let store: TestCluster;
   let ds: FakeDatastore;
   let log: ReturnType<typeof recordingLog>;
   let metrics: ReturnType<typeof recordingMetrics>;
   let backend: Backend;
 
-  beforeEach(() => {
+  let deps: () => Promise<Pick<Parameters<typeof createBackend>[0], "pods" | "events">>;
+
+  beforeEach(async () => {
     clock = new FakeClock(1_000);
-    store = createClusterStore({ clock });
+    store = testCluster(clock);
     webhook(store);
     ds = new FakeDatastore(["10.0.1.10", "10.0.1.11"], 1);
     log = recordingLog();
     metrics = recordingMetrics();
-    backend = createBackend({
-      datastore: ds, cluster: store, node: fakeNode(), clock, log, metrics, newUid: () => "uid-gen",
-      branchProgress: (pod) => `progress of ${pod.uid}`,
-    });
+    deps = async () => ({ pods: await nodePodsOf(store, "node-1", { adopt: true }), events: recorderFor(store.cluster, { clock, source: "aws-node", host: "node-1" }) });
+    backend = createBackend({ ...(await deps()), datastore: ds, node: fakeNode(), clock, log, metrics, branchProgress: (pod) => `progress of ${pod.uid}` });
   });
 
   it("gives an ordinary pod a datastore IP with device number, route table d+1 and the VPC CIDRs; same key, same IP", async () => {
@@ -67,7 +74,7 @@ describe("backend", () => {
   it("registers a pod first seen at its ADD and schedules it on this node (cnitool case)", async () => {
     await backend.addNetwork(add("c1", "default", "fresh"));
     const pod = store.getPod("default", "fresh");
-    expect(pod?.uid).toBe("uid-gen");
+    expect(pod?.uid).toMatch(/^uid-\d+$/);
     expect(pod?.nodeName).toBe("node-1");
     expect(pod?.scheduledAt).toBe(1_000);
     expect(store.listEvents({ name: "fresh" }).map((e) => e.reason)).toContain("Scheduled");
@@ -117,12 +124,13 @@ describe("backend", () => {
   it("says in a refusal's details that an SGP pod was first seen at this ADD (cnitool case)", async () => {
     const r = await backend.addNetwork(add("c1", "sgp", "new"));
     expect(r.failure?.reason).toBe("branch-eni-not-ready");
-    expect(r.failure?.details).toBe("pod sgp/new (uid uid-gen), first seen at this ADD: registered and scheduled on this node just now, " +
-      "needs a branch ENI (vpc.amazonaws.com/pod-eni limit) and has no vpc.amazonaws.com/pod-eni annotation yet: progress of uid-gen");
+    const uid = store.getPod("sgp", "new")?.uid ?? "";
+    expect(r.failure?.details).toBe(`pod sgp/new (uid ${uid}), first seen at this ADD: registered and scheduled on this node just now, ` +
+      `needs a branch ENI (vpc.amazonaws.com/pod-eni limit) and has no vpc.amazonaws.com/pod-eni annotation yet: progress of ${uid}`);
   });
 
   it("fails the branch path when the node has no trunk ENI", async () => {
-    const b = createBackend({ datastore: ds, cluster: store, node: fakeNode({ trunk: undefined }), clock, log, metrics });
+    const b = createBackend({ ...(await deps()), datastore: ds, node: fakeNode({ trunk: undefined }), clock, log, metrics });
     store.createPod({ namespace: "sgp", name: "x", nodeName: "node-1" });
     annotate(store, "sgp", "x");
     const r = await b.addNetwork(add("s", "sgp", "x"));

@@ -1,8 +1,7 @@
 // The backend on the real DurableDatastore (memory checkpoint): the RPC's AbortSignal reaches the
 // datastore, so a client that gave up (deadline, cancel) is not kept waiting on a checkpoint write.
 
-import { beforeEach, describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeClock } from "../../../common/clock.js";
 import { HarnessError } from "../../../common/errors.js";
 import type { Backend } from "../../../ipamd/backend/index.js";
@@ -11,6 +10,9 @@ import { MemoryCheckpoint } from "../../../ipamd/checkpoint/index.js";
 import { Datastore, DurableDatastore } from "../../../ipamd/datastore/index.js";
 import type { AddNetworkRequest, DelNetworkRequest } from "../../../proto/rpc.js";
 import { CLIENT_VERSION } from "../../../proto/rpc.js";
+import { recorderFor } from "../../../cluster/client/index.js";
+import { nodePodsOf, testCluster } from "../../helpers/cluster.js";
+import type { TestCluster } from "../../helpers/cluster.js";
 import { eni, key } from "../datastore/fixtures.js";
 import { fakeNode, recordingLog } from "./fakes.js";
 
@@ -31,17 +33,18 @@ describe("backend with the durable datastore: the RPC's AbortSignal", () => {
   let checkpoint: MemoryCheckpoint;
   let datastore: Datastore;
   let backend: Backend;
-  let store: ReturnType<typeof createClusterStore>;
+  let store: TestCluster;
   const deadline = new HarnessError("deadline", "AddNetwork: cancelled by the client or its deadline passed");
 
-  beforeEach(() => {
+  beforeEach(async () => {
     const clock = new FakeClock(0);
     checkpoint = new MemoryCheckpoint();
     datastore = new Datastore({ clock, cooldownMs: 0 });
     datastore.addEni(eni(0, 3));
-    store = createClusterStore({ clock });
+    store = testCluster(clock);
     backend = createBackend({
-      datastore: durableIpDatastore(new DurableDatastore(datastore, checkpoint)), cluster: store, node: fakeNode(), clock, log: recordingLog(),
+      datastore: durableIpDatastore(new DurableDatastore(datastore, checkpoint)), pods: await nodePodsOf(store, "node-1", { adopt: true }),
+      events: recorderFor(store.cluster, { clock, source: "aws-node" }), node: fakeNode(), clock, log: recordingLog(),
     });
   });
 
@@ -49,6 +52,8 @@ describe("backend with the durable datastore: the RPC's AbortSignal", () => {
     checkpoint.hold();
     const ac = new AbortController();
     const pending = backend.addNetwork(add("c1"), ac.signal);
+    // Give up once the lease's checkpoint write has begun (the pod is looked up first).
+    await vi.waitFor(() => expect(datastore.lookup(key("c1"))).toBeDefined());
     ac.abort(deadline);
     expect(await settled(pending)).toEqual({ error: deadline });
     // Not an ipamd failure: no AddNetworkFailed event for a reply nobody receives.

@@ -2,12 +2,13 @@
 // and the ADD succeeds exactly once the three EC2 calls and the provisioning delay have passed.
 
 import { describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
-import { POD_ENI_ANNOTATION } from "../../../cluster/types.js";
+import { POD_ENI_ANNOTATION } from "../../../common/names.js";
 import { FakeClock } from "../../../common/clock.js";
 import { createController, createSeededRng } from "../../../controller/index.js";
 import { createBackend } from "../../../ipamd/backend/index.js";
 import { CLIENT_VERSION } from "../../../proto/rpc.js";
+import { installWebhook, startJoin } from "../../controller/helpers.js";
+import { nodePodsOf, testCluster } from "../../helpers/cluster.js";
 import { FakeDatastore, recordingLog, recordingMetrics } from "./fakes.js";
 
 const add = (id: string) => ({
@@ -18,20 +19,21 @@ const add = (id: string) => ({
 describe("backend + fake controller (simulated time)", () => {
   it("fails until the branch ENI is provisioned, then answers its VLAN, MAC and subnet gateway", async () => {
     const clock = new FakeClock(0);
-    const store = createClusterStore({ clock });
+    const store = testCluster(clock);
     const ctl = createController(
-      { clock, store, rng: createSeededRng(7) },
+      { clock, cluster: store.cluster, rng: createSeededRng(7) },
       { provisioningDelay: { kind: "fixed", fixedMs: 2_000 }, ec2: { callLatencyMs: 50 } },
     );
-    ctl.start();
-    const joining = ctl.addNode({ name: "node-1", instanceType: "m5.large" });
+    installWebhook(store, ctl);
+    await ctl.start();
+    await startJoin(store, ctl, "node-1", "m5.large");
     await clock.advance(1_000);
-    const node = await joining;
-    store.applyPolicy({ namespace: "sgp", name: "all", podSelector: {}, serviceAccountSelector: {}, securityGroupIds: ["sg-1"] });
+    const node = ctl.getNode("node-1");
+    store.applyPolicy({ namespace: "sgp", name: "all", podSelector: {}, securityGroupIds: ["sg-1"] });
     const metrics = recordingMetrics();
     const backend = createBackend({
-      datastore: new FakeDatastore(["10.0.1.9"]), cluster: store, clock, log: recordingLog(), metrics,
-      node: { nodeName: "node-1", trunkEniId: () => node.trunkEniId, trunkIfIndex: () => 17, vpcV4Cidrs: () => ["10.0.0.0/16"] },
+      datastore: new FakeDatastore(["10.0.1.9"]), pods: await nodePodsOf(store, "node-1"), clock, log: recordingLog(), metrics,
+      node: { nodeName: "node-1", trunkEniId: () => node?.trunkEniId, trunkIfIndex: () => 17, vpcV4Cidrs: () => ["10.0.0.0/16"] },
     });
 
     const t0 = clock.now();

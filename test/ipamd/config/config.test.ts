@@ -100,4 +100,14 @@ describe("ipamd config", () => {
     const cfg = resolveConfig(parseFlags(["--listen", "127.0.0.1:50051", "--introspection", "off", "--metrics", "127.0.0.1:0"]));
     expect(cfg).toMatchObject({ listen: "127.0.0.1:50051", introspection: "off", metrics: "127.0.0.1:0" });
   });
+
+  it("--cluster kube: needs --node-name and --ec2-endpoint; --kubeconfig and --ec2-endpoint need it", () => {
+    expect(resolveConfig(parseFlags([])).cluster).toEqual({ mode: "memory" });
+    const kube = resolveConfig(parseFlags(["--cluster", "kube", "--node-name", "n1", "--ec2-endpoint", "http://127.0.0.1:4566/", "--kubeconfig", "/k"]));
+    expect(kube.cluster).toEqual({ mode: "kube", kubeconfig: "/k", ec2Endpoint: "http://127.0.0.1:4566", fabric: { enabled: true, uplink: "eth0" } });
+    expect(() => resolveConfig(parseFlags(["--cluster", "kube", "--ec2-endpoint", "http://x:1"]))).toThrow("--cluster kube needs --node-name");
+    expect(() => resolveConfig(parseFlags(["--cluster", "kube", "--node-name", "n1"]))).toThrow("--cluster kube needs --ec2-endpoint");
+    expect(() => resolveConfig(parseFlags(["--cluster", "kube", "--node-name", "n1", "--ec2-endpoint", "x:1"]))).toThrow("expected an http:// or https:// URL");
+    expect(() => resolveConfig(parseFlags(["--kubeconfig", "/k"]))).toThrow("--kubeconfig needs --cluster kube");
+  });
 });

@@ -12,7 +12,7 @@ import {
   isNoAvailableIp,
   isUnknownPod,
 } from "../../../ipamd/datastore/index.js";
-import { instanceLimits, secondaryIpsPerEni } from "../../../ipamd/limits.js";
+import { instanceLimits, secondaryIpsPerEni } from "../../../common/limits.js";
 import { eni, key, meta } from "./fixtures.js";
 
 function store(cooldownMs?: number): { clock: FakeClock; ds: Datastore } {

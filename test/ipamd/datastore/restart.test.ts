@@ -3,12 +3,13 @@
 // when the warm pool re-attaches an ENI carrying their IPs; meanwhile nobody else gets those IPs.
 
 import { describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
 import { FakeClock } from "../../../common/clock.js";
 import { createController, createSeededRng } from "../../../controller/index.js";
 import { MemoryCheckpoint } from "../../../ipamd/checkpoint/index.js";
 import { Datastore, DurableDatastore } from "../../../ipamd/datastore/index.js";
-import { instanceLimits } from "../../../ipamd/limits.js";
+import { startJoin } from "../../controller/helpers.js";
+import { testCluster } from "../../helpers/cluster.js";
+import { instanceLimits } from "../../../common/limits.js";
 import { WarmPoolReconciler, warmPoolConfig } from "../../../ipamd/warmpool/index.js";
 
 const limits = instanceLimits("m5.large");
@@ -16,14 +17,14 @@ const limits = instanceLimits("m5.large");
 /** One daemon "process": controller + node join + datastore restored from cp + warm pool. */
 async function boot(cp: MemoryCheckpoint) {
   const clock = new FakeClock(0);
-  const ctl = createController({ clock, store: createClusterStore({ clock }), rng: createSeededRng(1) }, { ec2: { callLatencyMs: 10 } });
-  ctl.start();
-  const joining = ctl.addNode({ name: "n1", instanceType: "m5.large", primaryEniSecondaryIps: limits.ipv4PerEni - 1 });
+  const tc = testCluster(clock);
+  const ctl = createController({ clock, cluster: tc.cluster, rng: createSeededRng(1) }, { ec2: { callLatencyMs: 10 } });
+  await ctl.start();
+  const n = await startJoin(tc, ctl, "n1", "m5.large", limits.ipv4PerEni - 1);
   await clock.runUntilIdle();
-  const n = await joining;
   const ds = new Datastore({ clock });
-  const [primaryIp = "", ...secondaryIps] = n.primaryIps;
-  ds.addEni({ eniId: n.primaryEniId, mac: n.primaryMac, deviceNumber: 0, primaryIp, subnetCidr: n.subnetCidr, secondaryIps });
+  const [primaryIp = "", ...secondaryIps] = n.privateIps;
+  ds.addEni({ eniId: n.eniId, mac: n.mac, deviceNumber: 0, primaryIp, subnetCidr: n.subnetCidr, secondaryIps });
   const durable = new DurableDatastore(ds, cp);
   const report = await durable.restore();
   const pool = new WarmPoolReconciler({

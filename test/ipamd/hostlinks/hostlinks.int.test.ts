@@ -3,9 +3,10 @@
 // stale links from a crashed run, and removal on shutdown.
 
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { createHostLinks } from "../../../ipamd/hostlinks/index.js";
 import type { HostLinks } from "../../../ipamd/hostlinks/index.js";
+import { describeIf, needRoot } from "../../helpers/prereq.js";
 
 const PREFIX = "h3t-";
 const NETNS = `h3t-ns-${process.pid}`;
@@ -31,7 +32,7 @@ async function sweep(): Promise<void> {
   await execa("ip", ["netns", "del", NETNS], { reject: false });
 }
 
-describe.skipIf(process.getuid?.() !== 0)("host links (needs root: creates links on the host)", () => {
+describeIf(needRoot(), "host links (needs root: creates links on the host)", () => {
   let hl: HostLinks;
   beforeAll(async () => {
     await sweep();

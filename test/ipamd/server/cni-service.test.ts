@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { addReply } from "../../../ipamd/backend/replies.js";
 import { withFailureTrailer } from "../../../ipamd/server/cni-service.js";
-import { FAILURE_DETAILS_KEY, FAILURE_REASON_KEY } from "../../../plugin/client/types.js";
+import { FAILURE_DETAILS_KEY, FAILURE_REASON_KEY } from "../../../proto/trailers.js";
 
 describe("withFailureTrailer", () => {
   it("moves the failure into trailers and keeps the reply exactly the proto's fields", () => {

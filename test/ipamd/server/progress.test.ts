@@ -1,7 +1,7 @@
 // branchProgress: the explanation that goes with a branch-ENI-not-ready failure's details.
 
 import { describe, expect, it } from "vitest";
-import type { ClusterEvent } from "../../../cluster/types.js";
+import type { ClusterEvent } from "../../../cluster/k8s/index.js";
 import type { ProvisioningRecord } from "../../../controller/types.js";
 import { branchProgress } from "../../../ipamd/server/progress.js";
 

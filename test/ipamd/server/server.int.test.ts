@@ -9,15 +9,19 @@ import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { protoPath as healthProtoPath } from "grpc-health-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
-import { POD_ENI_RESOURCE } from "../../../cluster/types.js";
+import { recorderFor } from "../../../cluster/client/index.js";
+import type { K8sContainer, K8sObject } from "../../../cluster/k8s/index.js";
+import { POD_ENI_RESOURCE } from "../../../common/names.js";
 import { systemClock } from "../../../common/clock.js";
 import type { ControllerFaults, ProvisioningDelay } from "../../../controller/types.js";
 import { createBackend } from "../../../ipamd/backend/index.js";
+import type { Backend } from "../../../ipamd/backend/index.js";
 import { cniBackendClient, controlClient, startGrpcServer } from "../../../ipamd/server/index.js";
 import type { CniBackendClient, ControlClient, Event, RunningGrpcServer } from "../../../ipamd/server/index.js";
 import { ADD_NETWORK_PATH, CLIENT_VERSION } from "../../../proto/rpc.js";
 import { FakeDatastore, fakeNode, recordingLog } from "../backend/fakes.js";
+import { eventually } from "../../helpers/wait.js";
+import { nodePodsOf, testCluster } from "../../helpers/cluster.js";
 
 const addReq = (id: string, over: Record<string, unknown> = {}) => ({
   K8S_POD_NAME: "p", K8S_POD_NAMESPACE: "default", ContainerID: id, IfName: "eth0", NetworkName: "aws-cni",
@@ -31,11 +35,19 @@ describe("ipamd gRPC server (in-process, Unix socket)", () => {
   let control: ControlClient;
   let delay: ProvisioningDelay = { kind: "fixed", fixedMs: 1500 };
   let faults: ControllerFaults;
-  const cluster = createClusterStore({ clock: systemClock });
-  cluster.addAdmissionHook((p) => (p.namespace === "sgp" ? { ...p, limits: { [POD_ENI_RESOURCE]: "1" } } : p));
-  const backend = createBackend({ datastore: new FakeDatastore(["10.0.1.5", "10.0.1.6"]), cluster, node: fakeNode(), clock: systemClock, log: recordingLog() });
+  const tc = testCluster(systemClock);
+  // What the SGP webhook does: pods of namespace "sgp" get the pod-eni limit.
+  tc.store.addAdmissionHook({ group: "", plural: "pods" }, (_op, o: K8sObject) => {
+    if (o.metadata.namespace !== "sgp") return o;
+    const [c, ...rest] = (o.spec as { containers: K8sContainer[] }).containers;
+    return { ...o, spec: { ...(o.spec as object), containers: [{ ...(c as K8sContainer), resources: { limits: { [POD_ENI_RESOURCE]: "1" } } }, ...rest] } };
+  });
+  let backend: Backend;
+  const newBackend = async (ips: string[]): Promise<Backend> =>
+    createBackend({ datastore: new FakeDatastore(ips), pods: await nodePodsOf(tc, "node-1", { adopt: true }), events: recorderFor(tc.cluster, { clock: systemClock, source: "aws-node" }), node: fakeNode(), clock: systemClock, log: recordingLog() });
 
   beforeAll(async () => {
+    backend = await newBackend(["10.0.1.5", "10.0.1.6"]);
     dir = mkdtempSync(join(tmpdir(), "ipamd-server-"));
     faults = { ec2ThrottleRate: 0, ec2FailureRate: 0, branchAllocationFailureRate: 0, annotationFailureRate: 0, branchCapacityOverride: -1, subnetExhausted: false };
     server = await startGrpcServer({
@@ -43,7 +55,9 @@ describe("ipamd gRPC server (in-process, Unix socket)", () => {
       backend,
       log: recordingLog(),
       control: {
-        cluster,
+        cluster: tc.cluster,
+        clock: systemClock,
+        recorder: recorderFor(tc.cluster, { clock: systemClock, source: "harness" }),
         nodeName: "node-1",
         backend,
         controller: {
@@ -94,7 +108,7 @@ describe("ipamd gRPC server (in-process, Unix socket)", () => {
     const crashed = spawn(process.execPath, ["-e", `require("net").createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, "SIGKILL"))`]);
     await new Promise((r) => crashed.once("exit", r));
     expect(statSync(stale).isSocket()).toBe(true);
-    const own = createBackend({ datastore: new FakeDatastore(["10.9.9.9"]), cluster, node: fakeNode(), clock: systemClock, log: recordingLog() });
+    const own = await newBackend(["10.9.9.9"]);
     const fresh = await startGrpcServer({ listen: `unix://${stale}`, backend: own, log: recordingLog() });
     const client = cniBackendClient(fresh.address);
     expect((await client.AddNetwork(addReq("stale-1"))).Success).toBe(true);
@@ -156,7 +170,12 @@ describe("ipamd gRPC server (in-process, Unix socket)", () => {
     const stream = control.WatchEvents({ send_initial: false });
     stream.on("data", (e: Event) => seen.push(e));
     stream.on("error", () => {});
-    await new Promise((r) => setTimeout(r, 50));
+    // The watch is attached once an event recorded now reaches it (instead of sleeping).
+    const marker = { type: "Normal", reason: "WatchAttached", message: "marker", involved_object: { kind: "Pod", namespace: "other", name: "marker", uid: "m" }, source: "test" };
+    await eventually("the event watch to attach", async () => {
+      await control.RecordEvent(marker);
+      return seen.some((e) => e.reason === "WatchAttached");
+    });
     const pod = await control.CreatePod({ namespace: "sgp", name: "web", labels: { app: "web" }, schedule: true });
     expect(pod).toMatchObject({ namespace: "sgp", name: "web", node_name: "node-1", labels: { app: "web" } });
     expect(pod.uid).not.toBe("");
@@ -172,8 +191,7 @@ describe("ipamd gRPC server (in-process, Unix socket)", () => {
     await control.RecordEvent({ type: "Warning", reason: "FailedCreatePodSandBox", message: "x", involved_object: { kind: "Pod", namespace: "sgp", name: "web", uid: pod.uid }, source: "kubelet", classification: "transient-expected" });
     const events = (await control.ListEvents({ namespace: "sgp", name: "web" })).events.map((e) => e.reason);
     expect(events).toEqual(expect.arrayContaining(["Scheduled", "FailedCreatePodSandBox"]));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(seen.map((e) => e.reason)).toEqual(expect.arrayContaining(["Scheduled", "FailedCreatePodSandBox"]));
+    await eventually("both events on the watch", () => ["Scheduled", "FailedCreatePodSandBox"].every((r) => seen.some((e) => e.reason === r)));
     stream.cancel();
 
     expect(await control.SetProvisioningDelay({ kind: "uniform", min_ms: 100, max_ms: 200 })).toMatchObject({ kind: "uniform", min_ms: 100, max_ms: 200 });

@@ -2,26 +2,28 @@
 // through the rate-limited EC2 calls, an EC2 outage makes the pool back off, and it recovers.
 
 import { describe, expect, it } from "vitest";
-import { createClusterStore } from "../../../cluster/index.js";
 import { FakeClock } from "../../../common/clock.js";
 import { createController, createSeededRng } from "../../../controller/index.js";
 import { Datastore } from "../../../ipamd/datastore/index.js";
-import { instanceLimits } from "../../../ipamd/limits.js";
+import { startJoin } from "../../controller/helpers.js";
+import { testCluster } from "../../helpers/cluster.js";
+import { instanceLimits } from "../../../common/limits.js";
 import { WarmPoolReconciler, warmPoolConfig } from "../../../ipamd/warmpool/index.js";
 
 async function node() {
   const clock = new FakeClock(0);
-  const store = createClusterStore({ clock });
-  const ctl = createController({ clock, store, rng: createSeededRng(3) }, { ec2: { callLatencyMs: 100 } });
-  ctl.start();
+  const tc = testCluster(clock);
+  const ctl = createController({ clock, cluster: tc.cluster, rng: createSeededRng(3) }, { ec2: { callLatencyMs: 100 } });
+  await ctl.start();
   const limits = instanceLimits("m5.xlarge"); // 4 ENIs x 14 pod IPs, one slot for the trunk
-  const joining = ctl.addNode({ name: "n1", instanceType: "m5.xlarge", primaryEniSecondaryIps: limits.ipv4PerEni - 1 });
+  const primary = await startJoin(tc, ctl, "n1", "m5.xlarge", limits.ipv4PerEni - 1);
   await clock.runUntilIdle();
-  const joined = await joining;
+  const trunk = ctl.ec2.list({ nodeName: "n1", kind: "trunk" })[0];
+  if (trunk === undefined) throw new Error("no trunk ENI");
   const ds = new Datastore({ clock });
-  const [primaryIp = "", ...secondaryIps] = joined.primaryIps;
-  ds.addEni({ eniId: joined.primaryEniId, mac: joined.primaryMac, deviceNumber: 0, primaryIp, subnetCidr: joined.subnetCidr, secondaryIps });
-  ds.addEni({ eniId: joined.trunkEniId, mac: joined.trunkMac, deviceNumber: joined.trunkDeviceNumber, primaryIp: "", subnetCidr: joined.subnetCidr, secondaryIps: [], isTrunk: true });
+  const [primaryIp = "", ...secondaryIps] = primary.privateIps;
+  ds.addEni({ eniId: primary.eniId, mac: primary.mac, deviceNumber: 0, primaryIp, subnetCidr: primary.subnetCidr, secondaryIps });
+  ds.addEni({ eniId: trunk.eniId, mac: trunk.mac, deviceNumber: trunk.deviceNumber, primaryIp: "", subnetCidr: trunk.subnetCidr, secondaryIps: [], isTrunk: true });
   const pool = new WarmPoolReconciler({
     datastore: ds, clock, limits, podEniEnabled: true, config: warmPoolConfig({}),
     attacher: ctl.eniAttacher("n1", { ipsPerEni: limits.ipv4PerEni }),

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../../common/clock.js";
 import { Datastore } from "../../../ipamd/datastore/index.js";
 import type { EniSpec } from "../../../ipamd/datastore/index.js";
-import { instanceLimits } from "../../../ipamd/limits.js";
+import { instanceLimits } from "../../../common/limits.js";
 import { DEFAULT_WARM_POOL, decide, ipTargetState, warmPoolConfig, warmPoolConfigFromEnv } from "../../../ipamd/warmpool/index.js";
 import type { PoolDecision, WarmPoolConfig } from "../../../ipamd/warmpool/index.js";
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../../common/clock.js";
 import type { Clock } from "../../../common/clock.js";
 import { Datastore } from "../../../ipamd/datastore/index.js";
-import { instanceLimits } from "../../../ipamd/limits.js";
+import { instanceLimits } from "../../../common/limits.js";
 import { WarmPoolReconciler, warmPoolConfig } from "../../../ipamd/warmpool/index.js";
 import type { AttachedEni, EniAttacher, WarmPoolConfig } from "../../../ipamd/warmpool/index.js";
 

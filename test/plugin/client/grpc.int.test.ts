@@ -99,12 +99,10 @@ describe.each(TRANSPORTS)("ipamd client over %s", (_name, createClient) => {
   it("a deadline bounds a daemon that never answers", async () => {
     server.onAdd = () => ({ hang: true });
     const quick = createClient({ address: server.address, timeoutMs: 200 });
-    const t0 = Date.now();
     const e = await rejection(quick.addNetwork(req));
     quick.close();
     expect(e.grpcCode).toBe(GrpcStatus.DEADLINE_EXCEEDED);
     expect(e.unreachable).toBe(true);
-    expect(Date.now() - t0).toBeLessThan(2000);
   });
 
   it("an AbortSignal cancels the call", async () => {
@@ -115,9 +113,9 @@ describe.each(TRANSPORTS)("ipamd client over %s", (_name, createClient) => {
     expect(e.grpcCode).toBe(GrpcStatus.CANCELLED);
   });
 
-  it("no daemon on the socket: UNAVAILABLE, fast, naming the address", async () => {
-    const gone = createClient({ address: "unix:///tmp/h1-no-such-dir/ipamd.sock", timeoutMs: 5000 });
-    const t0 = Date.now();
+  it("no daemon on the socket: UNAVAILABLE at once (not at the deadline), naming the address", async () => {
+    // A 1-hour deadline: the call must end on the connect failure itself, never on the deadline.
+    const gone = createClient({ address: "unix:///tmp/h1-no-such-dir/ipamd.sock", timeoutMs: 3_600_000 });
     const e = await rejection(gone.addNetwork(req));
     gone.close();
     expect(e.grpcCode).toBe(grpc.status.UNAVAILABLE);
@@ -125,7 +123,6 @@ describe.each(TRANSPORTS)("ipamd client over %s", (_name, createClient) => {
     expect(e.address).toBe("unix:///tmp/h1-no-such-dir/ipamd.sock");
     expect(e.message).toMatch(/^rpc error: code = Unavailable desc = \S/);
     expect(e.message).not.toMatch(/Resolution note:\s*$/);
-    expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it("also speaks to a daemon on host:port (TCP, as ipamd up to v1.22)", async () => {

@@ -38,7 +38,7 @@ function reply<Req>(script: (r: Req) => Answer<unknown> & { trailers?: Record<st
   const md = new grpc.Metadata();
   for (const [k, v] of Object.entries(a.trailers ?? {})) md.set(k, v);
   if (typeof a === "object" && a !== null && "error" in a) {
-    const { error } = a as { error: { code: number; details: string } };
+    const error = a.error as { code: grpc.status; details: string };
     cb({ code: error.code, details: error.details, metadata: md });
     return;
   }

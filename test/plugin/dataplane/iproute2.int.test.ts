@@ -4,15 +4,16 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { isCniError } from "../../../plugin/cni/errors.js";
 import { createIproute2Dataplane } from "../../../plugin/dataplane/iproute2.js";
 import { loose } from "./fixtures.js";
-import { createNetns, createTrunk, hostJson, hostLeftovers, hostLinkExists, IS_ROOT, type TestNetns, type TestTrunk } from "../../helpers/netns.js";
+import { createNetns, createTrunk, hostJson, hostLeftovers, hostLinkExists, type TestNetns, type TestTrunk } from "../../helpers/netns.js";
+import { describeIf, needRoot } from "../../helpers/prereq.js";
 
 const signal = (): AbortSignal => AbortSignal.timeout(10_000);
 
-describe.skipIf(!IS_ROOT)("iproute2 dataplane in real netns (needs root: network namespaces)", () => {
+describeIf(needRoot(), "iproute2 dataplane in real netns (needs root: network namespaces)", () => {
   const stateDir = mkdtempSync(join(tmpdir(), "dp-int-"));
   const dp = loose(createIproute2Dataplane({ stateDir }));
   let ns: TestNetns;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { isCniError } from "../../../plugin/cni/errors.js";
 import type { IfName, NetnsPath } from "../../../common/boundary/index.js";
-import { createIproute2Dataplane, type Iproute2Options } from "../../../plugin/dataplane/iproute2.js";
+import { createIproute2Dataplane, type DataplaneLogger, type Iproute2Options } from "../../../plugin/dataplane/iproute2.js";
 import type { NetnsProbe } from "../../../plugin/dataplane/netns.js";
 import type { LinkLookup } from "../../../plugin/dataplane/sysfs.js";
 import type { Dataplane, PodNetworkSpec, TeardownSpec } from "../../../plugin/dataplane/types.js";
@@ -29,7 +29,10 @@ const links = (present: string[] = [], byIndex: Record<number, string> = { 7: "t
   exists: (n) => present.includes(n),
   nameByIndex: (i) => byIndex[i] as IfName | undefined,
 });
-const logger = () => ({ debug: vi.fn(), info: vi.fn(), warn: vi.fn() });
+const logger = (): DataplaneLogger & { warn: ReturnType<typeof vi.fn> } => {
+  const warn = vi.fn<(msg: string, fields?: Record<string, unknown>) => void>();
+  return { debug: vi.fn(), info: vi.fn(), warn };
+};
 
 describe("iproute2 dataplane setup", () => {
   it("runs one host batch and one pod batch (inside the netns)", async () => {

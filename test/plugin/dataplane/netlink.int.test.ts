@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IS_ROOT } from "../../helpers/netns.js";
+import {afterAll, beforeAll, expect, it } from "vitest";
+import { describeIf, needRoot } from "../../helpers/prereq.js";
 
 const require = createRequire(import.meta.url);
 const BUN = join(dirname(require.resolve("@oven/bun-linux-x64/package.json")), "bin", "bun");
@@ -57,7 +57,7 @@ function snapshot(host: string, pod: string): unknown {
   });
 }
 
-describe.skipIf(!IS_ROOT)("netlink op runner vs ip -batch in real netns (needs root)", () => {
+describeIf(needRoot(), "netlink op runner vs ip -batch in real netns (needs root)", () => {
   const dir = mkdtempSync(join(tmpdir(), "nlt-"));
   const made: string[] = [];
   const fresh = (): string => {

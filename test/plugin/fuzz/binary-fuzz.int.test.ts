@@ -9,8 +9,9 @@ import fc from "fast-check";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createNetns, createTrunk, IS_ROOT, type TestNetns, type TestTrunk } from "../../helpers/netns.js";
+import {afterAll, beforeAll, expect, it } from "vitest";
+import { describeIf, needRoot } from "../../helpers/prereq.js";
+import { createNetns, createTrunk, type TestNetns, type TestTrunk } from "../../helpers/netns.js";
 import { REPO, startTestServer, type TestServer } from "../client/test-server.js";
 import { hostSnapshot } from "../host-snapshot.js";
 import * as A from "./arbitraries.js";
@@ -18,7 +19,7 @@ import * as A from "./arbitraries.js";
 const BIN = join(REPO, "dist", "bin", "mock-vpc-cni");
 const CORPUS = 40;
 
-describe.skipIf(!IS_ROOT)("fuzz: a generated corpus through the built plugin (root, real dataplane)", () => {
+describeIf(needRoot(), "fuzz: a generated corpus through the built plugin (root, real dataplane)", () => {
   let server: TestServer;
   let trunk: TestTrunk;
   let ns: TestNetns;

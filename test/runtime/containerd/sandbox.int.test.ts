@@ -7,13 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PodObject } from "../../../cluster/types.js";
+import type { PodObject } from "../../../cluster/k8s/index.js";
 import { createCniSandboxRuntime } from "../../../runtime/containerd/index.js";
 import type { SandboxCall } from "../../../runtime/containerd/index.js";
 import { newSandboxId } from "../../../runtime/kubelet/index.js";
 import { cacheFile, createCniRuntime, loopbackList, parseConfList } from "../../../runtime/libcni/index.js";
 import { fakeNetns, realNetns } from "../../../runtime/netns.js";
 import { makeBinDir, readRecords } from "../libcni/fixtures.js";
+import { describeIf, missingOf, needRoot } from "../../helpers/prereq.js";
 
 const DEBIAN = "/usr/lib/cni";
 const BRIDGE = "h6test0";
@@ -21,10 +22,10 @@ const root = process.getuid?.() === 0 && existsSync(join(DEBIAN, "bridge"));
 
 const pod: PodObject = {
   namespace: "default", name: "web", uid: "uid-web", labels: {}, annotations: {}, limits: {}, requests: {},
-  serviceAccount: "default", nodeName: "n", createdAt: 0, scheduledAt: 0, deletedAt: undefined, resourceVersion: 1,
+  serviceAccount: "default", nodeName: "n", createdAt: 0, scheduledAt: 0, deletedAt: undefined, deletionGracePeriodSeconds: undefined, containers: ["app"], hostNetwork: false, phase: "", resourceVersion: "1",
 };
 
-describe.skipIf(!root)("sandboxes with Debian's bridge + host-local + portmap (needs root: network namespaces)", () => {
+describeIf(root ? undefined : missingOf(needRoot(), "Debian's containernetworking-plugins"), "sandboxes with Debian's bridge + host-local + portmap (needs root: network namespaces)", () => {
   let work = "";
   let fixtures = "";
   beforeAll(async () => {

@@ -1,30 +1,41 @@
-// Hand-written fakes for the kubelet loop tests: a tiny pod store with watch, an event list,
-// a scripted sandbox runtime and a seeded rng.
+// Hand-written fakes for the kubelet loop tests: a tiny pod source shaped like an informer, an
+// event list, a scripted sandbox runtime and a seeded rng.
 
-import type { NewEvent, PodObject, WatchType } from "../../../cluster/types.js";
+import type { NewEvent, PodObject } from "../../../cluster/k8s/index.js";
 import type { Clock } from "../../../common/clock.js";
 import type { PodSource, SandboxOutcome, SandboxRuntime, SandboxInfo, SandboxRequest } from "../../../runtime/kubelet/index.js";
 
+type Change = "ADDED" | "MODIFIED" | "DELETED";
+
 export class FakePods implements PodSource {
   readonly pods = new Map<string, PodObject>();
-  readonly #watchers = new Set<(t: WatchType, p: PodObject) => void>();
+  readonly #watchers = new Set<(t: Change, p: PodObject, old: PodObject | undefined) => void>();
   #rv = 0;
+  started = false;
+  /** Final deletions asked for by the kubelet (graceful deletion's last step). */
+  readonly deleted: string[] = [];
 
-  watchPods(fn: (t: WatchType, p: PodObject) => void): () => void {
+  on(fn: (t: Change, p: PodObject, old: PodObject | undefined) => void): () => void {
     this.#watchers.add(fn);
     return () => this.#watchers.delete(fn);
   }
 
-  listPods(): PodObject[] {
-    return [...this.pods.values()];
+  /** The initial list, as an informer's first sync delivers it. */
+  async start(): Promise<void> {
+    this.started = true;
+    for (const p of this.pods.values()) for (const w of this.#watchers) w("ADDED", p, undefined);
+  }
+
+  stop(): void {
+    this.started = false;
   }
 
   add(name: string, opts: { sgp?: boolean; node?: string } = {}): PodObject {
     const res: Record<string, string> = opts.sgp === true ? { "vpc.amazonaws.com/pod-eni": "1" } : {};
     const pod: PodObject = {
       namespace: "ns", name, uid: `uid-${name}`, labels: {}, annotations: {}, limits: res, requests: res,
-      serviceAccount: "default", nodeName: opts.node ?? "node-1", createdAt: 0, scheduledAt: 0,
-      deletedAt: undefined, resourceVersion: ++this.#rv,
+      containers: ["app"], serviceAccount: "default", nodeName: opts.node ?? "node-1", hostNetwork: false, phase: "Pending",
+      createdAt: 0, scheduledAt: 0, deletedAt: undefined, deletionGracePeriodSeconds: undefined, resourceVersion: String(++this.#rv),
     };
     this.#put("ADDED", pod);
     return pod;
@@ -32,23 +43,37 @@ export class FakePods implements PodSource {
 
   annotate(name: string, key: string, value: string): PodObject {
     const old = this.#get(name);
-    const pod = { ...old, annotations: { ...old.annotations, [key]: value }, resourceVersion: ++this.#rv };
+    const pod = { ...old, annotations: { ...old.annotations, [key]: value }, resourceVersion: String(++this.#rv) };
     this.#put("MODIFIED", pod);
     return pod;
   }
 
   /** A change that is not semantic for kubelet (like a status update): only resourceVersion moves. */
   touch(name: string): PodObject {
-    const pod = { ...this.#get(name), resourceVersion: ++this.#rv };
+    const pod = { ...this.#get(name), resourceVersion: String(++this.#rv) };
     this.#put("MODIFIED", pod);
     return pod;
   }
 
+  /** Deleted at once (grace 0): DELETED. */
   delete(name: string): void {
-    const pod = { ...this.#get(name), deletedAt: 1, resourceVersion: ++this.#rv };
+    const pod = { ...this.#get(name), deletedAt: 1, resourceVersion: String(++this.#rv) };
     this.pods.delete(name);
-    for (const w of this.#watchers) w("DELETED", pod);
+    for (const w of this.#watchers) w("DELETED", pod, undefined);
   }
+
+  /** Graceful deletion: the deletionTimestamp is set (MODIFIED); the kubelet finishes it. */
+  terminate(name: string): PodObject {
+    const pod = { ...this.#get(name), deletedAt: 1, deletionGracePeriodSeconds: 30, resourceVersion: String(++this.#rv) };
+    this.#put("MODIFIED", pod);
+    return pod;
+  }
+
+  /** The kubelet's deletePod dep: the object goes (DELETED). */
+  readonly deletePod = async (p: { namespace: string; name: string; uid: string }): Promise<void> => {
+    this.deleted.push(p.name);
+    if (this.pods.has(p.name)) this.delete(p.name);
+  };
 
   #get(name: string): PodObject {
     const p = this.pods.get(name);
@@ -56,15 +81,17 @@ export class FakePods implements PodSource {
     return p;
   }
 
-  #put(type: WatchType, pod: PodObject): void {
+  #put(type: Change, pod: PodObject): void {
+    const old = this.pods.get(pod.name);
     this.pods.set(pod.name, pod);
-    for (const w of this.#watchers) w(type, pod);
+    if (!this.started) return;
+    for (const w of this.#watchers) w(type, pod, old);
   }
 }
 
 export class FakeEvents {
   readonly events: NewEvent[] = [];
-  recordEvent(e: NewEvent): NewEvent {
+  record(e: NewEvent): NewEvent {
     this.events.push(e);
     return e;
   }

@@ -22,7 +22,7 @@ function setup(seed = 1, latencyMs = 0) {
     rngValues.push(v);
     return v;
   };
-  const kubelet = createKubelet({ nodeName: "node-1", clock, runtime, pods, events, rng, observe: (o) => observed.push(o) });
+  const kubelet = createKubelet({ nodeName: "node-1", clock, runtime, pods, deletePod: pods.deletePod, events, rng, observe: (o) => observed.push(o) });
   return { clock, pods, events, runtime, kubelet, observed, rngValues };
 }
 
@@ -158,6 +158,23 @@ describe("kubelet pod loop", () => {
     await t.clock.runUntilIdle();
     expect(t.runtime.calls.map((c) => c.verb)).toEqual(["run", "stop"]);
     expect(t.runtime.calls[1]?.sandboxId).toBe(t.runtime.calls[0]?.sandboxId);
+    expect(t.events.reasons("web")).toContain("Killing");
+    expect(t.kubelet.state()).toEqual([]);
+  });
+
+  it("graceful deletion: a deletionTimestamp stops the sandbox first, then the kubelet deletes the pod with grace 0", async () => {
+    const t = setup();
+    t.kubelet.start();
+    t.pods.add("web");
+    await t.clock.runUntilIdle();
+    t.pods.terminate("web");
+    // The pod object stays until the sandbox is down.
+    expect(t.pods.pods.has("web")).toBe(true);
+    await t.kubelet.idle();
+    await t.clock.runUntilIdle();
+    expect(t.runtime.calls.map((c) => c.verb)).toEqual(["run", "stop"]);
+    expect(t.pods.deleted).toEqual(["web"]);
+    expect(t.pods.pods.has("web")).toBe(false);
     expect(t.events.reasons("web")).toContain("Killing");
     expect(t.kubelet.state()).toEqual([]);
   });

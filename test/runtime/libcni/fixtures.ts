@@ -18,6 +18,7 @@ export async function makeBinDir(types: readonly string[]): Promise<string> {
 export interface Recorded {
   type: string;
   label: string;
+  pid: number;
   env: Record<string, string>;
   conf: Record<string, unknown>;
 }

@@ -7,8 +7,8 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PodObject } from "../../../cluster/types.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { PodObject } from "../../../cluster/k8s/index.js";
 import { createCniSandboxRuntime } from "../../../runtime/containerd/index.js";
 import type { SandboxCall } from "../../../runtime/containerd/index.js";
 import { newSandboxId } from "../../../runtime/kubelet/index.js";
@@ -16,11 +16,12 @@ import { cacheFile, createCniRuntime, loopbackList, parseConfList } from "../../
 import { realNetns } from "../../../runtime/netns.js";
 import { DAEMON_JS, REPO_ROOT, startDaemon } from "../../helpers/daemon.js";
 import type { StartedDaemon } from "../../helpers/daemon.js";
+import { describeIf, missingOf, needRoot } from "../../helpers/prereq.js";
 
 const PLUGIN = join(REPO_ROOT, "dist", "bin", "mock-vpc-cni");
 const ready = process.getuid?.() === 0 && existsSync(PLUGIN) && existsSync(DAEMON_JS) && existsSync("/usr/lib/cni/portmap");
 
-describe.skipIf(!ready)("mock-vpc-cni + portmap through the runtime (needs root: network namespaces; and a build)", () => {
+describeIf(ready ? undefined : missingOf(needRoot(), "Debian's portmap (containernetworking-plugins)"), "mock-vpc-cni + portmap through the runtime (needs root: network namespaces; and a build)", () => {
   let daemon: StartedDaemon;
   let work = "";
   beforeAll(async () => {
@@ -49,7 +50,7 @@ describe.skipIf(!ready)("mock-vpc-cni + portmap through the runtime (needs root:
     });
     const pod: PodObject = {
       namespace: "default", name: "libcni-ours", uid: "uid-libcni-ours", labels: {}, annotations: {}, limits: {}, requests: {},
-      serviceAccount: "default", nodeName: "libcni-node", createdAt: 0, scheduledAt: 0, deletedAt: undefined, resourceVersion: 1,
+      serviceAccount: "default", nodeName: "libcni-node", createdAt: 0, scheduledAt: 0, deletedAt: undefined, deletionGracePeriodSeconds: undefined, containers: ["app"], hostNetwork: false, phase: "", resourceVersion: "1",
     };
     const id = newSandboxId(Math.random);
     const out = await runtime.runPodSandbox(pod, { sandboxId: id, attempt: 1 }, new AbortController().signal);

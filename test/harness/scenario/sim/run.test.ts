@@ -30,7 +30,7 @@ pods:
     expect(w.controller.listEnis({ kind: "branch" }).filter((e) => e.podName === "sgp" && e.state !== "deleted")).toHaveLength(1);
     await w.clock.advanceTo(15_000);
     expect(node.ipamd.leaseCount()).toBe(1);
-    expect(w.store.getPod("default", "plain")).toBeUndefined();
+    expect(await w.cluster.pods.get({ namespace: "default", name: "plain" })).toBeUndefined();
     expect(w.controller.listEnis({ kind: "branch" }).find((e) => e.podName === "sgp")?.state).toMatch(/cooldown|deleted/);
     await w.stop();
   });
@@ -51,6 +51,11 @@ expect: { allRunning: true }
     const stuck = r.timeline.pods.find((p) => p.runningAt === undefined)!;
     expect(stuck.attempts.length).toBeGreaterThan(1);
     expect(stuck.attempts.every((a) => a.classification === "transient-expected")).toBe(true);
+    // Why each ADD failed, as ipamd's backend decided it (its AddNetworkFailed record), not as the
+    // simulated sandbox worded it: the branch ENI was not there yet, every time.
+    const refusals = stuck.events.filter((e) => e.reason === "AddNetworkFailed" && e.source === "aws-node");
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(new Set(refusals.map((e) => e.attributes.reason))).toEqual(new Set(["branch-eni-not-ready"]));
   });
 
   it("ordinary pods get distinct IPs of one attached ENI; the first waits for the attach", async () => {

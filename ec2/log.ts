@@ -1,0 +1,25 @@
+// mock-ec2's structured log: pino JSON lines on stdout (synchronous, so the "ready" line and the
+// last lines before an exit or a kill are never lost in a buffer).
+
+import pino from "pino";
+import type { Logger } from "pino";
+
+export type { Logger };
+
+export function createLogger(level: string, dest: number = 1): Logger {
+  return pino(
+    {
+      level,
+      base: { name: "mock-ec2" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    pino.destination({ dest, sync: true }),
+  );
+}
+
+/** Lifecycle lines ("ready", "stopped") that callers wait for: written whatever --log-level says. */
+export function announce(log: Logger, obj: object, msg: string): void {
+  const l = log.levelVal > 30 ? log.child({}, { level: "info" }) : log;
+  l.info(obj, msg);
+}

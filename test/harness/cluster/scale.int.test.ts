@@ -1,0 +1,74 @@
+// 30 SGP pods across 3 nodes of `cluster up`: every caller of the one fake EC2 (the controller, three
+// mock-ipamds, the harness) shares the account-wide bucket (docs/REFERENCE.md §9: 12 QPS, burst 18).
+// From mock-ec2's call log: no window ever admitted more than the bucket allows, and the last pod
+// starts within ±10 % of the EC2 model's floor. The floor: the bucket's level when the pods were
+// created (replayed from the log since mock-ec2 started, full at first), the number N of calls
+// admitted from then until the last AssociateTrunkInterface (every caller's, since all share the
+// bucket), so that call is admitted no sooner than (N − level) / 12 s after the pods were created;
+// then the controller's provisioning delay before it annotates the pod.
+
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createEc2HarnessClient } from "../../../common/ec2/harness.js";
+import { earliestAdmissionMs, levelAt, worstWindow } from "../../helpers/bucket.js";
+import { describeIf, missingOf, needRoot } from "../../helpers/prereq.js";
+import { eventually } from "../../helpers/wait.js";
+import type { PodView, TestCluster } from "./helpers.js";
+import { cli, clusterPaths, listEvents, listPods, podYaml, sgpYaml, upCluster } from "./helpers.js";
+
+const missing = missingOf(needRoot(), ["/usr/bin/containerd", "/usr/sbin/runc", "/usr/bin/kubectl"].filter((p) => !existsSync(p)).join(", "));
+const NAME = "t30";
+const QPS = 12;
+const BURST = 18;
+const DELAY_MS = 1500;
+
+describeIf(missing, "30 SGP pods across 3 nodes: one account-wide EC2 rate limit", () => {
+  let c: TestCluster;
+
+  beforeAll(async () => {
+    c = (await upCluster(NAME, ["--nodes", "3", "--provisioning-delay", `${DELAY_MS}ms`])).cluster;
+  }, 300_000);
+
+  afterAll(async () => {
+    if (existsSync(clusterPaths(NAME).stateDir)) {
+      const r = await cli(["cluster", "down", "--state-dir", clusterPaths(NAME).stateDir]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+  }, 120_000);
+
+  it("never lets the callers together past 12 QPS with burst 18, and starts the last pod within ±10 % of the model's floor", async () => {
+    const nodes = [1, 2, 3].map((i) => `${NAME}-node-${i}`);
+    const docs = [sgpYaml("default", "sgp"), ...Array.from({ length: 30 }, (_, i) => podYaml({ name: `sgp-${i + 1}`, namespace: "default", node: nodes[i % 3] as string, labels: { role: "sgp" } }))];
+    const applied = await c.kubectl(["apply", "-f", "-"], docs.join("\n"));
+    expect(applied.code, applied.stderr).toBe(0);
+    let pods: PodView[] = [];
+    await eventually("30 SGP pods Running", async () => {
+      pods = await listPods(c, "default");
+      return pods.length === 30 && pods.every((p) => p.status?.phase === "Running");
+    }, 240_000, 500);
+
+    const log = await createEc2HarnessClient((await c.state()).ec2Endpoint as string).calls(0);
+    expect(log.dropped).toBe(0);
+    const admitted = log.calls.filter((x) => x.tokened);
+    const worst = worstWindow(admitted.map((x) => x.at), QPS, BURST);
+    expect(worst.excess, `window ${worst.from}..${worst.to}: ${worst.count} calls`).toBeLessThanOrEqual(1e-9);
+
+    const created = Math.min(...pods.map((p) => Date.parse((p.metadata as { creationTimestamp?: string }).creationTimestamp ?? "")));
+    const associations = admitted.filter((x) => x.action === "AssociateTrunkInterface" && x.status === 200 && x.at >= created);
+    expect(associations).toHaveLength(30);
+    const lastAssociation = Math.max(...associations.map((x) => x.at));
+    const n = admitted.filter((x) => x.at >= created && x.at <= lastAssociation).length;
+    const level = levelAt(admitted.map((x) => x.at), QPS, BURST, created);
+    const floorMs = earliestAdmissionMs(n, level, QPS) + DELAY_MS;
+
+    const events = await listEvents(c, "default");
+    const started = pods.map((p) => {
+      const e = events.find((x) => x.involvedObject.name === p.metadata.name && x.reason === "Started");
+      return Date.parse(e?.eventTime ?? e?.firstTimestamp ?? "");
+    });
+    const lastStartMs = Math.max(...started) - created;
+    const refused = log.calls.filter((x) => x.code === "RequestLimitExceeded").length;
+    console.info(`30 SGP pods: ${n} calls admitted (level ${level.toFixed(1)} at creation), floor ${(floorMs / 1000).toFixed(2)} s, last pod started after ${(lastStartMs / 1000).toFixed(2)} s, ${refused} refused`);
+    expect(Math.abs(lastStartMs - floorMs)).toBeLessThanOrEqual(0.1 * floorMs);
+  }, 400_000);
+});

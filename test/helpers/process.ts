@@ -1,0 +1,60 @@
+// Starts one of the built commands as its own process and waits for its JSON "ready" line; stop()
+// signals it (SIGTERM waits for a clean exit, SIGKILL is kill -9) and reaps it.
+
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+
+export interface ReadyProcess {
+  process: ChildProcess;
+  /** Every JSON log line so far. */
+  logs: Record<string, unknown>[];
+  ready: Record<string, unknown>;
+  stderr(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startReadyProcess(js: string, args: readonly string[], o: { name: string; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<ReadyProcess> {
+  const child = spawn(process.execPath, [js, ...args], {
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...o.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-20_000)));
+  const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
+  const stop = async (signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const kill = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    const code = await exited;
+    clearTimeout(kill);
+    return code;
+  };
+  const timeoutMs = o.readyTimeoutMs ?? 30_000;
+  try {
+    const ready = await new Promise<Record<string, unknown>>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`${o.name} not ready after ${timeoutMs} ms; stderr: ${stderr}; logs: ${JSON.stringify(logs.slice(-5))}`)), timeoutMs);
+      createInterface({ input: child.stdout! }).on("line", (line) => {
+        let rec: Record<string, unknown>;
+        try {
+          rec = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return;
+        }
+        logs.push(rec);
+        if (rec.msg === "ready") {
+          clearTimeout(timer);
+          res(rec);
+        }
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        rej(new Error(`${o.name} exited with ${String(code)} before ready; stderr: ${stderr}; logs: ${JSON.stringify(logs.slice(-5))}`));
+      });
+    });
+    return { process: child, logs, ready, stderr: () => stderr, stop };
+  } catch (e) {
+    await stop("SIGKILL");
+    throw e;
+  }
+}
