@@ -94,7 +94,14 @@ async function main(): Promise<number> {
   console.log(`leaks after the run: ${JSON.stringify(leaked)}`);
   const p50 = (name: string, k: "runMs" | "teardownMs"): number => percentile((results[name] ?? []).flatMap((r) => r[k]), 0.5);
   const ratio = (k: "runMs" | "teardownMs"): number => +(p50("mock-vpc-cni", k) / p50("bridge+host-local", k)).toFixed(2);
-  const json = { bench: "cri", pods: PODS, rounds: ROUNDS, concurrency: CONCURRENCY, rows: rows.slice(1), ratio: { run: ratio("runMs"), stopRemove: ratio("teardownMs") }, leaks: leaked };
+  const json = {
+    bench: "cri", pods: PODS, rounds: ROUNDS, concurrency: CONCURRENCY, rows: rows.slice(1), ratio: { run: ratio("runMs"), stopRemove: ratio("teardownMs") }, leaks: leaked,
+    // What `npm run bench -- --check` compares (issue #12): each p50 at most 1.15x bridge's, 6 at a time.
+    targets: [
+      { name: `CRI RunPodSandbox p50 / bridge's (${CONCURRENCY} at a time)`, value: ratio("runMs"), op: "<=", limit: 1.15, unit: "x" },
+      { name: `CRI Stop+Remove p50 / bridge's (${CONCURRENCY} at a time)`, value: ratio("teardownMs"), op: "<=", limit: 1.15, unit: "x" },
+    ],
+  };
   console.log(`ratio ours/bridge (p50): RunPodSandbox ${json.ratio.run}, Stop+Remove ${json.ratio.stopRemove}`);
   console.log(JSON.stringify(json));
   if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(json, null, 2));

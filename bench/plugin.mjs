@@ -18,6 +18,14 @@ const WARMUP = 3;
 const JSON_OUT = opt("--json", undefined);
 /** Another build of the plugin, alternated with the others: before/after figures from one run. */
 const BASELINE = opt("--baseline", undefined);
+/**
+ * More variants, alternated too: `--variant 'LABEL|FILE|JSON'` (repeatable): the plugin at FILE
+ * ("" = this build) with JSON merged into its netconf, e.g. `--variant 'ip -batch||{"dataplaneOps":"ip"}'`.
+ */
+const VARIANTS = argv.flatMap((a, i) => (a === "--variant" ? [argv[i + 1]] : [])).map((v) => {
+  const [label, file, json] = v.split("|");
+  return { label, file: file || join(ROOT, "dist", "bin", "mock-vpc-cni"), extra: json ? JSON.parse(json) : {} };
+});
 const OURS = join(ROOT, "dist", "bin", "mock-vpc-cni");
 const DEBIAN = "/usr/lib/cni";
 
@@ -56,7 +64,7 @@ async function addDel(file, conf, id, netns) {
 
 async function run(daemon) {
   const empty = () => ({ add: [], del: [], addCpu: [], delCpu: [] });
-  const samples = { ours: empty(), bridge: empty(), ...(BASELINE === undefined ? {} : { baseline: empty() }) };
+  const samples = { ours: empty(), bridge: empty(), ...(BASELINE === undefined ? {} : { baseline: empty() }), ...Object.fromEntries(VARIANTS.map((v) => [`variant:${v.label}`, empty()])) };
   const who = Object.keys(samples);
   for (let i = 0; i < WARMUP + ITER; i++) {
     const ns = `h2bench-${tag}-${i}`;
@@ -66,7 +74,9 @@ async function run(daemon) {
       // Each round starts with another of them, so drift on this shared machine hits all alike.
       const order = who.map((_, k) => who[(i + k) % who.length]);
       for (const who of order) {
+        const v = VARIANTS.find((x) => `variant:${x.label}` === who);
         const r = who === "bridge" ? await addDel(join(DEBIAN, "bridge"), bridgeConf, `bb${tag}x${i}`, path)
+          : v !== undefined ? await addDel(v.file, { ...oursConf(daemon.address), ...v.extra }, `bv${VARIANTS.indexOf(v)}${tag}x${i}`, path)
           : await addDel(who === "ours" ? OURS : BASELINE, oursConf(daemon.address), `b${who[0]}${tag}x${i}`, path);
         if (i >= WARMUP) for (const k of ["add", "del", "addCpu", "delCpu"]) samples[who][k].push(r[k]);
       }
@@ -92,16 +102,23 @@ const out = {
   ours: Object.fromEntries(Object.entries(samples.ours).map(([k, v]) => [k, stats(v)])),
   bridge: Object.fromEntries(Object.entries(samples.bridge).map(([k, v]) => [k, stats(v)])),
   ...(samples.baseline === undefined ? {} : { baseline: Object.fromEntries(Object.entries(samples.baseline).map(([k, v]) => [k, stats(v)])) }),
+  variants: Object.fromEntries(VARIANTS.map((v) => [v.label, { file: v.file, conf: v.extra, ...Object.fromEntries(Object.entries(samples[`variant:${v.label}`]).map(([k, x]) => [k, stats(x)])) }])),
   loadavg: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number),
 };
 const ratio = (k) => +(out.ours[k].median / out.bridge[k].median).toFixed(2);
 out.ratio = { add: ratio("add"), del: ratio("del"), addCpu: ratio("addCpu"), delCpu: ratio("delCpu") };
+// What `npm run bench -- --check` compares (issue #12): each of ADD and DEL at most 1.5x bridge's, at the median.
+out.targets = [
+  { name: "plugin ADD median / bridge+host-local's", value: out.ratio.add, op: "<=", limit: 1.5, unit: "x" },
+  { name: "plugin DEL median / bridge+host-local's", value: out.ratio.del, op: "<=", limit: 1.5, unit: "x" },
+];
 console.log(`plugin ADD/DEL into a real netns, ${ITER} iterations alternating, daemon: ${daemon.kind}, CPU by ${CPU_METHOD}, load average ${out.loadavg.join(" ")}`);
 console.log("| plugin | ADD median ms | ADD p90 | DEL median ms | DEL p90 | ADD CPU ms | DEL CPU ms |");
 console.log("|---|---|---|---|---|---|---|");
 const row = (name, o) => `| ${name} | ${o.add.median} | ${o.add.p90} | ${o.del.median} | ${o.del.p90} | ${o.addCpu.median} | ${o.delCpu.median} |`;
 console.log(row("mock-vpc-cni", out.ours));
 if (out.baseline !== undefined) console.log(row(`baseline ${BASELINE}`, out.baseline));
+for (const [label, v] of Object.entries(out.variants)) console.log(row(`${label} (${JSON.stringify(v.conf)})`, v));
 console.log(row("bridge+host-local", out.bridge));
 console.log(`| ratio ours/bridge (medians) | ${out.ratio.add} | | ${out.ratio.del} | | ${out.ratio.addCpu} | ${out.ratio.delCpu} |`);
 console.log(JSON.stringify(out));

@@ -60,6 +60,8 @@ for (const [b, s] of Object.entries(samples)) {
   out.builds[b] = { ...st, addMinusVersion: +(st.add.median - st.version.median).toFixed(2) };
 }
 out.addMinusVersion = out.builds.current.addMinusVersion;
+// What `npm run bench -- --check` compares (issue #12): ADD with dataplane none at most VERSION + 10 ms, at the median.
+out.targets = [{ name: "ADD (dataplane none) median - VERSION median", value: out.addMinusVersion, op: "<=", limit: 10, unit: "ms" }];
 console.log(`plugin start-up vs ADD/DEL with dataplane none, ${ITER} iterations alternating, daemon ${daemon.kind}, CPU by ${CPU_METHOD}, load average ${out.loadavg.join(" ")}`);
 console.log("| build | VERSION median ms | ADD median | DEL median | ADD − VERSION | VERSION CPU | ADD CPU | DEL CPU |");
 console.log("|---|---|---|---|---|---|---|---|");

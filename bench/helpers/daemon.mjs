@@ -21,7 +21,7 @@ async function startRealDaemon(root, dir) {
     return undefined;
   }
   const exited = new Promise((r) => child.once("exit", r));
-  return { address: `unix://${dir}/ipamd.sock`, kind: "mock-ipamd", stop: async () => (child.kill("SIGTERM"), await exited) };
+  return { address: `unix://${dir}/ipamd.sock`, kind: "mock-ipamd", pid: child.pid, stop: async () => (child.kill("SIGTERM"), await exited) };
 }
 
 /** { address, kind, stop() } of mock-ipamd under `dir`, else of the stub. */
