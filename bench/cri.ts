@@ -1,8 +1,10 @@
 // CRI load test: N pods created and removed through containerd, concurrently, with our plugin
 // (mock-vpc-cni + mock-ipamd) and with Debian's bridge + host-local side by side in one run;
 // reports pods/s and RunPodSandbox p50/p99, and checks nothing leaked (leases, netns, links).
-// Run alone: npx tsx bench/cri.ts [--pods 24] [--concurrency 6] [--rounds 2]   (root; after npm run build)
+// Targets (issue #12): RunPodSandbox and Stop+Remove p50 at most 1.15x bridge's, 6 at a time.
+// Run alone: npx tsx bench/cri.ts [--pods 24] [--concurrency 6] [--rounds 2] [--json FILE]   (root; after npm run build)
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     pods: { type: "string", default: "24" },
     concurrency: { type: "string", default: "6" },
     rounds: { type: "string", default: "2" },
+    json: { type: "string" },
   },
 });
 const PODS = Number(values.pods);
@@ -89,7 +92,19 @@ async function main(): Promise<number> {
   const failures = Object.values(results).flatMap((rs) => rs.flatMap((r) => r.failures));
   for (const f of failures.slice(0, 5)) console.log(`failure: ${f}`);
   console.log(`leaks after the run: ${JSON.stringify(leaked)}`);
-  console.log(JSON.stringify({ bench: "cri", pods: PODS, rounds: ROUNDS, concurrency: CONCURRENCY, rows: rows.slice(1), leaks: leaked }));
+  const p50 = (name: string, k: "runMs" | "teardownMs"): number => percentile((results[name] ?? []).flatMap((r) => r[k]), 0.5);
+  const ratio = (k: "runMs" | "teardownMs"): number => +(p50("mock-vpc-cni", k) / p50("bridge+host-local", k)).toFixed(2);
+  const json = {
+    bench: "cri", pods: PODS, rounds: ROUNDS, concurrency: CONCURRENCY, rows: rows.slice(1), ratio: { run: ratio("runMs"), stopRemove: ratio("teardownMs") }, leaks: leaked,
+    // What `npm run bench -- --check` compares (issue #12): each p50 at most 1.15x bridge's, 6 at a time.
+    targets: [
+      { name: `CRI RunPodSandbox p50 / bridge's (${CONCURRENCY} at a time)`, value: ratio("runMs"), op: "<=", limit: 1.15, unit: "x" },
+      { name: `CRI Stop+Remove p50 / bridge's (${CONCURRENCY} at a time)`, value: ratio("teardownMs"), op: "<=", limit: 1.15, unit: "x" },
+    ],
+  };
+  console.log(`ratio ours/bridge (p50): RunPodSandbox ${json.ratio.run}, Stop+Remove ${json.ratio.stopRemove}`);
+  console.log(JSON.stringify(json));
+  if (values.json !== undefined) writeFileSync(values.json, JSON.stringify(json, null, 2));
   const clean = leaked !== undefined && leaked.leases + leaked.netns + leaked.sandboxes + leaked.hostLocalLeases + leaked.newLinks.length === 0;
   return failures.length === 0 && clean ? 0 : 1;
 }

@@ -72,8 +72,10 @@ export async function startDaemon({ config, log, clock = systemClock }: DaemonDe
 
 async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: Cleanup[]): Promise<RunningDaemon> {
   ensureDir(config.stateDir, "--state-dir");
-  const listen = parseListen(config.listen);
-  if (listen.kind === "unix") ensureDir(dirname(listen.path), "--listen");
+  for (const [address, flag] of [[config.listen, "--listen"], [config.control, "--control"]] as const) {
+    const listen = parseListen(address);
+    if (listen.kind === "unix") ensureDir(dirname(listen.path), flag);
+  }
   // Cluster mode's client-node and AWS SDK load only when asked for.
   const side = config.cluster.mode === "kube"
     ? await (await import("./cluster/kube.js")).startKubeSide(config, config.cluster, log, clock)
@@ -127,7 +129,7 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
   backend.setDown(config.faults.ipamdDown);
 
   const grpc = await startGrpcServer({
-    listen: config.listen, backend, log: log.child({ component: "grpc" }),
+    listen: config.listen, backend, log: log.child({ component: "grpc" }), version: config.clientVersion, controlListen: config.control,
     control: { cluster, clock, nodeName, backend, controller: ctl ?? inAnotherProcess, inspect: inspector, recorder: recorderFor(cluster, { clock, source: "harness" }) },
   });
   cleanups.push({ what: "gRPC server", run: () => grpc.close() });
@@ -135,7 +137,7 @@ async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: C
   for (const h of http.all) cleanups.push({ what: "HTTP listener", run: () => h.close() });
 
   announce(log, {
-    grpc: grpc.address, introspection: http.introspection, metrics: http.metrics, node: nodeName, stateDir: config.stateDir, cluster: side.mode,
+    grpc: grpc.address, control: grpc.controlAddress, introspection: http.introspection, metrics: http.metrics, node: nodeName, stateDir: config.stateDir, cluster: side.mode,
     ...(served === undefined ? {} : { api: served.url, kubeconfig: served.kubeconfig }),
   }, "ready");
   return daemonHandle(grpc, http, cluster, backend, cleanups, log);

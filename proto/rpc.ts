@@ -52,8 +52,13 @@ export interface DelNetworkReply {
   NetworkPolicyMode: string;
 }
 
-/** The version string both sides compare; a mismatch is FAILED_PRECONDITION (docs/REFERENCE.md §2). */
-export const CLIENT_VERSION = "v1.20.0-harness";
+/**
+ * The ClientVersion both sides compare by default; a mismatch is FAILED_PRECONDITION. Release
+ * builds of aws-cni send "" and their ipamd expects "" (the Makefile's -X flag names no existing
+ * symbol, docs/REFERENCE.md §2), so the real plugin works against mock-ipamd unchanged. mock-ipamd
+ * --client-version and the plugin's netconf key ipamdClientVersion choose another value.
+ */
+export const CLIENT_VERSION = "";
 
 /** gRPC method paths, so a client can call without parsing the .proto at start-up. */
 export const ADD_NETWORK_PATH = "/rpc.CNIBackend/AddNetwork";

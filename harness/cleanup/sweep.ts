@@ -4,7 +4,7 @@
 // and reports what could not be removed, with the commands that would do it.
 
 import { readFile, readdir, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { errorMessage } from "../../common/errors.js";
 import { controlClient } from "../../ipamd/index.js";
@@ -77,7 +77,8 @@ async function stopPlugins(r: RunRecord, o: SweepOptions): Promise<void> {
 /** Addresses and host links the live daemon knows of (branch ENIs are in no checkpoint). */
 async function fromDaemon(r: RunRecord): Promise<Pick<RunRecord, "addresses" | "hostLinks">> {
   if (r.daemon === undefined || !(await isAlive(r.daemon.process))) return { addresses: [], hostLinks: [] };
-  const control = controlClient(`unix://${r.daemon.socket}`);
+  // The control API has its own socket, control.sock next to the CNI socket (mock-ipamd's default).
+  const control = controlClient(`unix://${join(dirname(r.daemon.socket), "control.sock")}`);
   try {
     const [{ enis }, { leases }] = await Promise.all([control.ListENIs({}, { timeoutMs: 2_000 }), control.ListLeases({}, { timeoutMs: 2_000 })]);
     const branch = enis.filter((e) => e.branch).flatMap((e) => e.ipv4_addresses.map((ip): RecordedAddress => ({ ip, vlanId: e.vlan_id, vlanMac: e.mac })));

@@ -21,6 +21,8 @@ export interface DaemonSpec {
 
 export interface RunningDaemon {
   address: string;
+  /** The control API's own socket (from the ready line; README, Security). */
+  controlAddress: string;
   pid: number;
   logs: Record<string, unknown>[];
   /** The "ready" log line: actual addresses (`grpc`, `introspection`, `metrics`). */
@@ -82,7 +84,8 @@ export async function startDaemon(spec: DaemonSpec): Promise<RunningDaemon> {
     await stop();
     throw e;
   }
-  return { address: `unix://${socket}`, pid: child.pid ?? 0, logs, ready, stop };
+  const controlAddress = typeof ready.control === "string" ? ready.control : `unix://${join(spec.stateDir, "control.sock")}`;
+  return { address: `unix://${socket}`, controlAddress, pid: child.pid ?? 0, logs, ready, stop };
 }
 
 /**

@@ -9,10 +9,13 @@ import type { SandboxCall } from "../../runtime/index.js";
 import { createKubelet } from "../../runtime/index.js";
 import type { Kubelet, KubeletObservation, SandboxRuntime } from "../../runtime/index.js";
 import { createCniRuntime, loadConfDir, loopbackList } from "../../runtime/index.js";
-import type { CniRuntime } from "../../runtime/index.js";
-import { fakeNetns, realNetns } from "../../runtime/index.js";
+import type { CniRuntime, NetworkConfigList } from "../../runtime/index.js";
+import { fakeNetns, realNetns, withNetworkGc } from "../../runtime/index.js";
 import { controlEventRecorder, controlPodSource } from "./cluster-client.js";
 import type { NetworkSetup } from "./network.js";
+
+/** How often the runtime sends CNI GC. */
+export const NETWORK_GC_INTERVAL_MS = 60_000;
 
 export interface CniKubeletSpec {
   control: ControlClient;
@@ -61,24 +64,38 @@ export interface CniKubelet {
   shutdown(keep: boolean): Promise<void>;
 }
 
-/** containerd + libcni as the kubelet loop sees them: RunPodSandbox execs the conflist's plugins. */
-export async function cniSandboxRuntime(spec: Pick<CniKubeletSpec, "net" | "root" | "fakeNetnsDir" | "onCall" | "beforeNetns" | "hurry">): Promise<SandboxRuntime> {
+type RuntimeSpec = Pick<CniKubeletSpec, "net" | "root" | "fakeNetnsDir" | "onCall" | "beforeNetns" | "hurry">;
+
+/** The runtime and what its CNI GC needs: the libcni runtime and every network a sandbox attaches to. */
+async function cniParts(spec: RuntimeSpec): Promise<{ runtime: SandboxRuntime; cni: CniRuntime; attachments: { list: NetworkConfigList; ifName: string }[] }> {
   const loaded = await loadConfDir(spec.net.confDir);
   const podNetwork = loaded.lists[0];
   if (podNetwork === undefined) {
     throw new HarnessError("internal", `no network config in ${spec.net.confDir}: ${loaded.skipped.map((s) => s.reason).join("; ")}`);
   }
-  return createCniSandboxRuntime({
-    cni: gatedRuntime(createCniRuntime({ binDirs: spec.net.binDirs, cacheDir: spec.net.cacheDir, execTimeoutMs: 30_000 }), spec.hurry),
+  const cni = gatedRuntime(createCniRuntime({ binDirs: spec.net.binDirs, cacheDir: spec.net.cacheDir, execTimeoutMs: 30_000 }), spec.hurry);
+  const loopback = spec.net.loopback ? loopbackList() : undefined;
+  const runtime = createCniSandboxRuntime({
+    cni,
     podNetwork,
-    loopback: spec.net.loopback ? loopbackList() : undefined,
+    loopback,
     netns: spec.root ? realNetns(spec.beforeNetns === undefined ? {} : { beforeCreate: spec.beforeNetns }) : fakeNetns(spec.fakeNetnsDir),
     ...(spec.onCall === undefined ? {} : { onCall: spec.onCall }),
   });
+  return { runtime, cni, attachments: [...(loopback === undefined ? [] : [{ list: loopback, ifName: "lo" }]), { list: podNetwork, ifName: "eth0" }] };
+}
+
+/** containerd + libcni as the kubelet loop sees them: RunPodSandbox execs the conflist's plugins. */
+export async function cniSandboxRuntime(spec: RuntimeSpec): Promise<SandboxRuntime> {
+  return (await cniParts(spec)).runtime;
 }
 
 export async function startCniKubelet(spec: CniKubeletSpec): Promise<CniKubelet> {
-  const runtime = await cniSandboxRuntime(spec);
+  const parts = await cniParts(spec);
+  // CNI GC on a timer, as CRI-O sends it: releases leases whose DEL could not reach ipamd (README, "No lost leases").
+  const runtime = withNetworkGc(parts.runtime, {
+    cni: parts.cni, clock: systemClock, intervalMs: NETWORK_GC_INTERVAL_MS, onError: (text) => spec.onProblem(text), attachments: parts.attachments,
+  });
   const recorder = controlEventRecorder(spec.control, spec.onProblem);
   const kubelet = createKubelet({
     nodeName: spec.nodeName, clock: systemClock, runtime, pods: controlPodSource(spec.control, spec.onProblem), events: recorder, rng: Math.random,
@@ -88,6 +105,7 @@ export async function startCniKubelet(spec: CniKubeletSpec): Promise<CniKubelet>
   return {
     kubelet,
     async shutdown(keep) {
+      runtime.close();
       await kubelet.stop();
       if (!keep) await kubelet.teardownAll();
       await recorder.flush();

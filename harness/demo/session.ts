@@ -85,7 +85,7 @@ export async function openSession(spec: SessionSpec, parts: SessionParts): Promi
     },
   });
   parts.daemon = daemon;
-  const control = controlClient(daemon.address);
+  const control = controlClient(daemon.controlAddress);
   parts.control = control;
   await recordHostLinks(recorder, control);
   const node = await control.GetNode({}, { timeoutMs: 5_000 });

@@ -6,6 +6,7 @@
 import { HarnessError } from "../../common/errors.js";
 import { POD_ENI_ANNOTATION } from "../../common/names.js";
 import type { DelNetworkReply, DelNetworkRequest } from "../../proto/rpc.js";
+import { uidMismatch } from "./adopted.js";
 import { parseBranchAnnotation } from "./annotation.js";
 import type { Ctx } from "./context.js";
 import { delReply, ipMeta } from "./replies.js";
@@ -37,8 +38,8 @@ export async function delNetwork(ctx: Ctx, req: DelNetworkRequest, signal?: Abor
   const value = pod.annotations[POD_ENI_ANNOTATION];
   if (value === undefined) throw unknownPod(who, "no lease for this key, and the pod has no branch ENI annotation");
   // UID guard: a DEL for an earlier incarnation of a same-named pod must not hand back (and let the
-  // plugin tear down) the current pod's VLAN.
-  if (uid !== "" && uid !== pod.uid) {
+  // plugin tear down) the current pod's VLAN. Not for a pod whose uid we invented (adopted.ts).
+  if (uidMismatch(pod, uid)) {
     ctx.metrics.podEniError("uidMismatch");
     ctx.log.warn({ ...who, podUid: pod.uid }, "Send DelNetworkReply: pod UID mismatch, not this pod's branch ENI");
     throw unknownPod(who, `K8S_POD_UID ${uid} is not the current pod's uid ${pod.uid}`);

@@ -7,6 +7,7 @@ import { bindPod, createInformer, createPod } from "../../cluster/client/index.j
 import type { PodObject } from "../../cluster/k8s/index.js";
 import type { Clock } from "../../common/clock.js";
 import { HarnessError } from "../../common/errors.js";
+import { registeredAtAddLabels } from "../backend/adopted.js";
 import type { NodePods } from "../backend/index.js";
 import type { AdoptedPods } from "./adopted.js";
 
@@ -40,7 +41,8 @@ export function nodePods(o: NodePodsOptions): NodePods {
   pods.adopt = async (namespace, name) => {
     const existing = await cluster.pods.get({ namespace, name });
     if (existing === undefined) {
-      const pod = await createPod(cluster, { namespace, name, nodeName });
+      // Labelled: its uid is invented here, so the DEL's K8S_POD_UID guard does not apply (adopted.ts).
+      const pod = await createPod(cluster, { namespace, name, nodeName, labels: registeredAtAddLabels() });
       tracker?.adopted(pod);
       return { pod, origin: "first seen at this ADD: registered and scheduled on this node just now" };
     }

@@ -2,6 +2,7 @@
 // real ports and cooldowns, the socket path of ipamd v1.23 under /run/mock-ipamd.
 
 import { DEFAULT_CONTROLLER_CONFIG, DEFAULT_COOLDOWN_MS, NO_FAULTS } from "../../controller/config.js";
+import { CLIENT_VERSION } from "../../proto/rpc.js";
 import type { IpamdConfig } from "./types.js";
 
 const { qps, burst, callLatencyMs } = DEFAULT_CONTROLLER_CONFIG.ec2;
@@ -10,6 +11,8 @@ export const DEFAULT_CONFIG: IpamdConfig = Object.freeze({
   cluster: Object.freeze({ mode: "memory" as const }),
   serveApi: undefined,
   listen: "unix:///run/mock-ipamd/ipamd.sock",
+  control: "unix:///run/mock-ipamd/control.sock",
+  clientVersion: CLIENT_VERSION,
   stateDir: "/run/mock-ipamd",
   configFile: undefined,
   node: Object.freeze({

@@ -13,6 +13,10 @@ export interface Flags {
   fabric?: "on" | "off";
   fabricUplink?: string;
   listen?: string;
+  control?: string;
+  allowRemoteListen?: boolean;
+  allowRemoteControl?: boolean;
+  clientVersion?: string;
   stateDir?: string;
   config?: string;
   nodeName?: string;
@@ -45,7 +49,11 @@ export function buildCommand(): Command {
     .option("--serve-api-allow-remote", "with --serve-api: allow a non-loopback address (the API holds the whole cluster behind one token)")
     .addOption(new Option("--fabric <mode>", "with --cluster kube: route the other nodes' pod addresses to them and this node's branch ENIs onto its trunk, from mock-ec2's routing view; it adds routes, rules and the instance's address to the netns it runs in, so only where that netns is the node (default off)").choices(["on", "off"]))
     .option("--fabric-uplink <link>", "with --cluster kube: the node's link into the VPC (default eth0)")
-    .option("--listen <address>", "gRPC listener: unix:///path (mode 0660) or host:port (default unix:///run/mock-ipamd/ipamd.sock)")
+    .option("--listen <address>", "gRPC listener for the CNI plugin: unix:///path (mode 0660) or host:port (default unix:///run/mock-ipamd/ipamd.sock)")
+    .option("--control <address>", "control API listener (harness.v1.Control): unix:///path (mode 0600) or host:port (default control.sock next to --listen's socket)")
+    .option("--allow-remote-listen", "allow --listen on an address other hosts can reach (rpc.CNIBackend has no authentication)")
+    .option("--allow-remote-control", "allow --control on an address other hosts can reach (the control API has no authentication)")
+    .option("--client-version <version>", 'the ClientVersion the plugin must send (default "", as release builds of aws-cni send)')
     .option("--state-dir <dir>", "where the checkpoint <dir>/ipam.json lives (default /run/mock-ipamd)")
     .option("--config <file>", "YAML or JSON config file: node, SecurityGroupPolicies, delays, EC2 limits, faults, warm targets (see README)")
     .option("--node-name <name>", "this node's name (default mock-node-1)")

@@ -2,7 +2,7 @@
 // HarnessError("invalid-config") that names the key (or flag) and the problem.
 
 import { readFileSync } from "node:fs";
-import { isIP, isIPv4 } from "node:net";
+import { isIP } from "node:net";
 import { join, resolve as resolvePath } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { SimplePolicy } from "../../cluster/k8s/index.js";
@@ -16,6 +16,7 @@ import { DEFAULT_CONFIG } from "./defaults.js";
 import type { Flags } from "./flags.js";
 import { describeIssues, fileSchema } from "./schema.js";
 import type { ConfigFile } from "./schema.js";
+import { resolveSockets } from "./sockets.js";
 import type { ClusterMode, IpamdConfig, LogLevel, ServeApi } from "./types.js";
 
 export type ReadFile = (path: string) => string;
@@ -66,19 +67,6 @@ function policiesOf(file: ConfigFile, flagNs: readonly string[]): SimplePolicy[]
   return out;
 }
 
-function checkAddress(value: string, what: string, allowOff: boolean): string {
-  if (allowOff && value === "off") return value;
-  // A relative socket path or a host that is no address or name fails here, as a usage error,
-  // not later when the listener starts (docs/ARCHITECTURE.md, mock-ipamd command line).
-  if (!allowOff && value.startsWith("unix://")) {
-    if (value.startsWith("unix:///") && value.length > "unix:///".length) return value;
-    throw new HarnessError("invalid-config", `${what}: "${value}" needs an absolute path (unix:///path)`);
-  }
-  const m = /^([^\s:]+):(\d{1,5})$/.exec(value);
-  if (m !== null && Number(m[2]) <= 65535 && isHost(m[1] as string)) return value;
-  throw new HarnessError("invalid-config", `${what}: "${value}" is not ${allowOff ? 'host:port or "off"' : "unix:///path or host:port"}`);
-}
-
 /**
  * A --serve-api address: HOST:PORT or [V6]:PORT, HOST an IP address or localhost, loopback unless
  * `allowRemote` (the API holds the whole cluster behind one token). Pure; also the demo's and the
@@ -109,12 +97,6 @@ function serveApi(flags: Flags, stateDir: string): ServeApi | undefined {
   const { host, port } = parseServeAddress(flags.serveApi, flags.serveApiAllowRemote === true);
   if (flags.serveApiKubeconfig === "") throw new HarnessError("invalid-config", "--serve-api-kubeconfig: empty file name");
   return Object.freeze({ host, port, kubeconfig: resolvePath(flags.serveApiKubeconfig ?? join(stateDir, "kubeconfig")) });
-}
-
-/** An IPv4 address, or a DNS name (RFC 1123 labels); digits and dots alone must be a valid IPv4 address. */
-function isHost(h: string): boolean {
-  if (/^[\d.]+$/.test(h)) return isIPv4(h);
-  return h.length <= 253 && /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(h);
 }
 
 /** --cluster kube needs an explicit node name (the Node to wait for) and an EC2 endpoint. */
@@ -161,11 +143,21 @@ export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFile
   const seed = flags.seed === undefined ? (ctl.seed ?? d.seed) : Number(flags.seed);
   if (!Number.isInteger(seed)) throw new HarnessError("invalid-config", `--seed: "${flags.seed}" is not an integer`);
   const warm = file.warmPool ?? {};
+  const stateDir = flags.stateDir ?? ipamd.stateDir ?? d.stateDir;
+  const sockets = resolveSockets({
+    listen: flags.listen ?? ipamd.listen ?? d.listen,
+    control: flags.control,
+    introspection: flags.introspection ?? ipamd.introspection ?? d.introspection,
+    metrics: flags.metrics ?? ipamd.metrics ?? d.metrics,
+    allowRemoteListen: flags.allowRemoteListen === true,
+    allowRemoteControl: flags.allowRemoteControl === true,
+  }, stateDir);
   const cfg: IpamdConfig = {
     cluster: clusterMode(flags),
-    serveApi: serveApi(flags, flags.stateDir ?? ipamd.stateDir ?? d.stateDir),
-    listen: checkAddress(flags.listen ?? ipamd.listen ?? d.listen, "--listen / ipamd.listen", false),
-    stateDir: flags.stateDir ?? ipamd.stateDir ?? d.stateDir,
+    serveApi: serveApi(flags, stateDir),
+    ...sockets,
+    clientVersion: flags.clientVersion ?? d.clientVersion,
+    stateDir,
     configFile: flags.config,
     node: Object.freeze({ ...node, vpcCidrs: Object.freeze([...node.vpcCidrs]) }),
     policies: Object.freeze(policiesOf(file, flags.sgpNamespace ?? []).map((p) => Object.freeze(p))),
@@ -183,8 +175,6 @@ export function resolveConfig(flags: Flags, readFile: ReadFile = (p) => readFile
     waitForBranchEniMs: flagDuration(flags.waitForBranchEni, "--wait-for-branch-eni") ?? ipamd.waitForBranchEni ?? d.waitForBranchEniMs,
     hostLinks: flags.hostLinks ?? ipamd.hostLinks ?? d.hostLinks,
     hostLinkPrefix: validatePrefix(flags.hostLinkPrefix ?? ipamd.hostLinkPrefix ?? d.hostLinkPrefix),
-    introspection: checkAddress(flags.introspection ?? ipamd.introspection ?? d.introspection, "--introspection / ipamd.introspection", true),
-    metrics: checkAddress(flags.metrics ?? ipamd.metrics ?? d.metrics, "--metrics / ipamd.metrics", true),
     logLevel: (flags.logLevel ?? ipamd.logLevel ?? d.logLevel) as LogLevel,
     seed,
   };

@@ -50,8 +50,12 @@ export interface ServeApi {
 export interface IpamdConfig {
   cluster: ClusterMode;
   serveApi: ServeApi | undefined;
-  /** unix:///path or host:port. */
+  /** unix:///path or host:port: rpc.CNIBackend and health (the plugin's socket). */
   listen: string;
+  /** unix:///path or host:port: harness.v1.Control, on its own socket (README, Security). */
+  control: string;
+  /** The ClientVersion requests must carry ("" by default, docs/REFERENCE.md §2). */
+  clientVersion: string;
   stateDir: string;
   /** The config file read, or undefined. */
   configFile: string | undefined;

@@ -4,6 +4,7 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { formatEndpoint, parseEndpoint } from "../../common/boundary/index.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -16,9 +17,9 @@ export interface RunningHttp {
 
 /** `flag`: the option that set `address` (--introspection, --metrics), named when the port is taken. */
 export async function startHttp(address: string, handler: Handler, onError: (e: unknown) => void, flag = "address"): Promise<RunningHttp> {
-  const m = /^(.+):(\d{1,5})$/.exec(address);
-  if (m === null) throw new HarnessError("invalid-config", `HTTP address "${address}" is not host:port`);
-  const host = m[1] as string;
+  const parsed = parseEndpoint(address, { what: "HTTP address", unix: false, anyPort: true });
+  if (!parsed.ok || parsed.value.kind !== "tcp") throw new HarnessError("invalid-config", parsed.ok ? `HTTP address "${address}" is not host:port` : parsed.problem);
+  const { host, port: wanted } = parsed.value;
   const server = createServer((req, res) => {
     res.setTimeout(10_000, () => res.destroy());
     Promise.resolve()
@@ -32,11 +33,11 @@ export async function startHttp(address: string, handler: Handler, onError: (e: 
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e) => reject(listenError(e, address, flag)));
-    server.listen(Number(m[2]), host, () => resolve());
+    server.listen(wanted, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    address: `${host}:${port}`,
+    address: formatEndpoint({ kind: "tcp", host, port }),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -50,7 +50,7 @@ function wrap(client: grpc.Client, unaryNames: readonly string[], streamNames: r
 const UNARY: readonly (keyof ControlUnary)[] = [
   "CreatePod", "SchedulePod", "DeletePod", "GetPod", "ListPods", "ApplySecurityGroupPolicy",
   "DeleteSecurityGroupPolicy", "RecordEvent", "ListEvents", "SetProvisioningDelay", "SetFaults",
-  "SetBranchWait", "ListENIs", "ListLeases", "GetNode",
+  "SetBranchWait", "ListENIs", "ListLeases", "GetNode", "ReconcileLeases",
 ];
 const STREAMS: readonly (keyof ControlStreams)[] = ["WatchPods", "WatchEvents"];
 

@@ -8,6 +8,7 @@ import type { Backend } from "../backend/index.js";
 import type { ControlClusterDeps } from "./control-cluster.js";
 import { controlClusterHandlers } from "./control-cluster.js";
 import type * as W from "./control-types.js";
+import { reconcileHandlers } from "./control-reconcile.js";
 import { delayFromWire, delayToWire } from "./convert.js";
 import type { HandlerLog } from "./handlers.js";
 import { unary } from "./handlers.js";
@@ -17,7 +18,7 @@ export interface ControlDeps extends ControlClusterDeps {
     setProvisioningDelay(d: ProvisioningDelay): ProvisioningDelay;
     setFaults(f: Partial<ControllerFaults>): ControllerFaults;
   };
-  backend: Pick<Backend, "setBranchWait" | "branchWaitMs" | "setDown" | "isDown">;
+  backend: Pick<Backend, "setBranchWait" | "branchWaitMs" | "setDown" | "isDown" | "delNetwork">;
   inspect: { enis(): W.ENI[]; leases(): W.Lease[]; node(): W.Node };
   /** Told when the ipamd_down fault changes (the server flips its health status). */
   onDownChange?: (down: boolean) => void;
@@ -100,6 +101,7 @@ export function controlService(d: ControlDeps): ControlService {
     ListENIs: u<W.Empty, W.ListENIsReply>("ListENIs", () => ({ enis: d.inspect.enis() })),
     ListLeases: u<W.Empty, W.ListLeasesReply>("ListLeases", () => ({ leases: d.inspect.leases() })),
     GetNode: u<W.Empty, W.Node>("GetNode", () => d.inspect.node()),
+    ...reconcileHandlers({ leases: () => d.inspect.leases(), backend: d.backend, now: () => d.clock.now(), log: d.log }),
   };
   return {
     handlers,

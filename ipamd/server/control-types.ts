@@ -98,6 +98,8 @@ export interface Lease {
   eni_id: string;
 }
 export interface ListLeasesReply { leases: Lease[] }
+export interface ReconcileLeasesRequest { live_container_ids: string[]; listed_at_ms: number; network_name: string }
+export interface ReconcileLeasesReply { released: Lease[] }
 export interface Node {
   name: string;
   instance_type: string;
@@ -126,6 +128,7 @@ export interface ControlUnary {
   ListENIs: [Empty, ListENIsReply];
   ListLeases: [Empty, ListLeasesReply];
   GetNode: [Empty, Node];
+  ReconcileLeases: [Partial<ReconcileLeasesRequest>, ReconcileLeasesReply];
 }
 
 /** Server-streaming RPCs: name -> [request, streamed message]. */

@@ -4,19 +4,16 @@
 import { chmodSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
 import { connect } from "node:net";
 import { dirname } from "node:path";
+import { parseEndpoint, type Endpoint } from "../../common/boundary/index.js";
 import { HarnessError } from "../../common/errors.js";
 
-export type ListenTarget = { kind: "unix"; path: string } | { kind: "tcp"; host: string; port: number };
+export type ListenTarget = Endpoint;
 
+/** The shared address parser (common/boundary), as a HarnessError naming the address. */
 export function parseListen(address: string): ListenTarget {
-  if (address.startsWith("unix://")) {
-    const path = address.slice("unix://".length);
-    if (!path.startsWith("/")) throw new HarnessError("invalid-config", `--listen: "${address}" needs an absolute path (unix:///path)`);
-    return { kind: "unix", path };
-  }
-  const m = /^(.+):(\d{1,5})$/.exec(address);
-  if (m === null) throw new HarnessError("invalid-config", `--listen: "${address}" is not unix:///path or host:port`);
-  return { kind: "tcp", host: m[1] as string, port: Number(m[2]) };
+  const p = parseEndpoint(address, { what: "--listen", anyPort: true });
+  if (!p.ok) throw new HarnessError("invalid-config", p.problem);
+  return p.value;
 }
 
 /**
@@ -55,9 +52,9 @@ function answers(path: string): Promise<boolean> {
   });
 }
 
-export function finishUnixSocket(path: string): void {
-  // The real socket's mode: owner and group may connect (the CNI binary runs as root).
-  chmodSync(path, 0o660);
+/** The CNI socket's mode is the real one, 0660 (owner and group; the CNI binary runs as root); the control socket's 0600. */
+export function finishUnixSocket(path: string, mode = 0o660): void {
+  chmodSync(path, mode);
 }
 
 export function bindAddress(t: ListenTarget): string {

@@ -4,6 +4,7 @@
 // INTERNAL with their message, and are logged.
 
 import * as grpc from "@grpc/grpc-js";
+import { clip } from "../../common/boundary/index.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
 import type { HarnessErrorKind } from "../../common/errors.js";
 
@@ -33,11 +34,27 @@ const CONTROL_CODES: Record<HarnessErrorKind, grpc.status> = {
   internal: grpc.status.INTERNAL,
 };
 
+/**
+ * Longest text of a status message or its `details` metadata: grpc-message is a header, percent-
+ * encoded; a whole 128 KiB request field copied into it stalled the channel (issue #10).
+ */
+export const MAX_STATUS_TEXT = 1024;
+
 /** A status for grpc-js callbacks; our explanation (HarnessError.details) travels as metadata `details`. */
 export function toStatus(e: unknown, service: "cni" | "control"): StatusError {
+  const s = statusOf(e, service);
+  return { ...s, details: clip(s.details, MAX_STATUS_TEXT) };
+}
+
+/** Non-binary metadata values must be printable ASCII (grpc-js throws on anything else). */
+function metadataText(text: string): string {
+  return clip(text, MAX_STATUS_TEXT).replace(/[^ -~]+/g, " ");
+}
+
+function statusOf(e: unknown, service: "cni" | "control"): StatusError {
   const metadata = new grpc.Metadata();
   if (e instanceof HarnessError) {
-    if (e.details !== undefined) metadata.set("details", e.details);
+    if (e.details !== undefined) metadata.set("details", metadataText(e.details));
     let code = CONTROL_CODES[e.kind];
     // CNIBackend: only argument, availability and precondition errors are statuses in ipamd; the rest are plain Go errors.
     if (service === "cni" && code !== grpc.status.INVALID_ARGUMENT && code !== grpc.status.UNAVAILABLE && code !== grpc.status.FAILED_PRECONDITION) {

@@ -60,8 +60,12 @@ export function createIpamdClient(opts: IpamdClientOptions): IpamdClient {
         { deadline: now() + opts.timeoutMs },
         (err: ServiceError | null, res?: Res) => {
           signal?.removeEventListener("abort", onAbort);
-          // grpc-js appends an empty "Resolution note: " to connection errors; drop it.
-          if (err !== null) reject(new IpamdError(path, opts.address, err.code, err.details.replace(/\s*Resolution note:\s*$/, ""), err));
+          // grpc-js appends an empty "Resolution note: " to connection errors; drop it. Some of its
+          // errors (a compressed message it cannot decode) come without details: never throw here.
+          if (err !== null) {
+            const details = String(err.details ?? err.message ?? "").replace(/\s*Resolution note:\s*$/, "");
+            reject(new IpamdError(path, opts.address, err.code ?? GrpcStatus.UNKNOWN, details, err));
+          }
           else if (res === undefined) reject(new IpamdError(path, opts.address, GrpcStatus.INTERNAL, "empty response"));
           else if (trailers !== undefined) resolve({ res, trailers });
           else got = res;

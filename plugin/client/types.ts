@@ -1,5 +1,6 @@
 // What the verbs ask of ipamd (rpc.CNIBackend + health), independent of gRPC, so tests pass a
 // hand-written fake and the verbs never import grpc-js.
+import { clip } from "../../common/boundary/parsed.js";
 import type { AddNetworkReply, AddNetworkRequest, DelNetworkReply, DelNetworkRequest } from "../../proto/rpc.js";
 
 /**
@@ -38,9 +39,13 @@ export const GrpcStatus = {
   UNKNOWN: 2,
   DEADLINE_EXCEEDED: 4,
   NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
   FAILED_PRECONDITION: 9,
+  UNIMPLEMENTED: 12,
   INTERNAL: 13,
   UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
 } as const;
 
 const CODE_NAMES = [
@@ -78,12 +83,13 @@ export class IpamdError extends Error {
   readonly grpcDetails: string;
 
   constructor(method: string, address: string, grpcCode: number, grpcDetails: string, cause?: unknown) {
+    const text = clip(grpcDetails, 1024);
     // Go's status text (`rpc error: code = Unavailable desc = ...`), what aws-cni's errors wrap.
-    super(`rpc error: code = ${grpcCodeName(grpcCode)} desc = ${grpcDetails}`, cause === undefined ? undefined : { cause });
+    super(`rpc error: code = ${grpcCodeName(grpcCode)} desc = ${text}`, cause === undefined ? undefined : { cause });
     this.grpcCode = grpcCode;
     this.method = method;
     this.address = address;
-    this.grpcDetails = grpcDetails;
+    this.grpcDetails = text;
   }
 
   /** Not reached, or no answer in time: the runtime should try again later (CNI code 11). */

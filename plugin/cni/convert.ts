@@ -1,6 +1,7 @@
 // Conversion between result versions (model: Go pkg/types/internal/convert.go): a table from the
 // newest type to each version for printing, and a parser that lifts a prevResult of any supported
 // version to the newest type.
+import { ipCidrProblem, isIpv6, parseIpv4 } from "../../common/boundary/index.js";
 import { CniCode, CniError } from "./errors.js";
 import type { Result040, IPConfig040 } from "./types040.js";
 import type { Interface100, Result100, Route100 } from "./types100.js";
@@ -72,20 +73,36 @@ function pick<T>(o: Json, key: string, type: "string" | "number", where: string,
   const v = o[key];
   if (v === undefined || v === null) return;
   if (typeof v !== type) throw bad(`${where}.${key} must be a ${type}`);
+  if (typeof v === "string" && v.length > MAX_RESULT_STRING) throw bad(`${where}.${key} is longer than ${MAX_RESULT_STRING} characters`);
   (into as Json)[key] = v;
 }
+
+/** Entries per list of a prevResult: a chain of real plugins gives a handful. */
+export const MAX_RESULT_ENTRIES = 256;
+/** Any one string of a prevResult (names, paths, addresses). */
+const MAX_RESULT_STRING = 4096;
 
 function list(o: Json, key: string): Json[] | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v) || !v.every(isObject)) throw bad(`${key} must be an array of objects`);
+  if (v.length > MAX_RESULT_ENTRIES) throw bad(`${key} has ${v.length} entries; at most ${MAX_RESULT_ENTRIES}`);
   return v;
+}
+
+function strings(o: Json, key: string, where: string): string[] | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string" && x.length <= MAX_RESULT_STRING)) throw bad(`${where}.${key} must be an array of strings`);
+  if (v.length > MAX_RESULT_ENTRIES) throw bad(`${where}.${key} has ${v.length} entries; at most ${MAX_RESULT_ENTRIES}`);
+  return v as string[];
 }
 
 function parseInterface(o: Json, i: number): Interface110 {
   const where = `interfaces[${i}]`;
   if (typeof o.name !== "string") throw bad(`${where}.name must be a string`);
-  const out: Interface110 = { name: o.name };
+  const out: Interface110 = { name: "" };
+  pick(o, "name", "string", where, out);
   for (const k of ["mac", "sandbox", "socketPath", "pciID"]) pick(o, k, "string", where, out);
   pick(o, "mtu", "number", where, out);
   return out;
@@ -93,10 +110,13 @@ function parseInterface(o: Json, i: number): Interface110 {
 
 function parseIp(o: Json, i: number, count: number): IPConfig110 {
   const where = `ips[${i}]`;
-  if (typeof o.address !== "string" || !o.address.includes("/")) throw bad(`${where}.address must be a CIDR string`);
+  if (typeof o.address !== "string") throw bad(`${where}.address must be a CIDR string`);
+  const cidr = ipCidrProblem(o.address);
+  if (cidr !== undefined) throw bad(`${where}.address ${cidr}`);
   const out: IPConfig110 = { address: o.address };
   pick(o, "interface", "number", where, out);
   pick(o, "gateway", "string", where, out);
+  if (out.gateway !== undefined && !parseIpv4(out.gateway).ok && !isIpv6(out.gateway)) throw bad(`${where}.gateway is not an IP address`);
   if (out.interface !== undefined && (out.interface < 0 || out.interface >= count)) {
     throw bad(`${where}.interface ${out.interface} is not an index of interfaces`);
   }
@@ -106,8 +126,11 @@ function parseIp(o: Json, i: number, count: number): IPConfig110 {
 function parseRoute(o: Json, i: number): Route110 {
   const where = `routes[${i}]`;
   if (typeof o.dst !== "string") throw bad(`${where}.dst must be a string`);
+  const cidr = ipCidrProblem(o.dst);
+  if (cidr !== undefined) throw bad(`${where}.dst ${cidr}`);
   const out: Route110 = { dst: o.dst };
   pick(o, "gw", "string", where, out);
+  if (out.gw !== undefined && !parseIpv4(out.gw).ok && !isIpv6(out.gw)) throw bad(`${where}.gw is not an IP address`);
   for (const k of ["mtu", "advmss", "priority", "table", "scope"]) pick(o, k, "number", where, out);
   return out;
 }
@@ -122,6 +145,17 @@ export function parsePrevResult(raw: unknown): Result110 {
   if (ips !== undefined) out.ips = ips;
   const routes = list(raw, "routes")?.map(parseRoute);
   if (routes !== undefined) out.routes = routes;
-  if (isObject(raw.dns)) out.dns = raw.dns as Dns;
+  if (isObject(raw.dns)) out.dns = parseDns(raw.dns);
+  return out;
+}
+
+/** The spec's DNS object, rebuilt from its four keys (anything else in it is dropped). */
+function parseDns(o: Json): Dns {
+  const out: Dns = {};
+  for (const k of ["nameservers", "search", "options"] as const) {
+    const v = strings(o, k, "dns");
+    if (v !== undefined) out[k] = v;
+  }
+  pick(o, "domain", "string", "dns", out);
   return out;
 }

@@ -1,5 +1,15 @@
 // CNI_* environment parsing with ONE table of (variable, verbs needing it, validator), as Go's
-// pkg/skel does; the spec's rules are in docs/REFERENCE.md §5.
+// pkg/skel does; the spec's rules are in docs/REFERENCE.md §5, the validators are the shared
+// boundary rules (common/boundary), so the values reach the verbs typed.
+import {
+  containerIdProblem,
+  ifNameProblem,
+  netnsPathProblem,
+  quote,
+  type ContainerId,
+  type IfName,
+  type NetnsPath,
+} from "../../common/boundary/index.js";
 import { CniCode, CniError } from "./errors.js";
 
 export const VERBS = ["ADD", "DEL", "CHECK", "GC", "STATUS", "VERSION"] as const;
@@ -9,29 +19,16 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface CniEnv {
   command: Verb;
-  containerId: string;
+  /** "" only for GC and STATUS (required for ADD, DEL and CHECK). */
+  containerId: ContainerId | "";
   /** "" when absent (allowed on DEL, and for GC/STATUS/VERSION). */
-  netns: string;
-  ifName: string;
+  netns: NetnsPath | "";
+  /** "" only for GC and STATUS. */
+  ifName: IfName | "";
   /** Raw CNI_ARGS ("" when absent); parsed by args.ts. */
   args: string;
   /** CNI_PATH split on ":" (may be empty: the spec lets it be absent). */
   path: string[];
-}
-
-const CONTAINER_ID_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
-/** Why a container id is invalid, or undefined (spec: the same pattern as network names). */
-export function containerIdProblem(id: string): string | undefined {
-  return CONTAINER_ID_RE.test(id) ? undefined : `invalid characters in container id "${id}"`;
-}
-
-/** Why an interface name is invalid, or undefined (the kernel's dev_valid_name; spec rules). */
-export function ifNameProblem(name: string): string | undefined {
-  if (name.length > 15) return `interface name "${name}" is longer than 15 characters`;
-  if (name === "." || name === "..") return `interface name "${name}" is not allowed`;
-  if (/[/:\s]/.test(name)) return `interface name "${name}" contains "/", ":" or whitespace`;
-  return undefined;
 }
 
 interface EnvRule {
@@ -46,7 +43,7 @@ interface EnvRule {
 const ENV_TABLE: readonly EnvRule[] = [
   { variable: "CNI_COMMAND", requiredFor: VERBS },
   { variable: "CNI_CONTAINERID", requiredFor: ["ADD", "DEL", "CHECK"], validate: containerIdProblem },
-  { variable: "CNI_NETNS", requiredFor: ["ADD", "CHECK"] },
+  { variable: "CNI_NETNS", requiredFor: ["ADD", "CHECK"], validate: netnsPathProblem },
   { variable: "CNI_IFNAME", requiredFor: ["ADD", "DEL", "CHECK"], validate: ifNameProblem },
   { variable: "CNI_ARGS", requiredFor: [] },
   { variable: "CNI_PATH", requiredFor: [] },
@@ -62,7 +59,7 @@ export function parseCommand(env: Env): Verb {
   if (cmd === "") {
     throw new CniError(CniCode.InvalidEnvironment, "required env variables [CNI_COMMAND] missing");
   }
-  if (!isVerb(cmd)) throw new CniError(CniCode.InvalidEnvironment, `unknown CNI_COMMAND: ${cmd}`);
+  if (!isVerb(cmd)) throw new CniError(CniCode.InvalidEnvironment, `unknown CNI_COMMAND: ${/^[\x21-\x7e]{1,32}$/.test(cmd) ? cmd : quote(cmd)}`);
   return cmd;
 }
 
@@ -91,9 +88,10 @@ export function parseEnv(env: Env): CniEnv {
   const path = env.CNI_PATH ?? "";
   return {
     command,
-    containerId: env.CNI_CONTAINERID ?? "",
-    netns: env.CNI_NETNS ?? "",
-    ifName: env.CNI_IFNAME ?? "",
+    // Checked by the table above: each is "" or valid.
+    containerId: (env.CNI_CONTAINERID ?? "") as ContainerId | "",
+    netns: (env.CNI_NETNS ?? "") as NetnsPath | "",
+    ifName: (env.CNI_IFNAME ?? "") as IfName | "",
     args: env.CNI_ARGS ?? "",
     path: path === "" ? [] : path.split(":").filter((p) => p !== ""),
   };

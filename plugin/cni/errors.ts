@@ -1,5 +1,6 @@
 // The plugin's one error type, carrying the CNI spec's error codes (spec "Error" section; Go's
 // pkg/types/types.go). Only the dispatcher prints it; verbs throw it.
+import { clip } from "../../common/boundary/parsed.js";
 
 /** Well-known codes of the CNI spec (1.1.0) plus the generic code Go's library uses. */
 export const CniCode = {
@@ -35,10 +36,10 @@ export class CniError extends Error {
     this.details = options?.details;
   }
 
-  /** The wire form (spec: `cniVersion`, `code`, `msg`, optional `details`). */
+  /** The wire form (spec: `cniVersion`, `code`, `msg`, optional `details`), each text clipped to MAX_ERROR_TEXT. */
   toJSON(cniVersion: string): CniErrorJson {
-    const out: CniErrorJson = { cniVersion, code: this.code, msg: this.message };
-    if (this.details !== undefined && this.details !== "") out.details = this.details;
+    const out: CniErrorJson = { cniVersion, code: this.code, msg: clip(this.message) };
+    if (this.details !== undefined && this.details !== "") out.details = clip(this.details);
     return out;
   }
 }

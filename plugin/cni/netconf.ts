@@ -1,14 +1,17 @@
 // The network configuration on stdin, parsed and validated once into a frozen object: the spec's
 // keys plus aws-cni's (docs/REFERENCE.md §3) and ours (docs/ARCHITECTURE.md, "Plugin netconf").
-import { parseDuration } from "../../common/duration.js";
+import { clip, networkNameProblem, parseEndpoint, parseIfName, quote } from "../../common/boundary/index.js";
+import { MAX_TIMER_MS, parseDuration } from "../../common/duration.js";
 import { parsePrevResult } from "./convert.js";
 import { CniCode, CniError } from "./errors.js";
+import { decodeJson, MAX_NETCONF_BYTES, type Json } from "./json.js";
 import type { Result110 } from "./types110.js";
 import { requireSupported, type CniVersion } from "./version.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "fatal";
 export type DataplaneKind = "iproute2" | "none";
 export type IpamdTransport = "grpc-js" | "http2";
+export type DataplaneOps = "netlink" | "ip";
 
 export interface Attachment {
   containerId: string;
@@ -25,13 +28,25 @@ export interface NetConf {
   pluginLogFile: string;
   pluginLogLevel: LogLevel;
   ipamdAddress: string;
+  /** 1..MAX_TIMER_MS: longer deadlines are clamped (a timer cannot wait longer). */
   ipamdTimeoutMs: number;
   /**
-   * Which client speaks gRPC to ipamd: the lean node:http2 one (default) or @grpc/grpc-js. Measured
-   * (README, "Performance"): loading grpc-js costs every ADD and DEL about twice the CPU of http2.
+   * ClientVersion sent to ipamd: "" by default, as release builds of aws-cni send (docs/REFERENCE.md
+   * §2); set it to talk to a daemon that expects another value (mock-ipamd --client-version).
+   */
+  ipamdClientVersion: string;
+  /**
+   * Which client speaks gRPC to ipamd: the plugin's own HTTP/2 client (default) or @grpc/grpc-js.
+   * Measured (README, "Performance"): loading grpc-js costs every ADD and DEL far more CPU.
    */
   ipamdTransport: IpamdTransport;
   dataplane: DataplaneKind;
+  /**
+   * How the iproute2 dataplane carries out its operations: rtnetlink requests from the plugin's
+   * own process (default under Bun, the compiled plugin) or `ip -batch` processes (`ip`, and
+   * always under Node). The same operations either way (plugin/dataplane/ops.ts).
+   */
+  dataplaneOps: DataplaneOps;
   /** Where the plugin records its attachments per network, for GC. */
   stateDir: string;
   prevResult?: Result110;
@@ -41,17 +56,13 @@ export interface NetConf {
   validAttachments?: readonly Attachment[];
 }
 
-/** Larger stdin is refused before parsing: a real netconf is a few KiB. */
-export const MAX_NETCONF_BYTES = 1 << 20;
+export { MAX_NETCONF_BYTES };
 export const DEFAULT_IPAMD_ADDRESS = "unix:///run/mock-ipamd/ipamd.sock";
 export const DEFAULT_STATE_DIR = "/var/lib/cni/mock-vpc-cni";
-const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const LOG_LEVELS: readonly string[] = ["debug", "info", "warn", "error", "fatal"];
 
-type Json = Record<string, unknown>;
-
 function invalid(msg: string, details?: string): CniError {
-  return new CniError(CniCode.InvalidNetworkConfig, msg, { details });
+  return new CniError(CniCode.InvalidNetworkConfig, clip(msg, 1024), { details });
 }
 
 function str(o: Json, key: string, fallback: string): string {
@@ -65,7 +76,7 @@ function oneOf<T extends string>(o: Json, key: string, allowed: readonly T[], fa
   const v = str(o, key, fallback);
   const lower = v.toLowerCase();
   const hit = allowed.find((a) => a === lower);
-  if (hit === undefined) throw invalid(`invalid network config: "${key}" must be one of ${allowed.join(", ")}, got "${v}"`);
+  if (hit === undefined) throw invalid(`invalid network config: "${key}" must be one of ${allowed.join(", ")}, got ${quote(v)}`);
   return hit;
 }
 
@@ -86,20 +97,44 @@ function podMtu(text: string): number {
 
 function ipamdAddress(o: Json): string {
   const a = str(o, "ipamdAddress", DEFAULT_IPAMD_ADDRESS);
-  if (/^unix:\/\/\/./.test(a) || /^[^\s/]+:\d+$/.test(a)) return a;
-  throw invalid(`invalid network config: "ipamdAddress" must be unix:///path or host:port, got "${a}"`);
+  const parsed = parseEndpoint(a, { what: '"ipamdAddress"' });
+  if (!parsed.ok) throw invalid(`invalid network config: ${parsed.problem}`);
+  return a;
 }
 
+/** A Go duration, at least 1 ms, clamped to the longest a timer can wait (about 24.8 days). */
 function timeoutMs(o: Json): number {
   const text = str(o, "ipamdTimeout", "10s");
   let ms: number;
   try {
     ms = parseDuration(text, "ipamdTimeout");
-  } catch (e) {
-    throw invalid(`invalid network config: "ipamdTimeout" is not a duration: "${text}"`, String(e));
+  } catch {
+    throw invalid(`invalid network config: "ipamdTimeout" is not a duration: ${quote(text)}`, "a Go duration, e.g. 1.5s, 250ms, 2m");
   }
-  if (ms <= 0) throw invalid(`invalid network config: "ipamdTimeout" must be positive, got "${text}"`);
-  return ms;
+  if (!(ms >= 1)) throw invalid(`invalid network config: "ipamdTimeout" must be at least 1ms, got ${JSON.stringify(clip(text, 80))}`);
+  return Math.min(Math.ceil(ms), MAX_TIMER_MS);
+}
+
+/** aws-cni only limits the length; we also need prefix + 11 hex to be a kernel interface name. */
+function vethPrefix(o: Json): string {
+  const prefix = str(o, "vethPrefix", "eni");
+  if (prefix.length > 4) throw invalid("conf.VethPrefix can be at most 4 characters long", `vethPrefix: ${JSON.stringify(clip(prefix, 80))}`);
+  const name = parseIfName(`${prefix}0123456789a`);
+  if (!name.ok) throw invalid("invalid network config: vethPrefix makes invalid interface names", name.problem);
+  return prefix;
+}
+
+/** Paths the plugin writes under must not depend on the runtime's working directory. */
+function absolutePath(o: Json, key: string, fallback: string): string {
+  const p = str(o, key, fallback);
+  if (!p.startsWith("/")) throw invalid(`invalid network config: "${key}" must be an absolute path, got ${JSON.stringify(clip(p, 200))}`);
+  return p;
+}
+
+function clientVersion(o: Json): string {
+  const v = str(o, "ipamdClientVersion", "");
+  if (v.length > 128) throw invalid(`invalid network config: "ipamdClientVersion" is longer than 128 characters`);
+  return v;
 }
 
 function lowerKeys(o: unknown, key: string): Record<string, unknown> {
@@ -122,53 +157,29 @@ function attachments(o: Json): Attachment[] | undefined {
   });
 }
 
-/** Decodes stdin: too large or not JSON -> code 6, bad version -> 1, bad keys -> 7 naming the key. */
-export function decodeJson(stdin: Uint8Array | string): Json {
-  const size = typeof stdin === "string" ? Buffer.byteLength(stdin) : stdin.byteLength;
-  if (size > MAX_NETCONF_BYTES) {
-    throw new CniError(CniCode.DecodingFailure, "network configuration too large", {
-      details: `stdin has ${size} bytes; the limit is ${MAX_NETCONF_BYTES}`,
-    });
-  }
-  const text = typeof stdin === "string" ? stdin : Buffer.from(stdin).toString("utf8");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new CniError(CniCode.DecodingFailure, "decoding version from network config", {
-      details: e instanceof Error ? e.message : String(e),
-    });
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new CniError(CniCode.DecodingFailure, "decoding version from network config", {
-      details: "network config must be a JSON object",
-    });
-  }
-  return parsed as Json;
-}
-
 export function parseNetConf(stdin: Uint8Array | string): NetConf {
   const o = decodeJson(stdin);
   const cniVersion = requireSupported(o.cniVersion);
   const name = str(o, "name", "");
   if (name === "") throw invalid("missing network name");
-  if (!NAME_RE.test(name)) throw invalid("invalid characters found in network name", `name: "${name}"`);
-  const vethPrefix = str(o, "vethPrefix", "eni");
-  if (vethPrefix.length > 4) throw invalid("conf.VethPrefix can be at most 4 characters long", `vethPrefix: "${vethPrefix}"`);
+  const nameProblem = networkNameProblem(name);
+  if (nameProblem !== undefined) throw invalid("invalid characters found in network name", nameProblem);
   const conf: NetConf = {
     cniVersion,
     name,
     type: str(o, "type", ""),
-    vethPrefix,
+    vethPrefix: vethPrefix(o),
     mtu: podMtu(str(o, "mtu", "9001")),
     podSGEnforcingMode: oneOf(o, "podSGEnforcingMode", ["strict", "standard"], "strict"),
     pluginLogFile: str(o, "pluginLogFile", ""),
     pluginLogLevel: logLevel(o),
     ipamdAddress: ipamdAddress(o),
     ipamdTimeoutMs: timeoutMs(o),
+    ipamdClientVersion: clientVersion(o),
     ipamdTransport: oneOf(o, "ipamdTransport", ["grpc-js", "http2"], "http2"),
     dataplane: oneOf(o, "dataplane", ["iproute2", "none"], "iproute2"),
-    stateDir: str(o, "stateDir", DEFAULT_STATE_DIR),
+    dataplaneOps: oneOf(o, "dataplaneOps", ["netlink", "ip"], "netlink"),
+    stateDir: absolutePath(o, "stateDir", DEFAULT_STATE_DIR),
     runtimeConfig: Object.freeze(lowerKeys(o.runtimeConfig, "runtimeConfig")),
   };
   if (o.prevResult !== undefined && o.prevResult !== null) conf.prevResult = parsePrevResult(o.prevResult);

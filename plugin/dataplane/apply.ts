@@ -1,12 +1,13 @@
 // Runs a host plan batch by batch and tells exactly which steps were done, so a failed setup
 // undoes only what it made (the success flag + deferred release of containernetworking's bridge.go).
-import type { BatchRunner } from "./batch.js";
+import type { OpRunner } from "./batch.js";
+import { render } from "./ops.js";
 import type { PlanStep } from "./plan.js";
 
 export interface ApplyOutcome {
   /** Steps this run completed (steps that found their rule already there are not listed). */
   done: PlanStep[];
-  /** The step that failed and iproute2's message; absent on success. */
+  /** The step that failed (as an `ip` line) and the kernel's message; absent on success. */
   failure?: { line: string; message: string };
 }
 
@@ -19,14 +20,14 @@ const EXISTS_RE = /File exists/i;
  */
 export async function applyHostSteps(
   steps: readonly PlanStep[],
-  run: BatchRunner,
+  run: OpRunner,
   signal: AbortSignal,
 ): Promise<ApplyOutcome> {
   const done: PlanStep[] = [];
   let rest = steps;
   while (rest.length > 0) {
     const r = await run(
-      rest.map((s) => s.line),
+      rest.map((s) => s.op),
       {},
       signal,
     );
@@ -35,12 +36,12 @@ export async function applyHostSteps(
     // No line number: iproute2 never ran a line (it could not start); nothing was done.
     if (f === undefined || f.line > rest.length) {
       const message = r.failures.map((x) => x.message).join("; ") || `exit code ${r.exitCode}`;
-      return { done, failure: { line: rest[0]?.line ?? "", message } };
+      return { done, failure: { line: rest[0] === undefined ? "" : render(rest[0].op), message } };
     }
     const failed = rest[f.line - 1] as PlanStep;
     done.push(...rest.slice(0, f.line - 1));
     if (!(failed.existsOk === true && EXISTS_RE.test(f.message))) {
-      return { done, failure: { line: failed.line, message: f.message } };
+      return { done, failure: { line: render(failed.op), message: f.message } };
     }
     rest = rest.slice(f.line);
   }

@@ -1,5 +1,7 @@
 // Runs `ip -batch -` (optionally inside a netns through nsenter) with a deadline, and parses which
 // batch lines failed: iproute2 prints the error, then "Command failed -:<line>" for each failure.
+import { tokenProblem, type NetnsPath } from "../../common/boundary/index.js";
+import { render, type Op } from "./ops.js";
 
 export interface BatchOptions {
   /** Netns path to enter (nsenter --net=PATH); absent: the plugin's own (host) netns. */
@@ -25,9 +27,54 @@ export interface BatchResult {
 /** The process boundary of the dataplane: tests substitute a fake that records the lines. */
 export type BatchRunner = (lines: readonly string[], opts: BatchOptions, signal: AbortSignal) => Promise<BatchResult>;
 
+/**
+ * What carries out the plan's operations: iproute2 (batchOpRunner) or rtnetlink (netlink/).
+ * Semantics of `ip -batch`: without force it stops at the first failure; failures name the
+ * 1-based index of their op, and a failure before any op ran has index 0.
+ */
+export type OpRunner = (ops: readonly Op[], opts: { netns?: NetnsPath; force?: boolean }, signal: AbortSignal) => Promise<BatchResult>;
+
+/** Operations as `ip -batch` lines (render), through a BatchRunner. */
+export function batchOpRunner(run: BatchRunner): OpRunner {
+  return (ops, opts, signal) => run(ops.map(render), opts, signal);
+}
+
 export interface ExecPaths {
   ipPath: string;
   nsenterPath: string;
+}
+
+/** Why `lines` cannot be handed to `ip -batch` (a word outside the safe alphabet), or undefined. */
+export function batchProblem(lines: readonly string[]): string | undefined {
+  for (const [i, line] of lines.entries()) {
+    for (const word of line.split(" ")) {
+      const p = tokenProblem(word);
+      if (p !== undefined) return `line ${i + 1}, word ${p}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The second wall behind the typed plan (issue #10): a runner that refuses, before anything starts,
+ * any batch with a word holding whitespace, `#`, `\`, a quote or a control character (or an empty
+ * word, i.e. a value that was missing). A refusal is a bug in a plan builder, never user error.
+ */
+export function guardBatch(run: BatchRunner): BatchRunner {
+  return (lines, opts, signal) => {
+    const problem = batchProblem(lines) ?? (opts.netns === undefined ? undefined : tokenProblem(opts.netns));
+    if (problem !== undefined) return Promise.reject(new Error(`refusing to run ip -batch: ${problem}`));
+    return run(lines, opts, signal);
+  };
+}
+
+/** The same wall for any OpRunner (netlink too): every op, rendered, must pass the batch check. */
+export function guardOps(run: OpRunner): OpRunner {
+  return (ops, opts, signal) => {
+    const problem = batchProblem(ops.map(render)) ?? (opts.netns === undefined ? undefined : tokenProblem(opts.netns));
+    if (problem !== undefined) return Promise.reject(new Error(`refusing to run the dataplane's operations: ${problem}`));
+    return run(ops, opts, signal);
+  };
 }
 
 const FAILED_RE = /^Command failed (?:-|\S+):(\d+)$/;

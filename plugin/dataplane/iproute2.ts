@@ -1,13 +1,16 @@
 // The real pod dataplane: iproute2 batches on the host and inside the pod's netns (docs/REFERENCE.md
 // section 3), the branch ENI as an 802.1Q link or, on kernels without 802.1Q, a macvlan fallback.
 import { existsSync } from "node:fs";
+import type { IfName, NetnsPath } from "../../common/boundary/index.js";
 import { CniCode, CniError } from "../cni/errors.js";
 import { applyHostSteps, isAlreadyGone } from "./apply.js";
-import { execaBatchRunner, type BatchResult, type BatchRunner } from "./batch.js";
+import { batchOpRunner, execaBatchRunner, guardBatch, guardOps, type BatchResult, type BatchRunner, type OpRunner } from "./batch.js";
 import { bunBatchRunner, bunRuntime } from "./bun-runner.js";
-import { containerMac, hostVethMac, normalizeMac } from "./mac.js";
+import { containerMac, hostVethMac } from "./mac.js";
 import { vlanLinkName } from "./names.js";
-import { buildSetupPlan, buildTeardownPlan, undoLines, type SetupContext } from "./plan.js";
+import { statfsNetns, type NetnsProbe } from "./netns.js";
+import { render, type Op } from "./ops.js";
+import { buildSetupPlan, buildTeardownPlan, undoOps, type SetupContext } from "./plan.js";
 import { sysfsLinks, type LinkLookup } from "./sysfs.js";
 import type { Dataplane, PodInterfaces, PodNetworkSpec, TeardownSpec } from "./types.js";
 import { branchLinkKind } from "./vlan-support.js";
@@ -30,9 +33,15 @@ export interface Iproute2Options {
   stateDir?: string;
   /** Force the branch link kind instead of probing (tests, or a known kernel). */
   branchLinkKind?: "vlan" | "macvlan";
-  /** Test seams: the process boundary and the sysfs reader. */
+  /**
+   * Who carries out setup and teardown: by default `ip -batch` through `runner` (or the netlink
+   * runner the compiled plugin passes, netlink/). CHECK reads through `ip -j` whatever this is.
+   */
+  ops?: OpRunner;
+  /** Test seams: the process boundary, the sysfs reader and the netns probe. */
   runner?: BatchRunner;
   links?: LinkLookup;
+  netns?: NetnsProbe;
 }
 
 const silent: DataplaneLogger = { debug: () => {}, info: () => {}, warn: () => {} };
@@ -48,10 +57,11 @@ export function createIproute2Dataplane(opts: Iproute2Options = {}): Dataplane {
     nsenterPath: opts.nsenterPath ?? firstExisting(["/usr/bin/nsenter", "/bin/nsenter"], "nsenter"),
   };
   const bun = bunRuntime();
-  const run = opts.runner ?? (bun === undefined ? execaBatchRunner(paths) : bunBatchRunner(bun, paths));
+  // The second wall (issue #10): no word outside the safe alphabet ever reaches ip -batch.
+  const run = guardBatch(opts.runner ?? (bun === undefined ? execaBatchRunner(paths) : bunBatchRunner(bun, paths)));
   const links = opts.links ?? sysfsLinks();
   const stateDir = opts.stateDir ?? "/run/mock-vpc-cni";
-  const d: Deps = { log, run, links, stateDir, forcedKind: opts.branchLinkKind };
+  const d: Deps = { log, run, ops: opts.ops === undefined ? batchOpRunner(run) : guardOps(opts.ops), links, stateDir, forcedKind: opts.branchLinkKind, netns: opts.netns ?? statfsNetns };
   return {
     setup: (spec, signal) => setup(d, spec, signal),
     teardown: (spec, signal) => teardown(d, spec, signal),
@@ -61,18 +71,25 @@ export function createIproute2Dataplane(opts: Iproute2Options = {}): Dataplane {
 
 interface Deps {
   log: DataplaneLogger;
+  /** `ip -batch` lines (CHECK's reads). */
   run: BatchRunner;
+  ops: OpRunner;
   links: LinkLookup;
   stateDir: string;
   forcedKind: "vlan" | "macvlan" | undefined;
+  netns: NetnsProbe;
 }
 
-function requireNetns(netns: string, verb: string): void {
+const NETNS_HINT = "CNI_NETNS must name an existing network namespace (a bind-mounted netns file or /proc/<pid>/ns/net)";
+
+function requireNetns(d: Deps, netns: NetnsPath, verb: string): void {
+  const state = d.netns(netns);
   // Code 3 (container unknown): no netns means no container to configure; nothing is created.
-  if (netns === "" || !existsSync(netns)) {
-    throw new CniError(CniCode.UnknownContainer, `${verb}: network namespace "${netns}" does not exist`, {
-      details: "CNI_NETNS must name an existing network namespace (a bind-mounted netns file or /proc/<pid>/ns/net)",
-    });
+  if (state === "missing") {
+    throw new CniError(CniCode.UnknownContainer, `${verb}: network namespace "${netns}" does not exist`, { details: NETNS_HINT });
+  }
+  if (state === "not-netns") {
+    throw new CniError(CniCode.InvalidEnvironment, `${verb}: "${netns}" is not a network namespace`, { details: NETNS_HINT });
   }
 }
 
@@ -80,18 +97,13 @@ function requireNetns(netns: string, verb: string): void {
 async function branchContext(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promise<SetupContext["trunk"]> {
   const b = spec.branch;
   if (b === undefined) return undefined;
-  const trunk = d.links.nameByIndex(b.parentIfIndex);
+  const trunk = b.parentIfIndex === undefined ? undefined : d.links.nameByIndex(b.parentIfIndex);
   if (trunk === undefined) {
     throw new CniError(CniCode.Generic, "add command: failed to setup network", {
-      details: `no host link has ifindex ${b.parentIfIndex} (ParentIfIndex, the trunk ENI's link)`,
+      details: `no host link has ifindex ${String(b.parentIfIndex)} (ParentIfIndex, the trunk ENI's link)`,
     });
   }
-  if (normalizeMac(b.eniMac) === undefined) {
-    throw new CniError(CniCode.Generic, "add command: failed to setup network", {
-      details: `PodENIMAC "${b.eniMac}" is not a MAC address`,
-    });
-  }
-  const kind = d.forcedKind ?? (await branchLinkKind(d.stateDir, d.run, signal)).kind;
+  const kind = d.forcedKind ?? (await branchLinkKind(d.stateDir, d.ops, signal)).kind;
   if (kind === "macvlan") {
     d.log.warn("kernel has no 802.1Q VLAN links: branch ENI link is a macvlan with the VLAN link's name and MAC", {
       link: vlanLinkName(b.vlanId),
@@ -103,16 +115,16 @@ async function branchContext(d: Deps, spec: PodNetworkSpec, signal: AbortSignal)
 }
 
 async function setup(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promise<PodInterfaces> {
-  requireNetns(spec.netns, "add command");
+  requireNetns(d, spec.netns, "add command");
   const trunk = await branchContext(d, spec, signal);
   const hostMac = hostVethMac(spec.hostVethName);
   const cMac = containerMac(spec.containerId, spec.ifName);
   const stale = staleLinks(d, spec);
   const ctx: SetupContext = { hostMac, containerMac: cMac, staleHostLinks: stale, ...(trunk ? { trunk } : {}) };
-  const plan = buildSetupPlan(withNormalizedMac(spec), ctx);
+  const plan = buildSetupPlan(spec, ctx);
   // A batch killed at the deadline (or an ip that cannot start) throws: which host steps ran is
   // then unknown, so every undoable one is undone ("already gone" tolerated).
-  const host = await applyHostSteps(plan.host, d.run, signal).catch(async (e: unknown) => {
+  const host = await applyHostSteps(plan.host, d.ops, signal).catch(async (e: unknown) => {
     await undo(d, plan.host, signal);
     throw e;
   });
@@ -120,30 +132,25 @@ async function setup(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promis
     await undo(d, host.done, signal);
     throw setupError(spec, "host", host.failure.line, host.failure.message);
   }
-  const pod = await d.run(plan.pod, { netns: spec.netns }, signal).catch(async (e: unknown) => {
+  const pod = await d.ops(plan.pod, { netns: spec.netns }, signal).catch(async (e: unknown) => {
     await undo(d, host.done, signal);
     throw e;
   });
   if (pod.exitCode !== 0) {
     await undo(d, host.done, signal);
     const f = pod.failures.find((x) => x.line > 0) ?? pod.failures[0];
-    throw setupError(spec, "pod", plan.pod[(f?.line ?? 1) - 1] ?? "", f?.message ?? `exit ${pod.exitCode}`);
+    const op = plan.pod[(f?.line ?? 1) - 1];
+    throw setupError(spec, "pod", op === undefined ? "" : render(op), f?.message ?? `exit ${pod.exitCode}`);
   }
   return interfaces(spec, hostMac, cMac, trunk?.kind);
 }
 
 /** Links an earlier sandbox of this pod left behind; removed first, as aws-cni does. */
-function staleLinks(d: Deps, spec: PodNetworkSpec): string[] {
+function staleLinks(d: Deps, spec: PodNetworkSpec): IfName[] {
   const names = [spec.hostVethName, ...(spec.branch ? [vlanLinkName(spec.branch.vlanId)] : [])];
   const stale = names.filter((n) => d.links.exists(n));
   if (stale.length > 0) d.log.info("removing stale host links", { links: stale });
   return stale;
-}
-
-/** PodENIMAC as iproute2 and the result report it (lower case; validated in branchContext). */
-function withNormalizedMac(spec: PodNetworkSpec): PodNetworkSpec {
-  if (spec.branch === undefined) return spec;
-  return { ...spec, branch: { ...spec.branch, eniMac: normalizeMac(spec.branch.eniMac) ?? spec.branch.eniMac } };
 }
 
 function interfaces(spec: PodNetworkSpec, hostMac: string, cMac: string, kind: "vlan" | "macvlan" | undefined): PodInterfaces {
@@ -152,7 +159,7 @@ function interfaces(spec: PodNetworkSpec, hostMac: string, cMac: string, kind: "
     container: { name: spec.ifName, mac: cMac, sandbox: spec.netns },
   };
   if (spec.branch !== undefined && kind !== undefined) {
-    out.vlan = { name: vlanLinkName(spec.branch.vlanId), mac: normalizeMac(spec.branch.eniMac) ?? "", kind };
+    out.vlan = { name: vlanLinkName(spec.branch.vlanId), mac: spec.branch.eniMac ?? "", kind };
   }
   return out;
 }
@@ -164,11 +171,11 @@ function setupError(spec: PodNetworkSpec, side: "host" | "pod", line: string, me
   });
 }
 
-async function undo(d: Deps, done: Parameters<typeof undoLines>[0], signal: AbortSignal): Promise<void> {
-  const lines = undoLines(done);
-  if (lines.length === 0) return;
+async function undo(d: Deps, done: Parameters<typeof undoOps>[0], signal: AbortSignal): Promise<void> {
+  const ops = undoOps(done);
+  if (ops.length === 0) return;
   // Undo must run even when the caller's deadline has passed, or the failure leaks links.
-  const r = await d.run(lines, { force: true }, signal.aborted ? AbortSignal.timeout(5000) : signal);
+  const r = await d.ops(ops, { force: true }, signal.aborted ? AbortSignal.timeout(5000) : signal);
   const bad = r.failures.filter((f) => !isAlreadyGone(f.message));
   if (bad.length > 0) d.log.warn("undo of a failed setup left something behind", { failures: bad });
 }
@@ -176,15 +183,18 @@ async function undo(d: Deps, done: Parameters<typeof undoLines>[0], signal: Abor
 async function teardown(d: Deps, spec: TeardownSpec, signal: AbortSignal): Promise<void> {
   const plan = buildTeardownPlan(spec);
   const bad: string[] = [];
-  // A netns already removed took the veth pair with it: nothing to do inside.
-  if (plan.pod.length > 0 && existsSync(spec.netns)) {
-    const r = await d.run(plan.pod, { netns: spec.netns, force: true }, signal);
+  // A netns already removed took the veth pair with it: nothing to do inside. A path that is no
+  // netns (a leftover file, a FIFO) holds no veth either, and is never opened.
+  const state = spec.netns === "" ? "missing" : d.netns(spec.netns);
+  if (state === "not-netns") d.log.warn("CNI_NETNS is not a network namespace; treating it as gone", { netns: spec.netns });
+  if (plan.pod.length > 0 && state === "netns" && spec.netns !== "") {
+    const r = await d.ops(plan.pod, { netns: spec.netns, force: true }, signal);
     // nsenter could not enter (line 0): a leftover file that is no netns any more holds no veth.
     const entered = r.failures.every((f) => f.line > 0);
     if (!entered) d.log.warn("cannot enter the netns for DEL; treating it as gone", { netns: spec.netns, failures: r.failures });
     if (entered) bad.push(...failuresOf(r, plan.pod));
   }
-  if (plan.host.length > 0) bad.push(...failuresOf(await d.run(plan.host, { force: true }, signal), plan.host));
+  if (plan.host.length > 0) bad.push(...failuresOf(await d.ops(plan.host, { force: true }, signal), plan.host));
   if (bad.length === 0) return;
   throw new CniError(CniCode.Generic, "del cmd: failed to teardown pod network", {
     details: `container ${spec.containerId}: ${bad.join("; ")}`,
@@ -192,8 +202,11 @@ async function teardown(d: Deps, spec: TeardownSpec, signal: AbortSignal): Promi
 }
 
 /** Failures other than "already gone", each naming its command. */
-function failuresOf(r: BatchResult, lines: readonly string[]): string[] {
-  return r.failures.filter((f) => !isAlreadyGone(f.message)).map((f) => `"ip ${lines[f.line - 1] ?? "?"}": ${f.message}`);
+function failuresOf(r: BatchResult, ops: readonly Op[]): string[] {
+  return r.failures.filter((f) => !isAlreadyGone(f.message)).map((f) => {
+    const op = ops[f.line - 1];
+    return `"ip ${op === undefined ? "?" : render(op)}": ${f.message}`;
+  });
 }
 
 /** Host routes and rules of the pod, read in one `ip -j -batch` process. */
@@ -204,7 +217,7 @@ async function hostProblems(d: Deps, spec: PodNetworkSpec, signal: AbortSignal):
 }
 
 async function check(d: Deps, spec: PodNetworkSpec, signal: AbortSignal): Promise<void> {
-  requireNetns(spec.netns, "check command");
+  requireNetns(d, spec.netns, "check command");
   const r = await d.run(["link show", "addr show", "route show", "neigh show"], { netns: spec.netns, json: true }, signal);
   if (r.exitCode !== 0) {
     throw new CniError(CniCode.IoFailure, "check command: cannot read the pod network", {

@@ -65,7 +65,7 @@ export class RecordingDataplane implements Dataplane {
       hostVeth: { name: spec.hostVethName, mac: hostVethMac(spec.hostVethName) },
       container: { name: spec.ifName, mac: containerMac(spec.containerId, spec.ifName), sandbox: spec.netns },
     };
-    if (spec.branch !== undefined) out.vlan = { name: vlanLinkName(spec.branch.vlanId), mac: spec.branch.eniMac, kind: "vlan" };
+    if (spec.branch !== undefined) out.vlan = { name: vlanLinkName(spec.branch.vlanId), mac: spec.branch.eniMac ?? "", kind: "vlan" };
     return out;
   }
 

@@ -2,7 +2,8 @@
 // kernel answers "Unknown device type" (docs/REFERENCE.md §6); real EKS and kind nodes have VLANs.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BatchRunner } from "./batch.js";
+import type { IfName, VlanId } from "../../common/boundary/index.js";
+import type { OpRunner } from "./batch.js";
 import type { BranchLinkKind } from "./plan.js";
 
 export const VLAN_CACHE_FILE = "vlan-support";
@@ -13,11 +14,11 @@ const UNKNOWN_TYPE_RE = /Unknown device type/i;
  * Probe: an 802.1Q link on `lo`. Without the 8021q driver the kernel answers "Unknown device type";
  * with it, it refuses lo (VLAN-challenged) or creates the link, which the probe then removes.
  */
-export async function probeVlanSupport(run: BatchRunner, signal: AbortSignal): Promise<BranchLinkKind> {
-  const probe = `mvc-vprobe${process.pid % 10000}`;
-  const r = await run([`link add link lo name ${probe} type vlan id 4094`], {}, signal);
+export async function probeVlanSupport(run: OpRunner, signal: AbortSignal): Promise<BranchLinkKind> {
+  const probe = `mvc-vprobe${process.pid % 10000}` as IfName;
+  const r = await run([{ kind: "sublink", name: probe, parent: "lo" as IfName, mac: undefined, link: { vlan: 4094 as VlanId } }], {}, signal);
   if (r.exitCode === 0) {
-    await run([`link del ${probe}`], { force: true }, signal);
+    await run([{ kind: "link-del", name: probe }], { force: true }, signal);
     return "vlan";
   }
   return r.failures.some((f) => UNKNOWN_TYPE_RE.test(f.message)) ? "macvlan" : "vlan";
@@ -46,7 +47,7 @@ function writeCache(stateDir: string, kind: BranchLinkKind): void {
 /** The cached answer, or a probe whose answer is cached (state dirs under /run reset at boot). */
 export async function branchLinkKind(
   stateDir: string,
-  run: BatchRunner,
+  run: OpRunner,
   signal: AbortSignal,
 ): Promise<{ kind: BranchLinkKind; probed: boolean }> {
   const cached = readCache(stateDir);

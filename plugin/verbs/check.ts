@@ -6,26 +6,24 @@ import type { PodNetworkSpec } from "../dataplane/types.js";
 import { withDeadline } from "./deadline.js";
 import { podLabel } from "./ipamd-errors.js";
 import { dummyIfName } from "./naming.js";
-import { readPrevResult } from "./result.js";
-import { basePodSpec } from "./spec.js";
+import { basePodSpec, prevFacts } from "./spec.js";
 import { DATAPLANE_TIMEOUT_MS, type VerbDeps } from "./types.js";
 
 export function checkSpec(a: VerbArgs): PodNetworkSpec {
-  const prev = a.conf.prevResult;
-  if (prev === undefined) {
+  if (a.conf.prevResult === undefined) {
     throw new CniError(CniCode.InvalidNetworkConfig, "check cmd: required prevResult missing", { details: podLabel(a) });
   }
-  const facts = readPrevResult(prev, a.env.ifName, dummyIfName(a.k8s.podNamespace, a.k8s.podName));
+  const facts = prevFacts(a);
   if (facts === undefined || facts.ipv4 === undefined) {
     throw new CniError(CniCode.Generic, `check cmd: prevResult has no attachment of this plugin on ${a.env.ifName}`, {
       details: `${podLabel(a)}: expected interface "${a.env.ifName}" with an IPv4 address and the entry "${dummyIfName(a.k8s.podNamespace, a.k8s.podName)}"`,
     });
   }
-  const isBranch = facts.vlanId > 0;
-  const spec = basePodSpec(a, isBranch, facts.ipv4, facts.routeTable);
-  if (isBranch) {
+  const vlanId = facts.vlanId;
+  const spec = basePodSpec(a, vlanId !== 0, facts.ipv4, facts.routeTable);
+  if (vlanId !== 0) {
     // prevResult does not hold the branch ENI's MAC or trunk index; CHECK looks at the VLAN link by name.
-    spec.branch = { vlanId: facts.vlanId, eniMac: "", subnetGateway: facts.gateway ?? "", parentIfIndex: 0, mode: a.conf.podSGEnforcingMode };
+    spec.branch = { vlanId, eniMac: undefined, subnetGateway: facts.gateway, parentIfIndex: undefined, mode: a.conf.podSGEnforcingMode };
   }
   return spec;
 }

@@ -1,7 +1,8 @@
 // DEL (aws-cni cmdDel): idempotent. A branch pod with prevResult is torn down without ipamd;
 // otherwise DelNetwork, `datastore: unknown pod` is success, and when ipamd cannot be reached (or
-// errs) the pod is torn down from prevResult and DEL still succeeds, as the real plugin does
-// (kubelet may never retry a DEL, and ipamd reclaims the IP on its own later).
+// errs) the pod is torn down from prevResult and DEL still succeeds, as the real plugin does.
+// The lease is still held then: the attachment record is KEPT, so the runtime's next CNI GC (or a
+// later DEL of the same attachment) releases it (issue #10, "no lost leases"; README, Security).
 import type { DelNetworkReply } from "../../proto/rpc.js";
 import { CniCode, CniError } from "../cni/errors.js";
 import type { VerbArgs } from "../cni/skel.js";
@@ -9,32 +10,27 @@ import { isIpamdError } from "../client/types.js";
 import type { TeardownSpec } from "../dataplane/types.js";
 import { withDeadline } from "./deadline.js";
 import { podLabel, UNKNOWN_POD } from "./ipamd-errors.js";
-import { dummyIfName, hostVethPrefix, podHostVethName } from "./naming.js";
-import { ordinaryRouteTable, readPrevResult, type PrevFacts } from "./result.js";
-import { delRequest } from "./spec.js";
+import { hostVethPrefix, podHostVethName } from "./naming.js";
+import { parseDelReply, type DelLease } from "./reply.js";
+import type { PrevFacts } from "./result.js";
+import { attachmentOf, delRequest, prevFacts } from "./spec.js";
 import { DATAPLANE_TIMEOUT_MS, type VerbDeps } from "./types.js";
 
-function teardownSpec(a: VerbArgs, vlanId: number, ipv4: string | undefined, routeTable: number | undefined): TeardownSpec {
+function teardownSpec(a: VerbArgs, facts: { vlanId: PrevFacts["vlanId"]; ipv4?: PrevFacts["ipv4"]; routeTable?: PrevFacts["routeTable"] }): TeardownSpec {
   const spec: TeardownSpec = {
-    containerId: a.env.containerId,
+    ...attachmentOf(a),
     netns: a.env.netns,
-    ifName: a.env.ifName,
-    hostVethName: podHostVethName(hostVethPrefix(a.conf, vlanId > 0), a.k8s.podNamespace, a.k8s.podName),
-    vlanId,
+    hostVethName: podHostVethName(hostVethPrefix(a.conf, facts.vlanId > 0), a.k8s.podNamespace, a.k8s.podName),
+    vlanId: facts.vlanId,
     mode: a.conf.podSGEnforcingMode,
   };
-  if (ipv4 !== undefined) spec.ipv4 = ipv4;
-  if (routeTable !== undefined) spec.routeTable = routeTable;
+  if (facts.ipv4 !== undefined) spec.ipv4 = facts.ipv4;
+  if (facts.routeTable !== undefined) spec.routeTable = facts.routeTable;
   return spec;
 }
 
 async function teardown(a: VerbArgs, d: VerbDeps, spec: TeardownSpec): Promise<void> {
   await withDeadline(d.clock, DATAPLANE_TIMEOUT_MS, "dataplane teardown", (s) => d.dataplane.teardown(spec, s));
-}
-
-function prevFacts(a: VerbArgs): PrevFacts | undefined {
-  const prev = a.conf.prevResult;
-  return prev === undefined ? undefined : readPrevResult(prev, a.env.ifName, dummyIfName(a.k8s.podNamespace, a.k8s.podName));
 }
 
 /** tryDelWithPrevResult: branch pods need no handshake with ipamd. */
@@ -46,7 +42,7 @@ async function branchFromPrev(a: VerbArgs, d: VerbDeps, facts: PrevFacts): Promi
       details: `${podLabel(a)}: prevResult has no IPv4 address on ${a.env.ifName}`,
     });
   }
-  await teardown(a, d, teardownSpec(a, facts.vlanId, facts.ipv4, facts.routeTable));
+  await teardown(a, d, teardownSpec(a, facts));
   d.log.info("handled CNI del request with prevResult", { vlanId: facts.vlanId });
 }
 
@@ -56,20 +52,24 @@ async function ordinaryFromPrev(a: VerbArgs, d: VerbDeps, facts: PrevFacts | und
     return d.log.info("could not tear down pod using prevResult (none, or not ours)");
   }
   try {
-    await teardown(a, d, teardownSpec(a, 0, facts.ipv4, facts.routeTable));
+    await teardown(a, d, teardownSpec(a, facts));
     d.log.info("handled pod teardown using prevResult");
   } catch (e) {
     d.log.error("teardown from prevResult failed", { error: e });
   }
 }
 
-async function teardownFromReply(a: VerbArgs, d: VerbDeps, r: DelNetworkReply): Promise<void> {
-  const meta = r.IPAllocationMetadata.find((m) => m.IPv4Addr !== "");
-  if (meta === undefined) return d.log.warn("container did not have a valid IP");
-  if (r.PodVlanId !== 0 && a.env.netns === "") return d.log.info("ignoring branch pod teardown: netns is empty");
-  const table = r.PodVlanId !== 0 ? undefined : ordinaryRouteTable(meta.DeviceNumber, meta.RouteTableId);
+function leaseOf(a: VerbArgs, r: DelNetworkReply): DelLease | undefined {
+  const parsed = parseDelReply(r);
+  if (parsed.ok) return parsed.value;
+  throw new CniError(CniCode.Generic, "del cmd: ipamd's reply is invalid", { details: `${podLabel(a)}: ${parsed.problem}` });
+}
+
+async function teardownFromReply(a: VerbArgs, d: VerbDeps, lease: DelLease | undefined): Promise<void> {
+  if (lease === undefined) return d.log.warn("container did not have a valid IP");
+  if (lease.vlanId !== 0 && a.env.netns === "") return d.log.info("ignoring branch pod teardown: netns is empty");
   try {
-    await teardown(a, d, teardownSpec(a, r.PodVlanId, meta.IPv4Addr, table));
+    await teardown(a, d, teardownSpec(a, lease));
   } catch (e) {
     throw new CniError(CniCode.Generic, "del cmd: failed on tear down pod network", {
       details: `${podLabel(a)}: ${e instanceof Error ? e.message : String(e)}`,
@@ -94,14 +94,16 @@ export async function del(a: VerbArgs, d: VerbDeps): Promise<void> {
     }
     d.log.error("error received from DelNetwork gRPC call", { error: e, address: d.ipamd.address });
     await ordinaryFromPrev(a, d, facts);
-    return forget(a, d);
+    return d.log.warn("the lease is still held by ipamd: keeping the attachment record for CNI GC or a later DEL", {
+      network: a.conf.name,
+    });
   }
   if (!reply.Success) {
     throw new CniError(CniCode.Generic, "del cmd: failed to process delete request", {
       details: `${podLabel(a)}: ipamd at ${d.ipamd.address} answered Success=false`,
     });
   }
-  await teardownFromReply(a, d, reply);
+  await teardownFromReply(a, d, leaseOf(a, reply));
   await forget(a, d);
 }
 

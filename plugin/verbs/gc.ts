@@ -2,7 +2,6 @@
 // ipamd's rpc has no list call, so the candidates are the plugin's own records (state.ts) written
 // at ADD; attachments added before the state dir existed are not seen (ipamd's own reconciliation
 // covers those). Without the key at all nothing is released: we cannot tell what is valid.
-import { CLIENT_VERSION } from "../../proto/rpc.js";
 import { CniCode, CniError } from "../cni/errors.js";
 import type { VerbArgs } from "../cni/skel.js";
 import { isIpamdError } from "../client/types.js";
@@ -39,7 +38,7 @@ async function release(a: VerbArgs, d: VerbDeps, rec: AttachmentRecord): Promise
       IfName: rec.ifName,
       NetworkName: a.conf.name,
       ContainerID: rec.containerId,
-      ClientVersion: CLIENT_VERSION,
+      ClientVersion: a.conf.ipamdClientVersion,
       K8S_POD_UID: "",
     });
   } catch (e) {

@@ -1,6 +1,19 @@
 // The ADD result as aws-cni builds it (host veth, container interface, a last "dummy" entry that
 // carries the VLAN id, docs/REFERENCE.md §3), chaining with a prevResult, and reading it back on DEL
 // and CHECK.
+import {
+  bad,
+  decimal,
+  ok,
+  parseIpv4,
+  parseIpv4Prefix,
+  parseTableId,
+  parseVlanId,
+  type Ipv4,
+  type Parsed,
+  type TableId,
+  type VlanId,
+} from "../../common/boundary/index.js";
 import type { Interface110, Result110 } from "../cni/types110.js";
 import { MAIN_TABLE, POD_GATEWAY, vlanTable } from "../dataplane/names.js";
 import type { PodInterfaces } from "../dataplane/types.js";
@@ -62,48 +75,51 @@ export function chainResult(prev: Result110 | undefined, ours: Result110): Resul
   return out;
 }
 
-/** What a prevResult says about our attachment; undefined when it holds no dummy entry of ours. */
+/** What a prevResult says about our attachment, typed. */
 export interface PrevFacts {
-  vlanId: number;
+  /** 0 for ordinary pods. */
+  vlanId: VlanId | 0;
   /** The pod IPv4 without prefix length; undefined when the container interface has none. */
-  ipv4?: string;
-  gateway?: string;
-  routeTable: number;
-  containerMac?: string;
-  hostVethName?: string;
+  ipv4?: Ipv4;
+  gateway?: Ipv4;
+  routeTable: TableId;
 }
 
-/** Reads the dummy entry (by name) and the container interface's IP, as aws-cni's DEL does. */
-export function readPrevResult(prev: Result110, ifName: string, dummyName: string): PrevFacts | undefined {
+/**
+ * Reads the dummy entry (by name) and the container interface's IP, as aws-cni's DEL does; the
+ * value is undefined when prevResult holds no dummy entry of ours. Every number and address that
+ * will reach a command is parsed here (a prevResult is outside input).
+ */
+export function readPrevResult(prev: Result110, ifName: string, dummyName: string): Parsed<PrevFacts | undefined> {
   const ifaces = prev.interfaces ?? [];
   const dummy = ifaces.find((i) => i.name === dummyName);
-  if (dummy === undefined) return undefined;
-  const vlanId = Number(dummy.mac);
-  if (!Number.isInteger(vlanId) || vlanId < 0) return undefined;
+  const vlanNumber = decimal(dummy?.mac);
+  if (dummy === undefined || vlanNumber === undefined) return ok(undefined);
+  const vlan = vlanNumber === 0 ? ok<0>(0) : parseVlanId(vlanNumber, "prevResult's VLAN id (the dummy interface's mac)");
+  if (!vlan.ok) return bad(vlan.problem);
   const idx = ifaces.findIndex((i) => i.name === ifName && i.sandbox !== undefined);
   const ip = prev.ips?.find((p) => p.interface === idx && idx >= 0 && !p.address.includes(":"));
-  const facts: PrevFacts = { vlanId, routeTable: routeTableOf(vlanId, ifaces[idx]?.pciID, dummy.sandbox) };
-  if (ip !== undefined) facts.ipv4 = ip.address.split("/")[0] as string;
-  if (ip?.gateway !== undefined) facts.gateway = ip.gateway;
-  const mac = ifaces[idx]?.mac;
-  if (mac !== undefined) facts.containerMac = mac;
-  // Our host veth entry comes right before the container interface.
-  const host = idx > 0 ? ifaces[idx - 1] : undefined;
-  if (host !== undefined && host.sandbox === undefined) facts.hostVethName = host.name;
-  return facts;
+  const table = routeTableOf(vlan.value, ifaces[idx]?.pciID, dummy.sandbox);
+  if (!table.ok) return bad(table.problem);
+  const facts: PrevFacts = { vlanId: vlan.value, routeTable: table.value };
+  if (ip !== undefined) {
+    const prefix = parseIpv4Prefix(ip.address, "prevResult's address");
+    if (!prefix.ok) return bad(prefix.problem);
+    facts.ipv4 = prefix.value.address;
+  }
+  if (ip?.gateway !== undefined) {
+    const gw = parseIpv4(ip.gateway, "prevResult's gateway");
+    if (!gw.ok) return bad(gw.problem);
+    facts.gateway = gw.value;
+  }
+  return ok(facts);
 }
 
-function routeTableOf(vlanId: number, pciID: string | undefined, dummySandbox: string | undefined): number {
-  if (vlanId > 0) return vlanTable(vlanId);
-  const fromPci = Number(pciID);
-  if (pciID !== undefined && Number.isInteger(fromPci) && fromPci > 0) return fromPci;
+function routeTableOf(vlanId: VlanId | 0, pciID: string | undefined, dummySandbox: string | undefined): Parsed<TableId> {
+  if (vlanId > 0) return ok(vlanTable(vlanId as VlanId));
+  const fromPci = decimal(pciID);
+  if (fromPci !== undefined && fromPci > 0) return parseTableId(fromPci, "prevResult's route table (pciID)");
   // Older entries: device d uses table d+1, the primary ENI (device 0) the main table.
-  const device = Number(dummySandbox);
-  return Number.isInteger(device) && device > 0 ? device + 1 : MAIN_TABLE;
-}
-
-/** Host route table for an ordinary pod from ipamd's reply (device 0 = primary ENI = main). */
-export function ordinaryRouteTable(deviceNumber: number, routeTableId: number): number {
-  if (deviceNumber <= 0) return MAIN_TABLE;
-  return routeTableId > 0 ? routeTableId : deviceNumber + 1;
+  const device = decimal(dummySandbox);
+  return device !== undefined && device > 0 ? parseTableId(device + 1, "prevResult's device number") : ok(MAIN_TABLE);
 }

@@ -1,17 +1,18 @@
 // The plugin's record of its own attachments per network, for GC (the rpc proto has no list call,
 // so the plugin keeps what it added). Interface + in-memory twin; the file store is state-file.ts.
+import type { ContainerId, IfName, Ipv4, NetnsPath, VlanId } from "../../common/boundary/index.js";
 import type { SgEnforcingMode } from "../dataplane/types.js";
 
 export interface AttachmentRecord {
-  containerId: string;
-  ifName: string;
-  netns: string;
+  containerId: ContainerId;
+  ifName: IfName;
+  netns: NetnsPath | "";
   podNamespace: string;
   podName: string;
   infraContainerId: string;
-  hostVethName: string;
-  ipv4: string;
-  vlanId: number;
+  hostVethName: IfName;
+  ipv4: Ipv4;
+  vlanId: VlanId | 0;
   mode: SgEnforcingMode;
 }
 

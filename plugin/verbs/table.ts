@@ -13,6 +13,11 @@ async function dataplaneFor(conf: NetConf, log: Logger): Promise<Dataplane> {
   if (conf.dataplane === "none") return new RecordingDataplane({ log, acceptChecks: true });
   // Imported only when used: the none mode never loads it (nor execa).
   const { createIproute2Dataplane } = await import("../dataplane/iproute2.js");
+  // rtnetlink through Bun's FFI: no `ip`/`nsenter` process per batch (README, "Performance").
+  if (conf.dataplaneOps === "netlink" && (globalThis as { Bun?: unknown }).Bun !== undefined) {
+    const [{ loadLibc }, { netlinkOpRunner }] = await Promise.all([import("../dataplane/netlink/libc.js"), import("../dataplane/netlink/runner.js")]);
+    return createIproute2Dataplane({ log, ops: netlinkOpRunner(loadLibc()) });
+  }
   return createIproute2Dataplane({ log });
 }
 

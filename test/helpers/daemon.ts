@@ -39,6 +39,8 @@ export interface StartDaemonOptions {
 export interface StartedDaemon {
   /** unix:///.../ipamd.sock (or host:port with --listen in args): the netconf's ipamdAddress. */
   address: string;
+  /** unix:///.../control.sock (or what --control in args says): the control API. */
+  controlAddress: string;
   socketPath: string;
   stateDir: string;
   introspectionUrl: string;
@@ -108,9 +110,12 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Starte
   }
   // The ready line names the real listener (a --listen in args overrides the socket, e.g. 127.0.0.1:0).
   const address = typeof ready.grpc === "string" ? ready.grpc : `unix://${socketPath}`;
-  const control = controlClient(address);
+  // The control API has its own socket (README, Security), named in the ready line.
+  const controlAddress = typeof ready.control === "string" ? ready.control : `unix://${join(stateDir, "control.sock")}`;
+  const control = controlClient(controlAddress);
   return {
     address,
+    controlAddress,
     socketPath,
     stateDir,
     introspectionUrl: `http://${String(ready.introspection)}`,

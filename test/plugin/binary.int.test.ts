@@ -2,11 +2,13 @@
 // rpc.CNIBackend on a temp Unix socket, `"dataplane": "none"` so nothing on the host changes.
 // (Start-up and ADD latency are measured by npm run measure:binary, not asserted here.)
 import { execa } from "execa";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAILURE_DETAILS_KEY, FAILURE_REASON_KEY } from "../../plugin/client/types.js";
+import { fileAttachmentStore } from "../../plugin/verbs/state-file.js";
 import { okAdd, REPO, startTestServer, type TestServer } from "./client/test-server.js";
 
 const BIN = join(REPO, "dist", "bin", "mock-vpc-cni");
@@ -89,7 +91,8 @@ describe("mock-vpc-cni binary", () => {
     const r = await run("ADD", JSON.stringify(conf({ ipamdTransport: "grpc-js" })), { CNI_CONTAINERID: "h2pod" });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json).toMatchObject({ cniVersion: "1.0.0", ips: [{ interface: 1, address: "10.0.0.17/32" }] });
-    expect(server.adds.at(-1)).toMatchObject({ ContainerID: "h2pod", ClientVersion: "v1.20.0-harness" });
+    // Release builds of aws-cni send ClientVersion "" (docs/REFERENCE.md §2); so does our plugin by default.
+    expect(server.adds.at(-1)).toMatchObject({ ContainerID: "h2pod", ClientVersion: "" });
   });
 
   it("ADD refused (Success=false): the exact error JSON on stdout and exit 1", async () => {
@@ -190,6 +193,47 @@ describe("mock-vpc-cni binary", () => {
     expect(r.json).toMatchObject({ code: 6, msg: "network configuration too large" });
   });
 
+  it("a prevResult nested 50,000 deep is code 6 before anything is done (was: a stack overflow after the pod was configured)", async () => {
+    const adds = server.adds.length;
+    const stdin = JSON.stringify(conf()).replace(/}$/, `,"prevResult":${"[".repeat(50_000)}${"]".repeat(50_000)}}`);
+    const r = await run("ADD", stdin, { CNI_CONTAINERID: "deep1" });
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ code: 6, msg: "network configuration nested too deep" });
+    expect(server.adds.length).toBe(adds);
+  });
+
+  it("an ipamdTimeout of 2^31 ms works (was: every ADD failed, the timer overflowed)", async () => {
+    server.onAdd = () => okAdd("10.0.0.40");
+    const r = await run("ADD", JSON.stringify(conf({ ipamdTimeout: `${2 ** 31}ms` })), { CNI_CONTAINERID: "longdeadline" });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.json).toMatchObject({ ips: [{ address: "10.0.0.40/32" }] });
+  });
+
+  it("a FIFO as CNI_NETNS is refused with code 4 at once, never opened (was: ADD blocked 30 s), and the IP is released", async () => {
+    const fifo = join(stateDir, "netns-fifo");
+    execFileSync("mkfifo", [fifo]);
+    server.onAdd = () => okAdd("10.0.0.41");
+    server.onDel = () => ({ Success: true });
+    const dels = server.dels.length;
+    const r = await run("ADD", JSON.stringify(conf({ dataplane: "iproute2" })), { CNI_CONTAINERID: "fifo1", CNI_NETNS: fifo });
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ code: 4, msg: `add command: "${fifo}" is not a network namespace` });
+    expect(server.dels.slice(dels).map((d) => [d.ContainerID, d.Reason])).toEqual([["fifo1", "SetupNSFailed"]]);
+  });
+
+  it("a container id and a network name longer than a file name may be: ADD records the attachment, DEL removes it (was: ENAMETOOLONG swallowed)", async () => {
+    server.onAdd = () => okAdd("10.0.0.42");
+    server.onDel = () => ({ Success: true });
+    const id = "c".repeat(600);
+    const name = "n".repeat(300);
+    const add = await run("ADD", JSON.stringify(conf({ name })), { CNI_CONTAINERID: id });
+    expect(add.code, add.stdout).toBe(0);
+    expect((await fileAttachmentStore(stateDir).list(name)).map((r) => r.containerId)).toEqual([id]);
+    const del = await run("DEL", JSON.stringify(conf({ name })), { CNI_CONTAINERID: id });
+    expect(del.code, del.stdout).toBe(0);
+    expect(await fileAttachmentStore(stateDir).list(name)).toEqual([]);
+  });
+
   it("parallel ADDs for different containers are safe (each its own IP and record)", async () => {
     server.onAdd = (req) => okAdd(`10.0.2.${Number(req.ContainerID.slice(3))}`);
     const runs = await Promise.all(
@@ -198,7 +242,7 @@ describe("mock-vpc-cni binary", () => {
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0]);
     const ips = runs.map((r) => (r.json as { ips: { address: string }[] }).ips[0]?.address);
     expect(new Set(ips).size).toBe(6);
-    const records = readdirSync(join(stateDir, "aws-cni")).filter((f) => f.startsWith("par"));
-    expect(records).toHaveLength(6);
+    const records = await fileAttachmentStore(stateDir).list("aws-cni");
+    expect(records.filter((r) => r.containerId.startsWith("par"))).toHaveLength(6);
   });
 });

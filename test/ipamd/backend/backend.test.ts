@@ -173,7 +173,7 @@ describe("backend", () => {
   it("rejects a request without its key fields, naming them, and touches nothing", async () => {
     const bad = { ...add("c1"), ContainerID: "", IfName: "" };
     await expect(backend.addNetwork(bad)).rejects.toThrow("missing required field(s) ContainerID, IfName");
-    await expect(backend.addNetwork({ ...add("c1"), IfName: "a/b" })).rejects.toThrow('invalid IfName "a/b"');
+    await expect(backend.addNetwork({ ...add("c1"), IfName: "a/b" })).rejects.toThrow('invalid IfName: interface name "a/b"');
     expect(ds.leases.size).toBe(0);
   });
 

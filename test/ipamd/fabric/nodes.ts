@@ -8,8 +8,18 @@ import { Iproute2HostLinks } from "../../../ipamd/hostlinks/index.js";
 import type { IpPort, SysctlPort } from "../../../ipamd/fabric/index.js";
 import { execaIp } from "../../../ipamd/fabric/index.js";
 import { hostVethMac, containerMac } from "../../../plugin/dataplane/mac.js";
+import { render } from "../../../plugin/dataplane/ops.js";
 import { buildSetupPlan } from "../../../plugin/dataplane/plan.js";
-import type { BranchSpec } from "../../../plugin/dataplane/types.js";
+import type { PodNetworkSpec, SgEnforcingMode } from "../../../plugin/dataplane/types.js";
+
+/** A branch pod as the test describes it (plain values; the plan takes them as the plugin's typed ones). */
+export interface TestBranch {
+  vlanId: number;
+  eniMac: string;
+  subnetGateway: string;
+  mode: SgEnforcingMode;
+  trunk: string;
+}
 
 export const run = (cmd: string, args: string[], input?: string): string =>
   execFileSync(cmd, args, { encoding: "utf8", timeout: 20_000, ...(input === undefined ? {} : { input }) });
@@ -48,7 +58,7 @@ export interface TestPod {
 }
 
 /** A pod as the plugin makes it: its netns, the veth, routes and rules (and the VLAN link of a branch pod). */
-export function addPod(node: string, name: string, ip: string, branch?: Omit<BranchSpec, "parentIfIndex"> & { trunk: string }): TestPod {
+export function addPod(node: string, name: string, ip: string, branch?: TestBranch): TestPod {
   const netns = `${node}-${name}`;
   run("ip", ["netns", "add", netns]);
   const h = createHash("sha1").update(`fabric.${name}`).digest("hex").slice(0, 11);
@@ -58,12 +68,13 @@ export function addPod(node: string, name: string, ip: string, branch?: Omit<Bra
     containerId, netns: `/run/netns/${netns}`, ifName: "eth0", podNamespace: "fabric", podName: name, hostVethName, mtu: 9001, ipv4: ip, routeTable: 254,
     ...(branch === undefined ? {} : { branch: { vlanId: branch.vlanId, eniMac: branch.eniMac, subnetGateway: branch.subnetGateway, parentIfIndex: 0, mode: branch.mode } }),
   };
-  const plan = buildSetupPlan(spec, {
+  // The test's own constants and the cluster's addresses: cast to the plan's typed values.
+  const plan = buildSetupPlan(spec as unknown as PodNetworkSpec, {
     hostMac: hostVethMac(hostVethName), containerMac: containerMac(containerId, "eth0"),
     ...(branch === undefined ? {} : { trunk: { name: branch.trunk, kind: "macvlan" as const } }),
-  });
-  run("ip", ["-n", node, "-batch", "-"], `${plan.host.map((s) => s.line).join("\n")}\n`);
-  run("ip", ["-n", netns, "-batch", "-"], `link set lo up\n${plan.pod.join("\n")}\n`);
+  } as Parameters<typeof buildSetupPlan>[1]);
+  run("ip", ["-n", node, "-batch", "-"], `${plan.host.map((s) => render(s.op)).join("\n")}\n`);
+  run("ip", ["-n", netns, "-batch", "-"], `link set lo up\n${plan.pod.map(render).join("\n")}\n`);
   return { name, netns, ip };
 }
 

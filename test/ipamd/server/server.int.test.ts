@@ -70,9 +70,10 @@ describe("ipamd gRPC server (in-process, Unix socket)", () => {
           node: () => ({ name: "node-1", instance_type: "m5.large", capacity: {}, trunk_eni_id: "eni-t", trunk_ifindex: 42, subnet_cidr: "10.0.0.0/19", max_pods: 29 }),
         },
       },
+      controlListen: `unix://${dir}/sub/control.sock`,
     });
     cni = cniBackendClient(server.address);
-    control = controlClient(server.address);
+    control = controlClient(String(server.controlAddress));
   });
   afterAll(async () => {
     cni?.close();
@@ -86,6 +87,18 @@ describe("ipamd gRPC server (in-process, Unix socket)", () => {
     const st = statSync(join(dir, "sub", "ipamd.sock"));
     expect(st.isSocket()).toBe(true);
     expect(st.mode & 0o777).toBe(0o660);
+  });
+
+  it("serves the control API only on its own socket, mode 0600; the CNI socket answers UNIMPLEMENTED for it", async () => {
+    expect(server.controlAddress).toBe(`unix://${dir}/sub/control.sock`);
+    expect(statSync(join(dir, "sub", "control.sock")).mode & 0o777).toBe(0o600);
+    expect((await control.GetNode({}, { timeoutMs: 5000 })).name).toBe("node-1");
+    const onCniSocket = controlClient(server.address);
+    try {
+      await expect(onCniSocket.GetNode({}, { timeoutMs: 5000 })).rejects.toMatchObject({ code: grpc.status.UNIMPLEMENTED });
+    } finally {
+      onCniSocket.close();
+    }
   });
 
   it("refuses a socket another server still answers on, and removes a stale one", async () => {

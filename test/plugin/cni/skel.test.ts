@@ -1,6 +1,7 @@
 // The dispatcher itself, with stub verbs: one document on stdout, logs only on stderr, error
 // version, thrown non-CniErrors, lazy stdin.
 import { describe, expect, it } from "vitest";
+import { CniError } from "../../../plugin/cni/errors.js";
 import { runPlugin, type PluginIO, type VerbTable } from "../../../plugin/cni/skel.js";
 
 function io(env: Record<string, string>, stdin: string): PluginIO & { out: string[]; err: string[]; reads: number } {
@@ -67,5 +68,14 @@ describe("runPlugin", () => {
     expect(code).toBe(0);
     expect(s.out).toEqual(['{"cniVersion":"0.3.1","ips":[{"version":"4","address":"10.0.0.1/32"}]}\n']);
     expect(s.err.join("")).toContain('"msg":"working"');
+  });
+});
+
+describe("error texts", () => {
+  it("are clipped in the printed document, however long the cause", () => {
+    const json = new CniError(999, "m".repeat(100_000), { details: "d".repeat(100_000) }).toJSON("1.0.0");
+    expect(json.msg.length).toBeLessThan(4200);
+    expect(String(json.details).length).toBeLessThan(4200);
+    expect(json.msg).toMatch(/… \(95904 more characters\)$/);
   });
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { isCniError } from "../../../plugin/cni/errors.js";
 import { createIproute2Dataplane } from "../../../plugin/dataplane/iproute2.js";
-import type { PodNetworkSpec } from "../../../plugin/dataplane/types.js";
+import { loose } from "./fixtures.js";
 import { createNetns, createTrunk, hostJson, hostLeftovers, hostLinkExists, type TestNetns, type TestTrunk } from "../../helpers/netns.js";
 import { describeIf, needRoot } from "../../helpers/prereq.js";
 
@@ -15,11 +15,11 @@ const signal = (): AbortSignal => AbortSignal.timeout(10_000);
 
 describeIf(needRoot(), "iproute2 dataplane in real netns (needs root: network namespaces)", () => {
   const stateDir = mkdtempSync(join(tmpdir(), "dp-int-"));
-  const dp = createIproute2Dataplane({ stateDir });
+  const dp = loose(createIproute2Dataplane({ stateDir }));
   let ns: TestNetns;
   let trunk: TestTrunk;
   const branchVeth = `vlanh2t${process.pid % 10000}`;
-  const spec = (): PodNetworkSpec => ({
+  const spec = () => ({
     containerId: `int${process.pid}`,
     netns: ns.path,
     ifName: "eth0",
@@ -103,7 +103,7 @@ describeIf(needRoot(), "iproute2 dataplane in real netns (needs root: network na
 
   it("branch pod (strict) on the trunk: link vlan.eth.5 with the ENI MAC, table 105, iif rules; DEL cleans", async () => {
     fresh();
-    const s: PodNetworkSpec = {
+    const s = {
       ...spec(),
       hostVethName: branchVeth,
       branch: { vlanId: 5, eniMac: "0a:58:00:00:05:05", subnetGateway: "10.211.8.1", parentIfIndex: trunk.ifindex, mode: "strict" },
@@ -127,7 +127,7 @@ describeIf(needRoot(), "iproute2 dataplane in real netns (needs root: network na
 
   it("branch pod (standard): IP rules 512/1536 to table 105 and no iif rules; DEL cleans", async () => {
     fresh();
-    const s: PodNetworkSpec = {
+    const s = {
       ...spec(),
       branch: { vlanId: 5, eniMac: "0a:58:00:00:05:06", subnetGateway: "10.211.8.1", parentIfIndex: trunk.ifindex, mode: "standard" },
     };
@@ -144,8 +144,8 @@ describeIf(needRoot(), "iproute2 dataplane in real netns (needs root: network na
   it("parallel ADDs and DELs of different pods do not interfere", async () => {
     fresh();
     const pods = [0, 1, 2].map((i) => ({ ns: createNetns(), i }));
-    const dpFresh = createIproute2Dataplane({ stateDir: join(stateDir, "parallel") });
-    const specs = pods.map(({ ns: n, i }): PodNetworkSpec => ({
+    const dpFresh = loose(createIproute2Dataplane({ stateDir: join(stateDir, "parallel") }));
+    const specs = pods.map(({ ns: n, i }) => ({
       ...spec(), containerId: `par${i}`, netns: n.path, podName: `par${i}`, hostVethName: `enih2p${process.pid % 10000}${i}`, ipv4: `10.211.1.${i + 1}`,
     }));
     try {

@@ -1,5 +1,6 @@
 // CHECK's comparison of `ip -j` output with the spec.
 import { describe, expect, it } from "vitest";
+import type { TableId } from "../../../common/boundary/index.js";
 import { hostRouteTable, parseHostSnapshot, parseSnapshot, verifyHost, verifyPod } from "../../../plugin/dataplane/verify.js";
 import { branchPod, ordinary } from "./fixtures.js";
 
@@ -53,7 +54,7 @@ describe("verifyHost", () => {
     const rules = [{ priority: 512, src: "all", dst: "10.0.1.5", table: "main" }];
     const routes = [{ dst: "10.0.1.5", dev: hv, scope: "link" }];
     expect(verifyHost(ordinary, host(rules, routes))).toEqual([]);
-    expect(verifyHost({ ...ordinary, routeTable: 3 }, host(rules, routes))).toEqual(["rule from 10.0.1.5 lookup 3 prio 1536 missing"]);
+    expect(verifyHost({ ...ordinary, routeTable: 3 as TableId }, host(rules, routes))).toEqual(["rule from 10.0.1.5 lookup 3 prio 1536 missing"]);
     expect(verifyHost(ordinary, host([], []))).toEqual([
       `host route 10.0.1.5/32 dev ${hv} (table main) missing`,
       "rule to 10.0.1.5 lookup main prio 512 missing",

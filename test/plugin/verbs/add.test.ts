@@ -148,6 +148,30 @@ describe("ADD", () => {
     expect(r.dns).toEqual({ nameservers: ["10.0.0.53"] });
   });
 
+  it.each([
+    ["an IPv4Addr with a newline and netns exec", { IPAllocationMetadata: [{ IPv4Addr: "10.255.255.254/32 dev lo table 199\nnetns add x\n#", IPv6Addr: "", DeviceNumber: 0, RouteTableId: 0 }] }],
+    ["a branch reply with a hostile gateway", { IPAllocationMetadata: [{ IPv4Addr: "10.1.2.3", IPv6Addr: "", DeviceNumber: -1, RouteTableId: 0 }], PodVlanId: 3, PodENIMAC: "06:00:00:00:00:03", PodENISubnetGW: "10.0.0.1\nlink add evil0 type veth", ParentIfIndex: 3 }],
+  ])("ipamd's reply with %s: code 999 naming the field, the IP released, nothing set up or recorded", async (_n, reply) => {
+    const w = newWorld();
+    w.ipamd.addNetwork = async () => addReply({ Success: true, ...reply });
+    const out = await invoke(w, { command: "ADD", conf: netconf("1.0.0") });
+    expect(out.json).toMatchObject({ code: 999, msg: "add cmd: ipamd's reply is invalid", details: expect.stringMatching(/ipamd's (IPv4Addr|PodENISubnetGW)/) });
+    expect(w.ipamd.delCalls.map((c) => c.Reason)).toEqual(["SetupNSFailed"]);
+    expect(w.dataplane.calls).toEqual([]);
+    expect(await w.store.list("aws-cni")).toEqual([]);
+  });
+
+  it("an attachment record that cannot be written fails the ADD with code 5 and releases the IP before any setup", async () => {
+    const w = newWorld();
+    w.store.put = async () => {
+      throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+    };
+    const out = await invoke(w, { command: "ADD", conf: netconf("1.0.0") });
+    expect(out.json).toMatchObject({ code: 5, msg: "add cmd: cannot record the attachment for GC", details: expect.stringMatching(/ENOSPC.*the IP was released/) });
+    expect(w.ipamd.leases.size).toBe(0);
+    expect(w.dataplane.calls).toEqual([]);
+  });
+
   it("records the attachment for GC", async () => {
     const w = newWorld();
     await invoke(w, { command: "ADD", conf: netconf("1.1.0") });

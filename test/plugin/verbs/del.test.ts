@@ -78,6 +78,65 @@ describe("DEL", () => {
     expect(w.dataplane.calls[1]).toMatchObject({ op: "teardown", spec: { ipv4: "10.0.0.10", routeTable: 2, vlanId: 0 } });
   });
 
+  it("unreachable daemon: the attachment record is kept, and a later DEL releases the lease and drops it", async () => {
+    const w = newWorld();
+    const prevResult = await addThen(w, "1.1.0");
+    w.ipamd.down = FakeIpamd.unreachable();
+    expect((await invoke(w, { command: "DEL", conf: netconf("1.1.0", { prevResult }) })).code).toBe(0);
+    expect(w.ipamd.leases.size).toBe(1);
+    expect((await w.store.list("aws-cni")).map((r) => r.containerId)).toEqual(["c0ffee"]);
+    expect(w.logs.join("")).toContain("keeping the attachment record");
+    w.ipamd.down = undefined;
+    expect((await invoke(w, { command: "DEL", conf: netconf("1.1.0"), env: { CNI_NETNS: "" } })).code).toBe(0);
+    expect(w.ipamd.leases.size).toBe(0);
+    expect(await w.store.list("aws-cni")).toEqual([]);
+  });
+
+  it("unreachable daemon: the kept record lets the runtime's next GC release the lease", async () => {
+    const w = newWorld();
+    const prevResult = await addThen(w, "1.1.0");
+    w.ipamd.down = FakeIpamd.unreachable();
+    expect((await invoke(w, { command: "DEL", conf: netconf("1.1.0", { prevResult }) })).code).toBe(0);
+    w.ipamd.down = undefined;
+    const gc = await invoke(w, { command: "GC", conf: netconf("1.1.0", { "cni.dev/valid-attachments": [] }), env: { CNI_CONTAINERID: undefined, CNI_IFNAME: undefined } });
+    expect(gc.code, gc.stdout).toBe(0);
+    expect(w.ipamd.delCalls.at(-1)).toMatchObject({ ContainerID: "c0ffee", Reason: "GarbageCollected" });
+    expect(w.ipamd.leases.size).toBe(0);
+    expect(await w.store.list("aws-cni")).toEqual([]);
+  });
+
+  it.each([
+    ["a newline and `link add` in the address", "10.9.9.9\nlink add evil0 type veth peer name evil1\n#/32"],
+    ["extra words in the address", "198.18.77.1 lookup 777 prio 7777 #/32"],
+  ])("a prevResult with %s is code 7 and nothing is torn down or released", async (_n, address) => {
+    const w = newWorld();
+    const prevResult = await addThen(w, "1.0.0");
+    (prevResult.ips as { address: string }[])[0]!.address = address;
+    w.ipamd.down = FakeIpamd.unreachable();
+    const out = await invoke(w, { command: "DEL", conf: netconf("1.0.0", { prevResult }) });
+    expect(out.json).toMatchObject({ code: 7, msg: "could not parse prevResult: ips[0].address " + JSON.stringify(address) + " is not an IP address with a prefix length" });
+    expect(w.dataplane.ops()).toEqual(["setup"]);
+    expect(w.ipamd.delCalls).toEqual([]);
+  });
+
+  it("a prevResult whose VLAN id (the dummy entry's mac) is out of range is code 7", async () => {
+    const w = newWorld();
+    const prevResult = await addThen(w, "1.0.0");
+    (prevResult.interfaces as { mac?: string }[])[2]!.mac = "5000";
+    const out = await invoke(w, { command: "DEL", conf: netconf("1.0.0", { prevResult }) });
+    expect(out.json).toMatchObject({ code: 7, msg: "could not parse prevResult", details: expect.stringMatching(/VLAN id/) });
+    expect(w.dataplane.ops()).toEqual(["setup"]);
+  });
+
+  it("a hostile IPv4Addr in ipamd's DelNetwork reply is refused before any teardown", async () => {
+    const w = newWorld();
+    await addThen(w, "1.0.0");
+    w.ipamd.delNetwork = async () => ({ Success: true, IPAllocationMetadata: [{ IPv4Addr: "10.9.9.8\nlink add evil0 type veth", IPv6Addr: "", DeviceNumber: 0, RouteTableId: 0 }], PodVlanId: 0, NetworkPolicyMode: "" });
+    const out = await invoke(w, { command: "DEL", conf: netconf("1.0.0") });
+    expect(out.json).toMatchObject({ code: 999, msg: "del cmd: ipamd's reply is invalid" });
+    expect(w.dataplane.ops()).toEqual(["setup"]);
+  });
+
   it("unreachable daemon and no prevResult: succeeds without touching anything, as aws-cni does", async () => {
     const w = newWorld();
     w.ipamd.down = FakeIpamd.unreachable();
