@@ -47,7 +47,13 @@ export function resolveSockets(f: SocketFlags, stateDir: string): Sockets {
   if (formatEndpoint(control) === formatEndpoint(listen)) {
     throw new HarnessError("invalid-config", `--control: ${formatEndpoint(control)} is also --listen; the control API needs its own socket`);
   }
-  const http = (value: string, what: string): string => (value === "off" ? value : formatEndpoint(endpoint(value, what, false)));
+  // Introspection and metrics may also be "off": a bad value says so.
+  const http = (value: string, what: string): string => {
+    if (value === "off") return value;
+    const p = parseEndpoint(value, { what, unix: false, anyPort: true });
+    if (!p.ok) throw new HarnessError("invalid-config", p.problem.endsWith("is not host:port") ? `${p.problem} or "off"` : p.problem);
+    return formatEndpoint(p.value);
+  };
   return {
     listen: formatEndpoint(listen),
     control: formatEndpoint(control),

@@ -85,11 +85,17 @@ describe("ipamd config", () => {
     expect(() => resolveConfig(parseFlags(["--metrics", "nope"]))).toThrow(/--metrics/);
     expect(() => resolveConfig(parseFlags(["--listen", "unix://relative/x.sock"]))).toThrow('--listen / ipamd.listen: "unix://relative/x.sock" needs an absolute path (unix:///path)');
     expect(() => resolveConfig(parseFlags(["--listen", "unix://"]))).toThrow("needs an absolute path");
-    for (const bad of ["999.1.1.1:5", "10.0.0:50051", "-host:1", "127.0.0.1:65536", "a_b:1"]) {
+    for (const bad of ["999.1.1.1:5", "10.0.0:50051", "-host:1", "a_b:1"]) {
       expect(() => resolveConfig(parseFlags(["--listen", bad])), bad).toThrow(`--listen / ipamd.listen: "${bad}" is not unix:///path or host:port`);
     }
+    expect(() => resolveConfig(parseFlags(["--listen", "127.0.0.1:65536"]))).toThrow("--listen / ipamd.listen: port 65536 is out of range (0..65535)");
     expect(() => resolveConfig(parseFlags(["--introspection", "300.0.0.1:61679"]))).toThrow(`--introspection / ipamd.introspection: "300.0.0.1:61679" is not host:port or "off"`);
-    for (const good of ["localhost:50051", "10.0.0.1:0", "node-1.example:1", "unix:///run/x.sock"]) expect(resolveConfig(parseFlags(["--listen", good])).listen).toBe(good);
+    for (const good of ["localhost:50051", "unix:///run/x.sock"]) expect(resolveConfig(parseFlags(["--listen", good])).listen).toBe(good);
+    // Reachable from other hosts: well-formed, and refused without the flag that says so (README, Security).
+    for (const remote of ["10.0.0.1:0", "node-1.example:1"]) {
+      expect(() => resolveConfig(parseFlags(["--listen", remote]))).toThrow(`--listen: ${remote} can be reached from other hosts; pass --allow-remote-listen`);
+      expect(resolveConfig(parseFlags(["--listen", remote, "--allow-remote-listen"])).listen).toBe(remote);
+    }
     expect(() => parseFlags(["--host-links", "maybe"])).toThrow(/maybe/);
     expect(() => resolveConfig(parseFlags(["--config", "missing.yaml"]), files({}))).toThrow(/--config missing.yaml: cannot read/);
     expect(() => resolveConfig(parseFlags(["--host-link-prefix", "a very long prefix"]))).toThrow(/host link prefix/);
