@@ -43,11 +43,13 @@ export function controllerArgv(l: ClusterLayout, o: { kubeconfig: string; ec2End
 
 export interface IpamdPaths {
   readonly socket: string;
+  /** mock-ipamd's default control socket: next to the CNI socket. */
+  readonly control: string;
   readonly stateDir: string;
 }
 
 export function ipamdPaths(n: NodeLayout): IpamdPaths {
-  return { socket: join(n.dir, "ipamd", "ipamd.sock"), stateDir: join(n.dir, "ipamd") };
+  return { socket: join(n.dir, "ipamd", "ipamd.sock"), control: join(n.dir, "ipamd", "control.sock"), stateDir: join(n.dir, "ipamd") };
 }
 
 export function ipamdArgv(n: NodeLayout, o: { kubeconfig: string; ec2Endpoint: string }): string[] {
@@ -66,5 +68,6 @@ export function kubeletArgv(n: NodeLayout, o: { kubeconfig: string; criSocket: s
   return [
     nodeJs(), BIN.harness, "kubelet", "--kubeconfig", o.kubeconfig, "--node-name", n.name, "--cri", `unix://${o.criSocket}`,
     "--instance-type", o.instanceType, "--provider-id", o.providerId, "--internal-ip", o.internalIp,
+    "--ipamd-control", `unix://${ipamdPaths(n).control}`,
   ];
 }

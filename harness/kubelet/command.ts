@@ -15,6 +15,7 @@ interface RawFlags {
   instanceType: string;
   providerId?: string;
   internalIp?: string;
+  ipamdControl?: string;
 }
 
 const log: Log = (level, msg, fields) => void process.stdout.write(`${JSON.stringify({ level, time: new Date().toISOString(), name: "kubelet", ...fields, msg })}\n`);
@@ -28,11 +29,13 @@ export function kubeletCommand(): Command {
     .option("--instance-type <type>", "the node's instance type label (its pods capacity follows)", "m5.large")
     .option("--provider-id <id>", "spec.providerID, e.g. aws:///us-west-2a/i-0123456789abcdef0")
     .option("--internal-ip <ip>", "the node's InternalIP address (its pods' hostIP)")
+    .option("--ipamd-control <address>", "the node's mock-ipamd control socket, unix:///path: each minute its leases are reconciled with containerd's live sandboxes (containerd sends no CNI GC)")
     .version(packageVersion())
     .showHelpAfterError()
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (f: RawFlags) => {
-      const problem = f.nodeName === undefined ? "--node-name is required" : f.cri === undefined ? "--cri is required" : !/^unix:\/\/\//.test(f.cri) ? `--cri ${f.cri}: a unix:///path address` : instanceProblem(f.instanceType);
+      const problem = f.nodeName === undefined ? "--node-name is required" : f.cri === undefined ? "--cri is required" : !/^unix:\/\/\//.test(f.cri) ? `--cri ${f.cri}: a unix:///path address`
+        : f.ipamdControl !== undefined && !/^unix:\/\/\/./.test(f.ipamdControl) ? `--ipamd-control ${f.ipamdControl}: a unix:///path address` : instanceProblem(f.instanceType);
       if (problem !== undefined) {
         process.stderr.write(`kubelet: ${problem}\n`);
         process.exit(2);
@@ -41,7 +44,7 @@ export function kubeletCommand(): Command {
       try {
         const running = await runKubelet({
           kubeconfig: f.kubeconfig, nodeName: f.nodeName as string, criSocket: (f.cri as string).slice("unix://".length), instanceType: f.instanceType,
-          providerId: f.providerId, internalIp: f.internalIp,
+          providerId: f.providerId, internalIp: f.internalIp, ipamdControl: f.ipamdControl,
         }, log);
         const stop = (): void => {
           void running.stop().then(() => {

@@ -17,6 +17,9 @@ import { instanceLimits, maxPods } from "../../common/limits.js";
 import { CriClient, createCriSandboxRuntime } from "../../cri/index.js";
 import type { Kubelet, KubeletObservation } from "../../runtime/index.js";
 import { createKubelet } from "../../runtime/index.js";
+import { controlClient } from "../../ipamd/index.js";
+import { startLeaseReconcile } from "./lease-reconcile.js";
+import { startSandboxGc } from "./sandbox-gc.js";
 import { nodeAddresses, runningPodStatus } from "./status.js";
 
 export interface KubeletConfig {
@@ -26,6 +29,8 @@ export interface KubeletConfig {
   readonly instanceType: string;
   readonly providerId: string | undefined;
   readonly internalIp: string | undefined;
+  /** The node's mock-ipamd control socket: its leases are reconciled with containerd's sandboxes. */
+  readonly ipamdControl: string | undefined;
 }
 
 export type Log = (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
@@ -71,10 +76,17 @@ export async function runKubelet(c: KubeletConfig, log: Log, clock: Clock = syst
   });
   await kubelet.start();
   const readiness = watchReadiness(cluster, cri, c, clock, log, extra);
+  // Until the informer has synced, no pod counts as gone: the pass is skipped.
+  const gc = startSandboxGc(cri, () => (pods.hasSynced() ? new Set(pods.list().map((p) => p.uid)) : undefined), clock, log);
+  const control = c.ipamdControl === undefined ? undefined : controlClient(c.ipamdControl);
+  const reconcile = control === undefined ? undefined : startLeaseReconcile(cri, control, clock, log);
   log("info", "ready", { node: c.nodeName, cri: c.criSocket, server: cluster.server });
   return {
     async stop() {
       readiness.stop();
+      gc.stop();
+      reconcile?.stop();
+      control?.close();
       await kubelet.stop();
       await events.flush();
       cri.close();
