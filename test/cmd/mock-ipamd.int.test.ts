@@ -79,12 +79,17 @@ describe("mock-ipamd command line", () => {
 
   it("`npx mock-ipamd … &` then `kill $!`: killing npm stops the daemon too", async () => {
     const state = join(dir, "npx");
-    const script = `npx mock-ipamd --listen unix://${state}/ipamd.sock --state-dir ${state} --host-links off --introspection off --metrics off >/dev/null 2>&1 &\necho $!\nwait`;
+    const log = join(dir, "npx.log");
+    const script = `npx mock-ipamd --listen unix://${state}/ipamd.sock --state-dir ${state} --host-links off --introspection off --metrics off >${log} 2>&1 &\necho $!\nwait`;
     const sh = spawn("sh", ["-c", script], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
     let npmPid = 0;
     sh.stdout.on("data", (d: Buffer) => void (npmPid = npmPid || Number(d.toString().trim())));
     try {
-      await until("the daemon's socket", () => npmPid > 0 && existsSync(`${state}/ipamd.sock`), 60_000);
+      // npx's own output goes to a file, so that a start that never comes says what npx printed.
+      await until("the daemon's socket", () => npmPid > 0 && existsSync(`${state}/ipamd.sock`), 90_000)
+        .catch((e: unknown) => {
+          throw new Error(`${String(e)}; npx printed:\n${existsSync(log) ? readFileSync(log, "utf8").slice(-4000) : "(nothing)"}`);
+        });
       const daemons = processesWith(`${state}/ipamd.sock`).filter((p) => readFileSync(`/proc/${p}/cmdline`, "utf8").includes("mock-ipamd"));
       expect(daemons.length).toBeGreaterThan(0);
       process.kill(npmPid, "SIGTERM");
