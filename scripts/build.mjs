@@ -6,7 +6,7 @@
 // writes into a checkout its user may not be allowed to write. --force builds anyway.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,6 +70,16 @@ try {
   if (process.env.BUILD_ALLOW_TYPE_ERRORS !== "1") throw e;
   typeErrors = true;
   console.error("build: type errors ignored (BUILD_ALLOW_TYPE_ERRORS=1)");
+}
+
+// The package's commands stay executable after a rebuild, as npm's bin-links left them at install:
+// `npx mock-ipamd` runs the file itself, and a file tsc wrote anew has no execute bit.
+for (const file of Object.values(JSON.parse(readFileSync("package.json", "utf8")).bin ?? {})) {
+  try {
+    if (existsSync(file)) chmodSync(file, 0o755);
+  } catch {
+    // Not ours (someone else's checkout): the npx hint above covers it.
+  }
 }
 
 // The plugin: `bun build --compile --bytecode`, chosen by scripts/measure-binary.mjs (VERSION and
