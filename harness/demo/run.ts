@@ -130,6 +130,7 @@ async function play(ctx: Ctx, parts: SessionParts): Promise<DemoResult> {
   if (ended === "completed" && o.hold) await hold(ctx, api);
   await new Promise((r) => setTimeout(r, 300));
   const podObjects = (await s.control.ListPods({}, CALL)).pods.map(podFromWire);
+  await status.flush();
   if (!o.keep) await teardown(ctx, s.control, s.kubelet);
   // The kubelet stops (its events recorded), so every event of the run is in the final list.
   await Promise.race([parts.shutdownKubelet?.(o.keep), aborted(ctx.io.hurry ?? never)]);

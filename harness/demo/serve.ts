@@ -50,9 +50,15 @@ export function servedApiLines(api: ServedApi, namespace: string): string[] {
  * Reports a pod's status (Running, its IPs) through the served API once its sandbox is up. Built on
  * mock-ipamd's ready line, so it can be handed to the kubelet loop before the daemon is known.
  */
-export function podStatusReporter(onProblem: (text: string) => void): { use(api: ServedApi): void; observe(o: KubeletObservation): void } {
+export function podStatusReporter(onProblem: (text: string) => void): { use(api: ServedApi): void; observe(o: KubeletObservation): void; flush(): Promise<void> } {
   let cluster: KubeCluster | undefined;
+  // Writes in flight: the run waits for them before it deletes its pods, so a watcher sees each
+  // pod's Running before its deletion (the API goes away with the run).
+  const pending = new Set<Promise<void>>();
   return {
+    async flush() {
+      await Promise.all([...pending]);
+    },
     use(api) {
       cluster = createKubeCluster({ kubeconfig: api.kubeconfig, clock: systemClock, userAgent: "kubelet/vpc-cni-harness" });
     },
@@ -61,12 +67,14 @@ export function podStatusReporter(onProblem: (text: string) => void): { use(api:
       const c = cluster;
       const ref = { namespace: o.pod.namespace, name: o.pod.name };
       const now = formatTime(systemClock.now());
-      void (async () => {
+      const write = (async () => {
         // Its containers' names, for their statuses (kubectl's READY).
         const containers = (await c.pods.get(ref))?.containers ?? [];
         const status = runningPodStatus({ ips: o.ips, hostIp: undefined, now, containers, image: DEFAULT_IMAGE });
         await c.pods.patch(ref, { status }, { subresource: "status", uid: o.pod.uid });
       })().catch((e: unknown) => onProblem(`status of ${o.pod.namespace}/${o.pod.name} through the served API: ${errorMessage(e)}`));
+      pending.add(write);
+      void write.finally(() => pending.delete(write));
     },
   };
 }

@@ -95,6 +95,7 @@ async function play(ctx: Ctx, parts: SessionParts): Promise<RunResult> {
   script.cancel();
   const runEnd = systemClock.now();
   const pods = (await session.control.ListPods({}, CALL)).pods.map(podFromWire);
+  await status.flush();
   await teardown(session.control, session.kubelet, ctx.hooks.hurry ?? never);
   const hurry = ctx.hooks.hurry ?? never;
   await Promise.race([parts.shutdownKubelet?.(false), new Promise((r) => (hurry.aborted ? r(undefined) : hurry.addEventListener("abort", r, { once: true })))]);
