@@ -38,7 +38,6 @@ export class H2Session {
   #block: Block | undefined;
   /** Set by GOAWAY, a protocol error or the transport closing: no new streams. */
   #done: string | undefined;
-  onDone: () => void = () => {};
 
   /** The connection preface, sent with the first request: one write (one syscall) for all of it. */
   #greeting: Uint8Array[] | undefined = [
@@ -161,9 +160,7 @@ export class H2Session {
   }
 
   #end(why: string): void {
-    if (this.#done !== undefined) return;
-    this.#done = why;
-    this.onDone();
+    this.#done ??= why;
   }
 
   #take(): StreamEvents[] {

@@ -118,12 +118,13 @@ async function attempt(sessions: Sessions, address: string, timeoutMs: number, p
     const chunks: Uint8Array[] = [];
     let size = 0;
     let settled = false;
-    const done = (o: Outcome): void => {
+    /** Settles once; `refused`: the server never processed the stream (call() may retry it). */
+    const done = (o: Outcome, refused = false): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
-      resolve({ ...o, metadata });
+      resolve(refused ? { ...o, metadata, refused } : { ...o, metadata });
     };
     const finish = (): void => {
       seen.body = Buffer.concat(chunks);
@@ -169,12 +170,7 @@ async function attempt(sessions: Sessions, address: string, timeoutMs: number, p
       },
       reset(code) {
         seen.rstCode = code;
-        if (code === REFUSED_STREAM && !settled) {
-          settled = true;
-          clearTimeout(timer);
-          signal?.removeEventListener("abort", onAbort);
-          return resolve({ ...(outcome(seen) as Outcome), metadata, refused: true });
-        }
+        if (code === REFUSED_STREAM) return done(outcome(seen), true);
         finish();
       },
       dropped() {

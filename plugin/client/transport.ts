@@ -1,6 +1,7 @@
 // The byte stream under the HTTP/2 client: Bun's native socket in the compiled plugin (measured:
 // node:net alone costs about 15 ms of CPU per exec there, Bun.connect almost nothing, README
 // Performance), node:net under Node (tests, the harness). Unix socket or TCP, as the address says.
+import { parseEndpoint } from "../../common/boundary/address.js";
 import type { H2Session, Transport } from "./h2-session.js";
 
 export interface Dialed {
@@ -19,11 +20,14 @@ interface BunConnect {
 
 type Target = { unix: string } | { hostname: string; port: number };
 
+/**
+ * The address through the one endpoint parser (common/boundary, which netconf's ipamdAddress
+ * already passed); an address it refuses never reaches a socket.
+ */
 function target(address: string): Target {
-  if (address.startsWith("unix://")) return { unix: address.slice("unix://".length) };
-  const i = address.lastIndexOf(":");
-  const host = address.slice(0, i);
-  return { hostname: host.startsWith("[") ? host.slice(1, -1) : host, port: Number(address.slice(i + 1)) };
+  const e = parseEndpoint(address, { what: "ipamd address" });
+  if (!e.ok) throw new Error(e.problem);
+  return e.value.kind === "unix" ? { unix: e.value.path } : { hostname: e.value.host, port: e.value.port };
 }
 
 /** Buffers what arrives before the session is attached (Bun may deliver data right after open). */
@@ -71,7 +75,8 @@ async function dialNode(t: Target): Promise<Dialed> {
 }
 
 /** Connects to `unix:///path` or `host:port`; rejects when nothing accepts the connection. */
-export function dial(address: string): Promise<Dialed> {
+export async function dial(address: string): Promise<Dialed> {
   const bun = (globalThis as { Bun?: BunConnect }).Bun;
-  return bun === undefined ? dialNode(target(address)) : dialBun(bun, target(address));
+  const t = target(address);
+  return bun === undefined ? dialNode(t) : dialBun(bun, t);
 }

@@ -108,6 +108,9 @@ function parseInterface(o: Json, i: number): Interface110 {
   return out;
 }
 
+/** A gateway: an IPv4 or IPv6 address without prefix length. */
+const isIp = (text: string): boolean => parseIpv4(text).ok || isIpv6(text);
+
 function parseIp(o: Json, i: number, count: number): IPConfig110 {
   const where = `ips[${i}]`;
   if (typeof o.address !== "string") throw bad(`${where}.address must be a CIDR string`);
@@ -116,7 +119,7 @@ function parseIp(o: Json, i: number, count: number): IPConfig110 {
   const out: IPConfig110 = { address: o.address };
   pick(o, "interface", "number", where, out);
   pick(o, "gateway", "string", where, out);
-  if (out.gateway !== undefined && !parseIpv4(out.gateway).ok && !isIpv6(out.gateway)) throw bad(`${where}.gateway is not an IP address`);
+  if (out.gateway !== undefined && !isIp(out.gateway)) throw bad(`${where}.gateway is not an IP address`);
   if (out.interface !== undefined && (out.interface < 0 || out.interface >= count)) {
     throw bad(`${where}.interface ${out.interface} is not an index of interfaces`);
   }
@@ -130,7 +133,7 @@ function parseRoute(o: Json, i: number): Route110 {
   if (cidr !== undefined) throw bad(`${where}.dst ${cidr}`);
   const out: Route110 = { dst: o.dst };
   pick(o, "gw", "string", where, out);
-  if (out.gw !== undefined && !parseIpv4(out.gw).ok && !isIpv6(out.gw)) throw bad(`${where}.gw is not an IP address`);
+  if (out.gw !== undefined && !isIp(out.gw)) throw bad(`${where}.gw is not an IP address`);
   for (const k of ["mtu", "advmss", "priority", "table", "scope"]) pick(o, k, "number", where, out);
   return out;
 }

@@ -62,7 +62,7 @@ export function batchProblem(lines: readonly string[]): string | undefined {
  */
 export function guardBatch(run: BatchRunner): BatchRunner {
   return (lines, opts, signal) => {
-    const problem = batchProblem(lines) ?? (opts.netns === undefined ? undefined : tokenProblem(opts.netns));
+    const problem = runProblem(lines, opts.netns);
     if (problem !== undefined) return Promise.reject(new Error(`refusing to run ip -batch: ${problem}`));
     return run(lines, opts, signal);
   };
@@ -71,10 +71,15 @@ export function guardBatch(run: BatchRunner): BatchRunner {
 /** The same wall for any OpRunner (netlink too): every op, rendered, must pass the batch check. */
 export function guardOps(run: OpRunner): OpRunner {
   return (ops, opts, signal) => {
-    const problem = batchProblem(ops.map(render)) ?? (opts.netns === undefined ? undefined : tokenProblem(opts.netns));
+    const problem = runProblem(ops.map(render), opts.netns);
     if (problem !== undefined) return Promise.reject(new Error(`refusing to run the dataplane's operations: ${problem}`));
     return run(ops, opts, signal);
   };
+}
+
+/** The one check both walls make: every word of the lines, and the netns path when there is one. */
+function runProblem(lines: readonly string[], netns: string | undefined): string | undefined {
+  return batchProblem(lines) ?? (netns === undefined ? undefined : tokenProblem(netns));
 }
 
 const FAILED_RE = /^Command failed (?:-|\S+):(\d+)$/;
