@@ -8,8 +8,10 @@ import { parse as parseYaml } from "yaml";
 import type { SimplePolicy } from "../../cluster/k8s/index.js";
 import { parseDuration } from "../../common/duration.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
+// Values straight from controller/delay.js, not its entry point: mock-ipamd parses its flags before
+// loading the daemon, and controller/index.js would add 44 modules to that path (--help, usage errors).
 import { MAX_DELAY_MS, validateDelay } from "../../controller/delay.js";
-import type { ProvisioningDelay } from "../../controller/types.js";
+import type { ProvisioningDelay } from "../../controller/index.js";
 import { validatePrefix } from "../hostlinks/index.js";
 import { instanceLimits } from "../../common/limits.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
