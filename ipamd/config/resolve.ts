@@ -13,6 +13,7 @@ import { HarnessError, errorMessage } from "../../common/errors.js";
 // loading the daemon, and controller/index.js would add 44 modules to that path (--help, usage errors).
 import { MAX_DELAY_MS, validateDelay } from "../../controller/delay.js";
 import type { ProvisioningDelay } from "../../controller/index.js";
+import { isLinkName } from "../fabric/values.js";
 import { validatePrefix } from "../hostlinks/index.js";
 import { instanceLimits } from "../../common/limits.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
@@ -119,7 +120,7 @@ function clusterMode(flags: Flags): ClusterMode {
     throw new HarnessError("invalid-config", `--ec2-endpoint ${JSON.stringify(flags.ec2Endpoint)}: expected an http:// or https:// URL`);
   }
   const uplink = flags.fabricUplink ?? "eth0";
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/.test(uplink)) throw new HarnessError("invalid-config", `--fabric-uplink ${JSON.stringify(uplink)}: not a link name`);
+  if (!isLinkName(uplink)) throw new HarnessError("invalid-config", `--fabric-uplink ${JSON.stringify(uplink)}: not a link name`);
   return { mode, kubeconfig: flags.kubeconfig, ec2Endpoint: flags.ec2Endpoint.replace(/\/+$/, ""), fabric: { enabled: flags.fabric === "on", uplink } };
 }
 
