@@ -28,7 +28,7 @@ export interface Ec2Service {
   faults: Ec2Faults;
 }
 
-export function createEc2Service(rng: Rng, config: Pick<Ec2Config, "primarySubnetCidr" | "branchSubnetCidr"> & Partial<Pick<Ec2Config, "deletedEniLimit">>): Ec2Service {
+export function createEc2Service(rng: Rng, config: Pick<Ec2Config, "primarySubnetCidr" | "branchSubnetCidr" | "deletedEniLimit">): Ec2Service {
   const ids = createIdSource(rng);
   const subnets = { primary: createSubnetPool(config.primarySubnetCidr), branch: createSubnetPool(config.branchSubnetCidr) };
   const enis = new Map<string, EniRecord>();
@@ -136,8 +136,7 @@ export function createEc2Service(rng: Rng, config: Pick<Ec2Config, "primarySubne
       for (const ip of eni.privateIps) subnets[eni.kind === "branch" ? "branch" : "primary"].release(ip);
       eni.state = "deleted";
       deleted.push(eniId);
-      const limit = config.deletedEniLimit ?? 1_000;
-      if (deleted.length > limit) for (const id of deleted.splice(0, deleted.length - limit)) enis.delete(id);
+      if (deleted.length > config.deletedEniLimit) for (const id of deleted.splice(0, deleted.length - config.deletedEniLimit)) enis.delete(id);
     },
     describe(eniId) {
       const e = enis.get(eniId);

@@ -1,6 +1,7 @@
 // Defaults that make mock-ipamd start with no config at all: an m5.large node with a trunk, the
 // real ports and cooldowns, the socket path of ipamd v1.23 under /run/mock-ipamd.
 
+// controller/config.js rather than its entry point: see the import note in resolve.ts.
 import { DEFAULT_CONTROLLER_CONFIG, DEFAULT_COOLDOWN_MS, NO_FAULTS } from "../../controller/config.js";
 import { CLIENT_VERSION } from "../../proto/rpc.js";
 import type { IpamdConfig } from "./types.js";

@@ -6,10 +6,14 @@ import { isIP } from "node:net";
 import { join, resolve as resolvePath } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { SimplePolicy } from "../../cluster/k8s/index.js";
+import { isLoopback } from "../../common/boundary/index.js";
 import { parseDuration } from "../../common/duration.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
+// Values straight from controller/delay.js, not its entry point: mock-ipamd parses its flags before
+// loading the daemon, and controller/index.js would add 44 modules to that path (--help, usage errors).
 import { MAX_DELAY_MS, validateDelay } from "../../controller/delay.js";
-import type { ProvisioningDelay } from "../../controller/types.js";
+import type { ProvisioningDelay } from "../../controller/index.js";
+import { isLinkName } from "../fabric/values.js";
 import { validatePrefix } from "../hostlinks/index.js";
 import { instanceLimits } from "../../common/limits.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
@@ -78,8 +82,7 @@ export function parseServeAddress(value: string, allowRemote: boolean): { host: 
   const port = Number(m?.[2] ?? "-1");
   if (m === null || port > 65535) throw new HarnessError("invalid-config", `--serve-api ${JSON.stringify(value)}: expected HOST:PORT, e.g. 127.0.0.1:6443 (port 0: any free port)`);
   if (host !== "localhost" && isIP(host) === 0) throw new HarnessError("invalid-config", `--serve-api ${value}: ${host} is not an IP address (or localhost)`);
-  const loopback = host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
-  if (!loopback && !allowRemote) throw new HarnessError("invalid-config", `--serve-api ${value}: not a loopback address (127.x, ::1, localhost); the API holds the whole cluster behind one token, so serving beyond this machine needs --serve-api-allow-remote`);
+  if (!isLoopback({ kind: "tcp", host, port }) && !allowRemote) throw new HarnessError("invalid-config", `--serve-api ${value}: not a loopback address (127.x, ::1, localhost); the API holds the whole cluster behind one token, so serving beyond this machine needs --serve-api-allow-remote`);
   return { host, port };
 }
 
@@ -117,7 +120,7 @@ function clusterMode(flags: Flags): ClusterMode {
     throw new HarnessError("invalid-config", `--ec2-endpoint ${JSON.stringify(flags.ec2Endpoint)}: expected an http:// or https:// URL`);
   }
   const uplink = flags.fabricUplink ?? "eth0";
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/.test(uplink)) throw new HarnessError("invalid-config", `--fabric-uplink ${JSON.stringify(uplink)}: not a link name`);
+  if (!isLinkName(uplink)) throw new HarnessError("invalid-config", `--fabric-uplink ${JSON.stringify(uplink)}: not a link name`);
   return { mode, kubeconfig: flags.kubeconfig, ec2Endpoint: flags.ec2Endpoint.replace(/\/+$/, ""), fabric: { enabled: flags.fabric === "on", uplink } };
 }
 

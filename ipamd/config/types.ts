@@ -1,7 +1,7 @@
 // The daemon's configuration: one frozen, validated object (defaults <- config file <- flags).
 
 import type { SimplePolicy } from "../../cluster/k8s/index.js";
-import type { ControllerFaults, ProvisioningDelay } from "../../controller/types.js";
+import type { ControllerFaults, ProvisioningDelay } from "../../controller/index.js";
 
 export type HostLinksMode = "auto" | "on" | "off";
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";

@@ -23,8 +23,11 @@ export function mac(text: string, what: string): string {
 /** IFNAMSIZ - 1 characters, none of which iproute2 or a shell could read as syntax. */
 const LINK = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
 
+/** Also --fabric-uplink's usage check (config/resolve.ts), so both refuse the same names. */
+export const isLinkName = (text: string): boolean => LINK.test(text);
+
 export function linkName(text: string, what: string): string {
-  if (!LINK.test(text)) throw new HarnessError("invalid-argument", `${what}: "${text.slice(0, 64)}" is not a link name`);
+  if (!isLinkName(text)) throw new HarnessError("invalid-argument", `${what}: "${text.slice(0, 64)}" is not a link name`);
   return text;
 }
 

@@ -4,7 +4,7 @@
 import type { ClusterEvent, NewEvent, PodObject, SecurityGroupPolicyObject, SimplePolicy } from "../../cluster/k8s/index.js";
 import { simpleFromSgp } from "../../cluster/k8s/index.js";
 import { HarnessError } from "../../common/errors.js";
-import type { ProvisioningDelay } from "../../controller/types.js";
+import type { ProvisioningDelay } from "../../controller/index.js";
 import type * as W from "./control-types.js";
 
 export function podToWire(p: PodObject): W.Pod {

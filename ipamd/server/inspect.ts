@@ -1,7 +1,7 @@
 // Inspection views for the control API and introspection HTTP: this node's ENIs (primary, trunk,
 // ordinary from the datastore; branch ENIs from the fake EC2), leases, and the node itself.
 
-import type { NetworkInterface } from "../../controller/types.js";
+import type { NetworkInterface } from "../../controller/index.js";
 import type { Datastore, EniInfo } from "../datastore/index.js";
 import type { HostLinks } from "../hostlinks/index.js";
 import type { InstanceLimits } from "../../common/limits.js";

@@ -56,7 +56,3 @@ function answers(path: string): Promise<boolean> {
 export function finishUnixSocket(path: string, mode = 0o660): void {
   chmodSync(path, mode);
 }
-
-export function bindAddress(t: ListenTarget): string {
-  return t.kind === "unix" ? `unix://${t.path}` : `${t.host.includes(":") && !t.host.startsWith("[") ? `[${t.host}]` : t.host}:${t.port}`;
-}

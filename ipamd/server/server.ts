@@ -5,6 +5,7 @@
 
 import * as grpc from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
+import { formatEndpoint } from "../../common/boundary/index.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
 import { CLIENT_VERSION, HEALTH_SERVICE } from "../../proto/rpc.js";
 import type { Backend } from "../backend/index.js";
@@ -12,7 +13,7 @@ import { cniBackendHandlers } from "./cni-service.js";
 import type { ControlDeps } from "./control-service.js";
 import { controlService } from "./control-service.js";
 import type { HandlerLog } from "./handlers.js";
-import { bindAddress, finishUnixSocket, parseListen, prepareUnixSocket } from "./listen.js";
+import { finishUnixSocket, parseListen, prepareUnixSocket } from "./listen.js";
 import { tolerantService } from "./malformed.js";
 import { loadProtos } from "./protos.js";
 
@@ -80,12 +81,12 @@ async function bindServer(server: grpc.Server, listen: string, mode: number): Pr
   const target = parseListen(listen);
   if (target.kind === "unix") await prepareUnixSocket(target.path);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(bindAddress(target), grpc.ServerCredentials.createInsecure(), (err, p) =>
+    server.bindAsync(formatEndpoint(target), grpc.ServerCredentials.createInsecure(), (err, p) =>
       err ? reject(new HarnessError("unavailable", `cannot listen on ${listen}: ${errorMessage(err)}`)) : resolve(p),
     ),
   );
   if (target.kind === "unix") finishUnixSocket(target.path, mode);
-  return target.kind === "unix" ? `unix://${target.path}` : `${target.host.includes(":") ? `[${target.host}]` : target.host}:${port}`;
+  return formatEndpoint(target.kind === "unix" ? target : { ...target, port });
 }
 
 /** Stops accepting, lets calls in flight finish for up to graceMs, then forces. */
