@@ -4,6 +4,7 @@
 
 import { Command } from "commander";
 import { errorMessage } from "../common/errors.js";
+import { packageVersion } from "../common/package-info.js";
 import { resolveApiServerFlags } from "./options.js";
 import type { ApiServerConfig, RawApiServerFlags } from "./options.js";
 
@@ -15,7 +16,7 @@ export function apiServerCommand(): Command {
     .option("--no-scheduler", "do not bind pending pods to nodes (another scheduler, or the test, does it)")
     .option("--allow-remote", "allow a non-loopback --listen address")
     .option("--log-level <level>", "debug, info, warn or error", "info")
-    .version("0.1.0")
+    .version(packageVersion())
     .showHelpAfterError()
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (flags: RawApiServerFlags) => {

@@ -5,8 +5,9 @@
 // `cni.dev/valid-attachments`) every intervalMs and on demand, and never while an ADD or DEL of
 // those networks runs (the spec forbids ADD/DEL during GC). This is how a lease whose DEL could not
 // reach ipamd gets released later (README, "No lost leases").
-import type { Clock, TimerHandle } from "../common/clock.js";
+import type { Clock } from "../common/clock.js";
 import { errorMessage } from "../common/errors.js";
+import { runPeriodically } from "../common/periodic.js";
 import type { SandboxRuntime } from "./kubelet/types.js";
 import type { CniRuntime, GCAttachment, NetworkConfigList } from "./libcni/index.js";
 
@@ -60,8 +61,6 @@ class OpsOrGc {
 export function withNetworkGc(inner: SandboxRuntime, o: NetworkGcOptions): GcSandboxRuntime {
   const live = new Set<string>();
   const lock = new OpsOrGc();
-  let timer: TimerHandle | undefined;
-  let closed = false;
 
   async function collect(signal?: AbortSignal): Promise<void> {
     const errors: string[] = [];
@@ -72,13 +71,8 @@ export function withNetworkGc(inner: SandboxRuntime, o: NetworkGcOptions): GcSan
     if (errors.length > 0) throw new Error(`CNI GC: ${errors.join("; ")}`);
   }
 
-  const schedule = (): void => {
-    if (closed || o.intervalMs <= 0) return;
-    timer = o.clock.setTimer(o.intervalMs, () => {
-      lock.gc(() => collect()).catch((e: unknown) => o.onError?.(errorMessage(e))).finally(schedule);
-    });
-  };
-  schedule();
+  const timer = o.intervalMs <= 0 ? undefined
+    : runPeriodically(o.clock, o.intervalMs, o.intervalMs, () => lock.gc(() => collect()).catch((e: unknown) => o.onError?.(errorMessage(e))));
 
   return {
     async runPodSandbox(pod, req, signal) {
@@ -94,8 +88,7 @@ export function withNetworkGc(inner: SandboxRuntime, o: NetworkGcOptions): GcSan
     },
     gc: (signal) => lock.gc(() => collect(signal)),
     close() {
-      closed = true;
-      timer?.cancel();
+      timer?.stop();
     },
   };
 }

@@ -24,6 +24,26 @@ function fail(what: string, e: unknown): void {
   process.stderr.write(`cluster ${what}: ${errorMessage(e)}${details}\n`);
 }
 
+/**
+ * A subcommand's two steps: its flags checked first (a usage error: exit 2, nothing done), then the
+ * work, whose result is the exit code (1 when it throws).
+ */
+async function checkThenRun<T>(what: string, check: () => T, work: (checked: T) => Promise<number>): Promise<void> {
+  let checked: T;
+  try {
+    checked = check();
+  } catch (e) {
+    fail(what, e);
+    process.exit(2);
+  }
+  try {
+    process.exitCode = await work(checked);
+  } catch (e) {
+    fail(what, e);
+    process.exitCode = 1;
+  }
+}
+
 function upCommand(): Command {
   return usage(new Command("up"))
     .description("start a cluster on this machine: the API server, the controller and mock-ec2 on the host, each node a network namespace with its own containerd, mock-ipamd, CNI plugin and kubelet; the nodes share a bridge (the VPC)")
@@ -93,55 +113,30 @@ function stateDirOptions(cmd: Command): Command {
 function downCmd(): Command {
   return stateDirOptions(usage(new Command("down")))
     .description("remove a cluster: every process, network namespace, link, container and file `up` recorded, also after a crash")
-    .action(async (raw: { name: string; stateDir?: string }) => {
-      let dir: string;
-      try {
-        dir = resolveStateDir(raw);
-      } catch (e) {
-        fail("down", e);
-        process.exit(2);
-      }
-      try {
-        const r = await clusterDown(dir, { progress: (l) => void process.stdout.write(`${l}\n`) });
-        if (!r.found) process.stdout.write(`no cluster state in ${dir}: nothing to remove\n`);
-        for (const p of r.problems) process.stderr.write(`cluster down: could not remove: ${p}\n`);
-        if (r.problems.length > 0) process.stderr.write(`the state file stays in ${dir}; run again: ${downCommand(dir)}\n`);
-        process.exitCode = r.problems.length === 0 ? 0 : 1;
-      } catch (e) {
-        fail("down", e);
-        process.exitCode = 1;
-      }
-    });
+    .action((raw: { name: string; stateDir?: string }) => checkThenRun("down", () => resolveStateDir(raw), async (dir) => {
+      const r = await clusterDown(dir, { progress: (l) => void process.stdout.write(`${l}\n`) });
+      if (!r.found) process.stdout.write(`no cluster state in ${dir}: nothing to remove\n`);
+      for (const p of r.problems) process.stderr.write(`cluster down: could not remove: ${p}\n`);
+      if (r.problems.length > 0) process.stderr.write(`the state file stays in ${dir}; run again: ${downCommand(dir)}\n`);
+      return r.problems.length === 0 ? 0 : 1;
+    }));
 }
 
 function statusCmd(): Command {
   return stateDirOptions(usage(new Command("status")))
     .description("show a cluster's nodes and whether each recorded process still runs")
-    .action(async (raw: { name: string; stateDir?: string }) => {
-      let dir: string;
-      try {
-        dir = resolveStateDir(raw);
-      } catch (e) {
-        fail("status", e);
-        process.exit(2);
+    .action((raw: { name: string; stateDir?: string }) => checkThenRun("status", () => resolveStateDir(raw), async (dir) => {
+      const s = await StateFile.read(dir);
+      if (s === undefined) {
+        process.stdout.write(`no cluster state in ${dir}\n`);
+        return 1;
       }
-      try {
-        const s = await StateFile.read(dir);
-        if (s === undefined) {
-          process.stdout.write(`no cluster state in ${dir}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        process.stdout.write(`cluster "${s.name}" (${s.phase}), VPC ${s.vpcCidr}, API server ${s.apiServer ?? "-"}, kubeconfig ${s.kubeconfig.path}\n`);
-        for (const n of s.nodes) process.stdout.write(`  ${n.name}  ${n.instanceId ?? "-"}  ${n.primaryIp ?? "-"}  netns ${n.netns}\n`);
-        const procs = await processStatus(s);
-        for (const p of procs) process.stdout.write(`  ${p.alive ? "running" : "GONE   "}  ${p.role}${p.node === undefined ? "" : ` (${p.node})`}  pid ${p.pid}\n`);
-        process.exitCode = procs.every((p) => p.alive) && s.phase === "ready" ? 0 : 1;
-      } catch (e) {
-        fail("status", e);
-        process.exitCode = 1;
-      }
-    });
+      process.stdout.write(`cluster "${s.name}" (${s.phase}), VPC ${s.vpcCidr}, API server ${s.apiServer ?? "-"}, kubeconfig ${s.kubeconfig.path}\n`);
+      for (const n of s.nodes) process.stdout.write(`  ${n.name}  ${n.instanceId ?? "-"}  ${n.primaryIp ?? "-"}  netns ${n.netns}\n`);
+      const procs = await processStatus(s);
+      for (const p of procs) process.stdout.write(`  ${p.alive ? "running" : "GONE   "}  ${p.role}${p.node === undefined ? "" : ` (${p.node})`}  pid ${p.pid}\n`);
+      return procs.every((p) => p.alive) && s.phase === "ready" ? 0 : 1;
+    }));
 }
 
 function restartCmd(): Command {
@@ -150,26 +145,16 @@ function restartCmd(): Command {
     .argument("<role>", `one of ${RESTARTABLE.join(", ")}`)
     .option("--node <name>", "the node, for containerd, ipamd and kubelet")
     .option("--timeout <duration>", "how long it may take to be ready", "120s")
-    .action(async (role: string, raw: { name: string; stateDir?: string; node?: string; timeout: string }) => {
-      let dir: string;
-      let timeoutMs: number;
-      try {
-        dir = resolveStateDir(raw);
-        timeoutMs = parseDuration(raw.timeout, "--timeout");
-        if (!(RESTARTABLE as readonly string[]).includes(role)) throw new HarnessError("invalid-argument", `${role}: not a daemon that restarts (${RESTARTABLE.join(", ")}; the API server keeps the cluster in memory)`);
-      } catch (e) {
-        fail("restart", e);
-        process.exit(2);
-      }
-      try {
-        const r = await restartDaemon(dir, role as RestartableRole, raw.node, { timeoutMs });
-        process.stdout.write(`${role}${r.node === undefined ? "" : ` of ${r.node}`} running again (pid ${r.pid}); log ${r.log}\n`);
-        process.exitCode = 0;
-      } catch (e) {
-        fail("restart", e);
-        process.exitCode = 1;
-      }
-    });
+    .action((role: string, raw: { name: string; stateDir?: string; node?: string; timeout: string }) => checkThenRun("restart", () => {
+      const dir = resolveStateDir(raw);
+      const timeoutMs = parseDuration(raw.timeout, "--timeout");
+      if (!(RESTARTABLE as readonly string[]).includes(role)) throw new HarnessError("invalid-argument", `${role}: not a daemon that restarts (${RESTARTABLE.join(", ")}; the API server keeps the cluster in memory)`);
+      return { dir, timeoutMs };
+    }, async ({ dir, timeoutMs }) => {
+      const r = await restartDaemon(dir, role as RestartableRole, raw.node, { timeoutMs });
+      process.stdout.write(`${role}${r.node === undefined ? "" : ` of ${r.node}`} running again (pid ${r.pid}); log ${r.log}\n`);
+      return 0;
+    }));
 }
 
 export function clusterCommand(): Command {

@@ -24,6 +24,7 @@ export interface RawUpFlags {
 
 export interface UpConfig {
   readonly layout: ClusterLayout;
+  /** Where the user wants the kubeconfig. */
   readonly kubeconfig: string;
   readonly instanceType: string;
   readonly provisioningDelay: string | undefined;

@@ -15,7 +15,7 @@ import { buildOciArchive } from "./containerd/images.js";
 import { k8sCgroupDirs } from "./containerd/leftovers.js";
 import { linkExists, netnsNames } from "./ip.js";
 import { readKubeconfig } from "./kube.js";
-import type { ClusterLayout } from "./names.js";
+import type { UpConfig } from "./options.js";
 import { daemonEnv, sizeOf, spawnDetached, startTimeOf, waitReadyLine } from "./proc.js";
 import { BIN, apiServerArgv, controllerArgv, mockEc2Argv } from "./roles.js";
 import { STATE_FORMAT, StateFile } from "./state.js";
@@ -24,15 +24,8 @@ import { nodeUp, recordProcess } from "./up-node.js";
 import { checkVpcCidrFree, createBridge } from "./vpc.js";
 import { describeLeftover } from "./status.js";
 
-export interface UpOptions {
-  readonly layout: ClusterLayout;
-  /** Where the user wants the kubeconfig. */
-  readonly kubeconfig: string;
-  readonly instanceType: string;
-  readonly provisioningDelay: string | undefined;
-  readonly qps: number;
-  readonly burst: number;
-  readonly timeoutMs: number;
+/** The checked flags (keeping a failed cluster is the command's business), and how to report and stop. */
+export interface UpOptions extends Omit<UpConfig, "keepOnFailure"> {
   readonly progress: (line: string) => void;
   readonly signal: AbortSignal;
   readonly clock?: Clock;

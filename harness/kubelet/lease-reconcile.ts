@@ -6,6 +6,7 @@
 
 import type { Clock } from "../../common/clock.js";
 import { errorMessage } from "../../common/errors.js";
+import { runPeriodically } from "../../common/periodic.js";
 import type { CriClient } from "../../cri/index.js";
 import type { ControlClient } from "../../ipamd/index.js";
 
@@ -23,19 +24,6 @@ export async function reconcileOnce(cri: CriClient, control: ControlClient, cloc
 }
 
 export function startLeaseReconcile(cri: CriClient, control: ControlClient, clock: Clock, log: ReconcileLog, periodMs = LEASE_RECONCILE_PERIOD_MS): { stop(): void } {
-  let stopped = false;
-  let timer = clock.setTimer(periodMs, pass);
-  function pass(): void {
-    reconcileOnce(cri, control, clock, log)
-      .catch((e: unknown) => log("warn", "reconciling the node's leases failed; retrying at the next pass", { err: errorMessage(e) }))
-      .finally(() => {
-        if (!stopped) timer = clock.setTimer(periodMs, pass);
-      });
-  }
-  return {
-    stop() {
-      stopped = true;
-      timer.cancel();
-    },
-  };
+  return runPeriodically(clock, periodMs, periodMs, () =>
+    reconcileOnce(cri, control, clock, log).catch((e: unknown) => log("warn", "reconciling the node's leases failed; retrying at the next pass", { err: errorMessage(e) })));
 }

@@ -13,6 +13,7 @@ import { formatTime } from "../../cluster/k8s/fields.js";
 import type { Clock } from "../../common/clock.js";
 import { systemClock } from "../../common/clock.js";
 import { errorMessage } from "../../common/errors.js";
+import { runPeriodically } from "../../common/periodic.js";
 import { instanceLimits, maxPods } from "../../common/limits.js";
 import { CriClient, createCriSandboxRuntime } from "../../cri/index.js";
 import type { Kubelet, KubeletObservation } from "../../runtime/index.js";
@@ -114,26 +115,13 @@ function onObservation(cluster: ClusterClient, pods: Informer<PodObject>, c: Kub
 /** Ready follows containerd's RuntimeReady and NetworkReady, as kubelet's node status does. */
 function watchReadiness(cluster: ClusterClient, cri: CriClient, c: KubeletConfig, clock: Clock, log: Log, extra: Record<string, unknown>): { stop(): void } {
   let ready = false;
-  let stopped = false;
-  let timer = clock.setTimer(0, check);
-  function check(): void {
-    void (async () => {
-      const conditions = await cri.status({ timeoutMs: 5_000 }).catch(() => []);
-      const now = ["RuntimeReady", "NetworkReady"].every((t) => conditions.some((x) => x.type === t && x.status));
-      if (now !== ready) {
-        await setNodeReady(cluster, clock, c.nodeName, now, extra).then(() => {
-          ready = now;
-          log("info", now ? "node Ready" : "node NotReady", { node: c.nodeName });
-        }, (e: unknown) => log("warn", "updating the Node's Ready condition failed", { err: errorMessage(e) }));
-      }
-    })().finally(() => {
-      if (!stopped) timer = clock.setTimer(READY_CHECK_MS, check);
-    });
-  }
-  return {
-    stop() {
-      stopped = true;
-      timer.cancel();
-    },
-  };
+  return runPeriodically(clock, 0, READY_CHECK_MS, async () => {
+    const conditions = await cri.status({ timeoutMs: 5_000 }).catch(() => []);
+    const now = ["RuntimeReady", "NetworkReady"].every((t) => conditions.some((x) => x.type === t && x.status));
+    if (now === ready) return;
+    await setNodeReady(cluster, clock, c.nodeName, now, extra).then(() => {
+      ready = now;
+      log("info", now ? "node Ready" : "node NotReady", { node: c.nodeName });
+    }, (e: unknown) => log("warn", "updating the Node's Ready condition failed", { err: errorMessage(e) }));
+  });
 }

@@ -6,6 +6,7 @@
 
 import type { Clock } from "../../common/clock.js";
 import { errorMessage } from "../../common/errors.js";
+import { runPeriodically } from "../../common/periodic.js";
 import type { CriClient, PodSandbox } from "../../cri/index.js";
 
 /** kubelet's ContainerGCPeriod. */
@@ -53,19 +54,6 @@ export async function collectSandboxes(cri: CriClient, livePodUids: () => Readon
 
 /** Every `periodMs`, one pass after the other (never two at once). */
 export function startSandboxGc(cri: CriClient, livePodUids: () => ReadonlySet<string> | undefined, clock: Clock, log: GcLog, periodMs = SANDBOX_GC_PERIOD_MS): { stop(): void } {
-  let stopped = false;
-  let timer = clock.setTimer(periodMs, pass);
-  function pass(): void {
-    collectSandboxes(cri, livePodUids, log)
-      .catch((e: unknown) => log("warn", "listing sandboxes for garbage collection failed", { err: errorMessage(e) }))
-      .finally(() => {
-        if (!stopped) timer = clock.setTimer(periodMs, pass);
-      });
-  }
-  return {
-    stop() {
-      stopped = true;
-      timer.cancel();
-    },
-  };
+  return runPeriodically(clock, periodMs, periodMs, () =>
+    collectSandboxes(cri, livePodUids, log).catch((e: unknown) => log("warn", "listing sandboxes for garbage collection failed", { err: errorMessage(e) })));
 }
