@@ -13,13 +13,12 @@ import { makeServingCert, startApiServer } from "../apiserver/index.js";
 import { createObjectStore } from "../cluster/store/index.js";
 import { systemClock } from "../common/clock.js";
 import { startApiServerProcess } from "../test/helpers/apiserver.js";
+import { option } from "./helpers/args.mjs";
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => (argv.includes(name) ? (argv[argv.indexOf(name) + 1] ?? dflt) : dflt);
-const CYCLES = Number(opt("--cycles", "10000"));
-const WATCHERS = Number(opt("--watchers", "10"));
-const CLIENTS = Number(opt("--clients", "8"));
-const JSON_OUT = argv.includes("--json") ? opt("--json", "") : undefined;
+const CYCLES = Number(option("--cycles", "10000"));
+const WATCHERS = Number(option("--watchers", "10"));
+const CLIENTS = Number(option("--clients", "8"));
+const JSON_OUT = option("--json");
 const SAMPLES = 10;
 
 /** Resident set size of a process in MiB, from /proc. */
