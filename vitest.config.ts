@@ -4,12 +4,17 @@ import { defineConfig } from "vitest/config";
 // sockets, network namespaces, containerd; run one file at a time because they share the host).
 // `npm test` runs them one after the other (scripts/test.sh), never side by side: integration
 // files load the machine, and the unit project must not share it with them.
+// Under CI a focused test (.only) must fail the run rather than quietly drop every other test: set
+// on each project, since an inline project does not inherit the root's test options.
+const allowOnly = !process.env.CI;
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: "unit",
+          allowOnly,
           include: ["test/**/*.test.ts"],
           exclude: ["test/**/*.int.test.ts", "node_modules/**"],
           testTimeout: 20_000,
@@ -18,6 +23,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
+          allowOnly,
           include: ["test/**/*.int.test.ts"],
           // Every integration test execs dist/: refuse a stale one before any file starts.
           globalSetup: ["test/setup/dist-fresh.ts"],

@@ -18,12 +18,11 @@ import { CheckpointEncoder, FileCheckpoint } from "../ipamd/checkpoint/index.js"
 import type { CheckpointData } from "../ipamd/checkpoint/index.js";
 import { Datastore } from "../ipamd/datastore/index.js";
 import { snapshot } from "../ipamd/datastore/durable.js";
+import { option } from "./helpers/args.mjs";
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => (argv.includes(name) ? (argv[argv.indexOf(name) + 1] ?? dflt) : dflt);
-const LEASES = opt("--leases", "16,1000").split(",").map(Number);
-const WRITES = Number(opt("--writes", "300"));
-const JSON_OUT = argv.includes("--json") ? opt("--json", "") : undefined;
+const LEASES = option("--leases", "16,1000").split(",").map(Number);
+const WRITES = Number(option("--writes", "300"));
+const JSON_OUT = option("--json");
 
 function datastoreWith(n: number): Datastore {
   const ds = new Datastore({ clock: new FakeClock(1_700_000_000_000), cooldownMs: 0 });

@@ -12,12 +12,13 @@
 // Prints a table, then one JSON line with "targets".
 // Usage: npx tsx bench/cluster-mode.ts [--sequential 10] [--pods 200] [--skip-burst]   (after npm run build)
 
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { KubeletObservation } from "../runtime/index.js";
 import { kubeStack, memoryStack } from "./helpers/stacks.js";
 import type { Stack, StackSpec } from "./helpers/stacks.js";
 
-const { values } = parseArgs({ options: { sequential: { type: "string", default: "10" }, pods: { type: "string", default: "200" }, "skip-burst": { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { sequential: { type: "string", default: "10" }, pods: { type: "string", default: "200" }, "skip-burst": { type: "boolean", default: false }, json: { type: "string" } } });
 const SEQUENTIAL = Number(values.sequential);
 const PODS = Number(values.pods);
 const PROVISIONING = "2s";
@@ -132,7 +133,10 @@ async function main(): Promise<void> {
     console.log(`  API requests         ${b.apiRequests} (${b.apiRequestsPerSec.toFixed(1)}/s)`);
   }
   const targets = [{ name: "cluster-mode: API hop added at p50 (annotation -> running, kube - memory)", value: Math.round(added), op: "<=", limit: 100, unit: "ms" }];
-  console.log(JSON.stringify({ bench: "cluster-mode", hop: { memory, kube, addedP50Ms: added, ratioP50: kube.p50 / memory.p50 }, burst: b, targets }));
+  const json = JSON.stringify({ bench: "cluster-mode", hop: { memory, kube, addedP50Ms: added, ratioP50: kube.p50 / memory.p50 }, burst: b, targets });
+  console.log(json);
+  // --json FILE (npm run bench passes it): the same line, where bench --check reads the targets.
+  if (values.json !== undefined) writeFileSync(values.json, `${json}\n`);
 }
 
 await main();

@@ -4,7 +4,7 @@
 // trunks). Each cluster is brought up, measured and removed in turn (they share the VPC range).
 // Run alone: npx tsx bench/cluster.ts [--pods 18] [--pings 40]   (root; after npm run build)
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
@@ -15,7 +15,8 @@ import { cli, listPods, podYaml, runningSandboxes, sgpYaml, upCluster } from "..
 const run = promisify(execFile);
 // 18 pods: what one m5.large node holds with SGP on (its trunk takes one of its 3 ENIs; the other
 // two give 9 secondary addresses each); more would leave the 1-node run waiting for addresses.
-const { values } = parseArgs({ options: { pods: { type: "string", default: "18" }, pings: { type: "string", default: "40" } } });
+// --json FILE: npm run bench (scripts/bench.mjs) passes it to every benchmark.
+const { values } = parseArgs({ options: { pods: { type: "string", default: "18" }, pings: { type: "string", default: "40" }, json: { type: "string" } } });
 const PODS = Number(values.pods);
 const PINGS = Number(values.pings);
 
@@ -127,7 +128,9 @@ async function main(): Promise<number> {
   for (const [k, v] of Object.entries(rtts)) console.log(`| ${k} | ${v.avg.toFixed(3)} ms | ${v.mdev.toFixed(3)} ms | ${v.loss}% |`);
   const ratio = (a: string, b: string): string => f((rtts[a]?.avg ?? NaN) / (rtts[b]?.avg ?? NaN));
   console.log(`\ncross-node / same-node RTT: ordinary ${ratio("ordinary, across nodes", "ordinary, same node")}×, branch ${ratio("branch (SGP), across nodes", "branch (SGP), same node")}×`);
-  console.log(JSON.stringify({ one, three, rtts }));
+  const json = JSON.stringify({ one, three, rtts });
+  console.log(json);
+  if (values.json !== undefined) writeFileSync(values.json, `${json}\n`);
   return 0;
 }
 

@@ -9,12 +9,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createEc2Client } from "../common/ec2/client.js";
 import type { Ec2Client } from "../common/ec2/client.js";
 import { startMockEc2 } from "../test/helpers/mock-ec2.js";
+import { option } from "./helpers/args.mjs";
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => (argv.includes(name) ? (argv[argv.indexOf(name) + 1] ?? dflt) : dflt);
-const LEVELS = opt("--callers", "1,8").split(",").map(Number);
-const SECONDS = Number(opt("--seconds", "8"));
-const JSON_OUT = argv.includes("--json") ? opt("--json", "") : undefined;
+const LEVELS = option("--callers", "1,8").split(",").map(Number);
+const SECONDS = Number(option("--seconds", "8"));
+const JSON_OUT = option("--json");
 
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 

@@ -29,19 +29,18 @@ import { CLIENT_VERSION } from "../proto/rpc.js";
 import type { AddNetworkRequest, DelNetworkRequest } from "../proto/rpc.js";
 import type { StartedDaemon } from "../test/helpers/daemon.js";
 import { cniBackendClient, startDaemon } from "../test/helpers/daemon.js";
+import { option } from "./helpers/args.mjs";
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => (argv.includes(name) ? (argv[argv.indexOf(name) + 1] ?? dflt) : dflt);
-const LEVELS = opt("--clients", "1,16").split(",").map(Number);
-const SECONDS = Number(opt("--seconds", "10"));
-const ROUNDS = Number(opt("--rounds", "1"));
-const DISTS = opt("--dist", "dist").split(",");
-const CLIENT = opt("--client", "h2");
-const LOG_LEVEL = opt("--log-level", "warn");
-const LEASES = Number(opt("--leases", "0"));
-const JSON_OUT = argv.includes("--json") ? opt("--json", "") : undefined;
-const CPU_PROF = argv.includes("--cpu-prof") ? opt("--cpu-prof", "") : undefined;
-const NODE_ARGS = argv.includes("--node-args") ? opt("--node-args", "").split(" ").filter((a) => a !== "") : [];
+const LEVELS = option("--clients", "1,16").split(",").map(Number);
+const SECONDS = Number(option("--seconds", "10"));
+const ROUNDS = Number(option("--rounds", "1"));
+const DISTS = option("--dist", "dist").split(",");
+const CLIENT = option("--client", "h2");
+const LOG_LEVEL = option("--log-level", "warn");
+const LEASES = Number(option("--leases", "0"));
+const JSON_OUT = option("--json");
+const CPU_PROF = option("--cpu-prof");
+const NODE_ARGS = (option("--node-args") ?? "").split(" ").filter((a) => a !== "");
 
 /** Issue #12's targets for mock-ipamd (durable pairs at 16 clients, ADD p99 at 16 and at 1 client). */
 const TARGETS = { pairsPerSec16: 3000, addP99Ms16: 10, addP99Ms1: 5 } as const;

@@ -7,17 +7,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { option } from "./helpers/args.mjs";
 import { startBenchDaemon } from "./helpers/daemon.mjs";
 import { CPU_METHOD, measure, stats } from "./helpers/measure.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
-const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
-const ITER = Number(opt("--iterations", "40"));
+const ITER = Number(option("--iterations", "40"));
 const WARMUP = 3;
-const JSON_OUT = opt("--json", undefined);
+const JSON_OUT = option("--json");
 /** Another build of the plugin, alternated with the others: before/after figures from one run. */
-const BASELINE = opt("--baseline", undefined);
+const BASELINE = option("--baseline");
 /**
  * More variants, alternated too: `--variant 'LABEL|FILE|JSON'` (repeatable): the plugin at FILE
  * ("" = this build) with JSON merged into its netconf, e.g. `--variant 'ip -batch||{"dataplaneOps":"ip"}'`.

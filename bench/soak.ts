@@ -15,14 +15,13 @@ import { createH2IpamdClient } from "../plugin/client/h2.js";
 import { CLIENT_VERSION } from "../proto/rpc.js";
 import type { AddNetworkRequest } from "../proto/rpc.js";
 import { startDaemon } from "../test/helpers/daemon.js";
+import { option } from "./helpers/args.mjs";
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => (argv.includes(name) ? (argv[argv.indexOf(name) + 1] ?? dflt) : dflt);
-const PAIRS = Number(opt("--pairs", "20000"));
-const CLIENTS = Number(opt("--clients", "16"));
-const LEASES = Number(opt("--leases", "700"));
+const PAIRS = Number(option("--pairs", "20000"));
+const CLIENTS = Number(option("--clients", "16"));
+const LEASES = Number(option("--leases", "700"));
 const SAMPLE_EVERY = 1000;
-const JSON_OUT = argv.includes("--json") ? opt("--json", "") : undefined;
+const JSON_OUT = option("--json");
 /** Issue #12: RSS at most 100 MB with the leases held and after the pairs. */
 const RSS_TARGET_MB = 100;
 

@@ -8,16 +8,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { option } from "./helpers/args.mjs";
 import { startBenchDaemon } from "./helpers/daemon.mjs";
 import { CPU_METHOD, loadavg, measure, stats } from "./helpers/measure.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
-const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
-const ITER = Number(opt("--iterations", "40"));
+const ITER = Number(option("--iterations", "40"));
 const WARMUP = 3;
-const JSON_OUT = opt("--json", undefined);
-const BASELINE = opt("--baseline", undefined);
+const JSON_OUT = option("--json");
+const BASELINE = option("--baseline");
 const OURS = join(ROOT, "dist", "bin", "mock-vpc-cni");
 
 const work = mkdtempSync(join(tmpdir(), "bench-startup-"));

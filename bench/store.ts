@@ -7,12 +7,11 @@
 import type { K8sObject } from "../cluster/k8s/types.js";
 import { createObjectStore } from "../cluster/store/index.js";
 import { FakeClock } from "../common/clock.js";
+import { option } from "./helpers/args.mjs";
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => (argv.includes(name) ? (argv[argv.indexOf(name) + 1] ?? dflt) : dflt);
-const PODS = Number(opt("--pods", "1000"));
-const EVENTS = Number(opt("--events-per-pod", "30"));
-const RUNS = Number(opt("--runs", "3"));
+const PODS = Number(option("--pods", "1000"));
+const EVENTS = Number(option("--events-per-pod", "30"));
+const RUNS = Number(option("--runs", "3"));
 const NODES = 112;
 
 const P = { group: "", plural: "pods" };

@@ -21,7 +21,7 @@ const wanted = args.filter((a) => a !== "--check" && a !== "--no-run");
 const OUT = join(".cache", "bench");
 
 /** Benchmarks whose JSON must carry targets under --check: not running them is a miss. */
-const HAS_TARGETS = new Set(["startup", "plugin", "cri", "ipamd", "soak"]);
+const HAS_TARGETS = new Set(["apiserver", "cluster-mode", "cri", "ipamd", "plugin", "soak", "startup"]);
 
 const files = readdirSync("bench")
   .filter((f) => /^[a-z0-9-]+\.(mjs|ts)$/.test(f))

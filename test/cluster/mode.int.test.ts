@@ -15,23 +15,17 @@ import type { KubeCluster } from "../../cluster/client/kube/index.js";
 import { buildPod, buildSgp } from "../../cluster/k8s/index.js";
 import { createEc2Client } from "../../common/ec2/client.js";
 import type { Ec2Client } from "../../common/ec2/client.js";
-import { cniSandboxRuntime } from "../../harness/demo/kubelet.js";
-import { writeNetworkSetup } from "../../harness/demo/network.js";
-import { startClusterKubelet } from "../../runtime/index.js";
-import type { ClusterKubelet, KubeletObservation, SandboxCall } from "../../runtime/index.js";
+import type { KubeletObservation, SandboxCall } from "../../runtime/index.js";
 import { needKubectl, startApiServerProcess } from "../helpers/apiserver.js";
 import type { StartedApiServer } from "../helpers/apiserver.js";
-import { REPO_ROOT, startDaemon } from "../helpers/daemon.js";
-import type { StartedDaemon } from "../helpers/daemon.js";
+import { startControllerProcess, startKubeNode } from "../helpers/kube-node.js";
+import type { KubeNode } from "../helpers/kube-node.js";
 import { startMockEc2 } from "../helpers/mock-ec2.js";
 import type { StartedMockEc2 } from "../helpers/mock-ec2.js";
 import { describeIf } from "../helpers/prereq.js";
-import { startReadyProcess } from "../helpers/process.js";
 import type { ReadyProcess } from "../helpers/process.js";
 import { eventually } from "../helpers/wait.js";
 
-const CONTROLLER_JS = join(REPO_ROOT, "dist", "cmd", "mock-vpc-resource-controller.js");
-const PLUGIN = join(REPO_ROOT, "dist", "bin", "mock-vpc-cni");
 const NODE = "node-1";
 const SG = "sg-0123456789abcdef0";
 const ANNOTATION = "vpc.amazonaws.com/pod-eni";
@@ -43,16 +37,12 @@ describeIf(needKubectl(), "cluster mode: API server, mock-ec2, controller, mock-
   let api: StartedApiServer;
   let cluster: KubeCluster;
   let controller: ReadyProcess;
-  let ipamd: StartedDaemon;
-  let kubelet: ClusterKubelet;
+  let node: KubeNode;
   const observed: KubeletObservation[] = [];
   const calls: SandboxCall[] = [];
 
   const startController = (delay: string): Promise<ReadyProcess> =>
-    startReadyProcess(CONTROLLER_JS, [
-      "--kubeconfig", api.kubeconfig, "--ec2-endpoint", ec2.endpoint, "--provisioning-delay", delay, "--cooldown", "30s",
-      "--delete-pass-interval", "1s", "--resync", "10s", "--webhook-listen", "127.0.0.1:0",
-    ], { name: "mock-vpc-resource-controller" });
+    startControllerProcess(api.kubeconfig, ec2.endpoint, ["--provisioning-delay", delay, "--cooldown", "30s", "--delete-pass-interval", "1s", "--resync", "10s"]);
   const running = (name: string): boolean => observed.some((o) => o.kind === "running" && o.pod.name === name);
 
   beforeAll(async () => {
@@ -65,18 +55,15 @@ describeIf(needKubectl(), "cluster mode: API server, mock-ec2, controller, mock-
     cluster = createKubeCluster({ kubeconfig: api.kubeconfig });
     controller = await startController("3s");
     await cluster.sgps.create(buildSgp({ namespace: "default", name: "sgp", podSelector: { matchLabels: { app: "sgp" } }, securityGroupIds: [SG] }));
-    const stateDir = join(dir, "ipamd");
-    const net = await writeNetworkSetup(join(dir, "cni"), PLUGIN, `unix://${join(stateDir, "ipamd.sock")}`, false);
     // The kubelet registers the Node; mock-ipamd waits for it, then asks for its trunk.
-    const runtime = await cniSandboxRuntime({ net, root: false, fakeNetnsDir: join(dir, "netns"), onCall: (c) => void calls.push(c) });
-    const kubeletStarted = startClusterKubelet({ cluster, nodeName: NODE, instanceType: "m5.large", runtime, observe: (o) => void observed.push(o) });
-    ipamd = await startDaemon({ stateDir, readyTimeoutMs: 60_000, args: ["--cluster", "kube", "--kubeconfig", api.kubeconfig, "--node-name", NODE, "--ec2-endpoint", ec2.endpoint] });
-    kubelet = await kubeletStarted;
+    node = await startKubeNode({
+      dir, nodeName: NODE, ec2Endpoint: ec2.endpoint, kubeletCluster: cluster, ipamdKubeconfig: api.kubeconfig,
+      observe: (o) => void observed.push(o), onCall: (c) => void calls.push(c),
+    });
   });
 
   afterAll(async () => {
-    await kubelet?.shutdown();
-    await ipamd?.stop();
+    await node?.stop();
     await controller?.stop();
     launcher?.destroy();
     await api?.stop();

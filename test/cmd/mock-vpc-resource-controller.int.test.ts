@@ -3,13 +3,11 @@
 // the API server, and a clean exit 0 on SIGTERM.
 
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startApiServerProcess } from "../helpers/apiserver.js";
-import { REPO_ROOT } from "../helpers/daemon.js";
+import { CONTROLLER_JS } from "../helpers/kube-node.js";
 import { startReadyProcess } from "../helpers/process.js";
 
-const CONTROLLER_JS = join(REPO_ROOT, "dist", "cmd", "mock-vpc-resource-controller.js");
 const run = (...args: string[]) => spawnSync(process.execPath, [CONTROLLER_JS, ...args], { encoding: "utf8", timeout: 20_000 });
 
 describe("mock-vpc-resource-controller command line", () => {

@@ -2,17 +2,17 @@
 // for its ready line, and gives tests an HTTPS client (the kubeconfig's CA and token) and kubectl
 // bound to its kubeconfig. Needs `npm run build` first (test/setup/dist-fresh.ts checks it).
 
-import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { execa } from "execa";
 import { parse, parseAllDocuments } from "yaml";
 import { REPO_ROOT } from "./daemon.js";
 import type { Missing } from "./prereq.js";
+import { startReadyProcess } from "./process.js";
+import type { ReadyProcess } from "./process.js";
 
 export const CLI_JS = join(REPO_ROOT, "dist", "cmd", "vpc-cni-harness.js");
 
@@ -66,29 +66,16 @@ export interface StartedApiServer {
 export async function startApiServerProcess(opts: { args?: string[]; readyTimeoutMs?: number } = {}): Promise<StartedApiServer> {
   const dir = mkdtempSync(join(tmpdir(), "api-server-"));
   const kubeconfig = join(dir, "kubeconfig");
-  const child = spawn(process.execPath, [CLI_JS, "api-server", "--listen", "127.0.0.1:0", "--kubeconfig", kubeconfig, ...(opts.args ?? [])], { stdio: ["ignore", "pipe", "pipe"] });
-  const logs: Record<string, unknown>[] = [];
-  let stderr = "";
-  child.stderr?.on("data", (c: Buffer) => void (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`api-server not ready after ${opts.readyTimeoutMs ?? 20_000} ms; stderr: ${stderr}`)), opts.readyTimeoutMs ?? 20_000);
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      let rec: Record<string, unknown>;
-      try {
-        rec = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      logs.push(rec);
-      if (rec.msg === "ready") {
-        clearTimeout(timer);
-        resolve(rec);
-      }
+  let p: ReadyProcess;
+  try {
+    p = await startReadyProcess(CLI_JS, ["api-server", "--listen", "127.0.0.1:0", "--kubeconfig", kubeconfig, ...(opts.args ?? [])], {
+      name: "api-server", readyTimeoutMs: opts.readyTimeoutMs ?? 20_000,
     });
-    void exited.then((code) => reject(new Error(`api-server exited (${String(code)}) before ready; stderr: ${stderr}`)));
-  });
-  const line = await ready;
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const line = p.ready;
   const cfg = parse(readFileSync(kubeconfig, "utf8")) as { clusters: { cluster: { "certificate-authority-data": string } }[]; users: { user: { token: string } }[] };
   const caPem = Buffer.from(cfg.clusters[0]?.cluster["certificate-authority-data"] ?? "", "base64").toString("utf8");
   const token = cfg.users[0]?.user.token ?? "";
@@ -122,10 +109,9 @@ export async function startApiServerProcess(opts: { args?: string[]; readyTimeou
     return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
   };
   return {
-    url, kubeconfig, token, caPem, process: child, logs, http, kubectl,
+    url, kubeconfig, token, caPem, process: p.process, logs: p.logs, http, kubectl,
     stop: async (signal = "SIGTERM") => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const code = await exited;
+      const code = await p.stop(signal);
       rmSync(dir, { recursive: true, force: true });
       return code;
     },

@@ -2,15 +2,15 @@
 // "ready" log line; for integration tests of the plugin, the runtime, containerd and the daemon.
 // Needs `npm run build` (or BUILD_ALLOW_TYPE_ERRORS=1 npm run build) first.
 
-import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { cniBackendClient, controlClient } from "../../ipamd/server/control-client.js";
 import type { CniBackendClient, ControlClient } from "../../ipamd/server/control-client.js";
+import { startReadyProcess } from "./process.js";
+import type { ReadyProcess } from "./process.js";
 
 export { cniBackendClient, controlClient };
 export type { CniBackendClient, ControlClient };
@@ -65,49 +65,21 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Starte
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "mock-ipamd-"));
   const socketPath = join(stateDir, "ipamd.sock");
   const args = [
-    ...(opts.nodeArgs ?? []),
-    opts.daemonJs ?? DAEMON_JS, "--listen", `unix://${socketPath}`, "--state-dir", stateDir,
+    "--listen", `unix://${socketPath}`, "--state-dir", stateDir,
     "--introspection", "127.0.0.1:0", "--metrics", "127.0.0.1:0",
     "--host-links", hostLinks, ...prefixArgs, ...(opts.args ?? []),
   ];
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
-  const logs: Record<string, unknown>[] = [];
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => void (stderr += d.toString()));
-  const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
-  const readyLine = new Promise<Record<string, unknown>>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`mock-ipamd not ready after ${opts.readyTimeoutMs ?? 20_000} ms; stderr: ${stderr}`)), opts.readyTimeoutMs ?? 20_000);
-    let isReady = false;
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      if (isReady && opts.keepLogs === false) return;
-      let rec: Record<string, unknown>;
-      try {
-        rec = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      logs.push(rec);
-      if (rec.msg === "ready") {
-        isReady = true;
-        clearTimeout(timer);
-        res(rec);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      rej(new Error(`mock-ipamd exited with ${code} before ready; stderr: ${stderr}; logs: ${JSON.stringify(logs.slice(-5))}`));
-    });
-  });
-  let ready: Record<string, unknown>;
+  let p: ReadyProcess;
   try {
-    ready = await readyLine;
+    p = await startReadyProcess(opts.daemonJs ?? DAEMON_JS, args, {
+      name: "mock-ipamd", env: opts.env, readyTimeoutMs: opts.readyTimeoutMs ?? 20_000, nodeArgs: opts.nodeArgs, keepLogs: opts.keepLogs,
+    });
   } catch (e) {
-    // Never leave a daemon behind that did not come up (e.g. a timeout): kill it, remove our temp dir.
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    await exited;
+    // startReadyProcess killed a daemon that did not come up; remove our temp dir too.
     if (ownDir) rmSync(stateDir, { recursive: true, force: true });
     throw e;
   }
+  const { ready } = p;
   // The ready line names the real listener (a --listen in args overrides the socket, e.g. 127.0.0.1:0).
   const address = typeof ready.grpc === "string" ? ready.grpc : `unix://${socketPath}`;
   // The control API has its own socket (README, Security), named in the ready line.
@@ -120,15 +92,12 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Starte
     stateDir,
     introspectionUrl: `http://${String(ready.introspection)}`,
     metricsUrl: `http://${String(ready.metrics)}/metrics`,
-    process: child,
+    process: p.process,
     control,
-    logs,
+    logs: p.logs,
     async stop(signal = "SIGTERM", stopOpts = {}) {
       control.close();
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      const code = await exited;
-      clearTimeout(kill);
+      const code = await p.stop(signal);
       if (ownDir && stopOpts.keepState !== true) rmSync(stateDir, { recursive: true, force: true });
       return code;
     },

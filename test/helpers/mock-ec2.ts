@@ -2,16 +2,16 @@
 // waits for its "ready" line; for integration tests of the fake EC2 and its clients.
 // Needs `npm run build` first.
 
-import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { createEc2HarnessClient } from "../../common/ec2/harness.js";
 import type { Ec2HarnessClient } from "../../common/ec2/harness.js";
 import { REPO_ROOT } from "./daemon.js";
+import { startReadyProcess } from "./process.js";
+import type { ReadyProcess } from "./process.js";
 
 export const MOCK_EC2_JS = join(REPO_ROOT, "dist", "cmd", "mock-ec2.js");
 
@@ -33,38 +33,20 @@ export interface StartedMockEc2 {
 export async function startMockEc2(o: { args?: string[]; stateDir?: string; readyTimeoutMs?: number } = {}): Promise<StartedMockEc2> {
   const ownDir = o.stateDir === undefined;
   const stateDir = o.stateDir ?? mkdtempSync(join(tmpdir(), "mock-ec2-"));
-  const child = spawn(process.execPath, [MOCK_EC2_JS, "--listen", "127.0.0.1:0", "--state-dir", stateDir, ...(o.args ?? [])], {
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const logs: Record<string, unknown>[] = [];
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => void (stderr += d.toString()));
-  const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
+  let p: ReadyProcess;
+  try {
+    p = await startReadyProcess(MOCK_EC2_JS, ["--listen", "127.0.0.1:0", "--state-dir", stateDir, ...(o.args ?? [])], {
+      name: "mock-ec2", readyTimeoutMs: o.readyTimeoutMs ?? 20_000,
+    });
+  } catch (e) {
+    if (ownDir) rmSync(stateDir, { recursive: true, force: true });
+    throw e;
+  }
+  const { ready } = p;
   const sdks: EC2Client[] = [];
-  const ready = await new Promise<Record<string, unknown>>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`mock-ec2 not ready; stderr: ${stderr}`)), o.readyTimeoutMs ?? 20_000);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      rej(new Error(`mock-ec2 exited with ${code} before ready; stderr: ${stderr}`));
-    });
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      let rec: Record<string, unknown>;
-      try {
-        rec = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      logs.push(rec);
-      if (rec["msg"] === "ready") {
-        clearTimeout(timer);
-        res(rec);
-      }
-    });
-  });
   const endpoint = String(ready["endpoint"]);
   return {
-    endpoint, stateDir, process: child, logs, ready,
+    endpoint, stateDir, process: p.process, logs: p.logs, ready,
     harness: createEc2HarnessClient(endpoint),
     sdk(accessKeyId = "AKIDTEST", opts = {}) {
       const c = new EC2Client({ endpoint, region: "us-west-2", credentials: { accessKeyId, secretAccessKey: "x" }, maxAttempts: opts.maxAttempts ?? 3 });
@@ -73,8 +55,7 @@ export async function startMockEc2(o: { args?: string[]; stateDir?: string; read
     },
     async stop(signal = "SIGTERM", opts = {}) {
       for (const c of sdks) c.destroy();
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const code = await exited;
+      const code = await p.stop(signal);
       if (ownDir && opts.keepState !== true) rmSync(stateDir, { recursive: true, force: true });
       return code;
     },

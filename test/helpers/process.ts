@@ -14,8 +14,18 @@ export interface ReadyProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startReadyProcess(js: string, args: readonly string[], o: { name: string; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<ReadyProcess> {
-  const child = spawn(process.execPath, [js, ...args], {
+export interface ReadyProcessOptions {
+  name: string;
+  env?: Record<string, string> | undefined;
+  readyTimeoutMs?: number | undefined;
+  /** Flags for node itself, before the script (e.g. ["--cpu-prof"]). */
+  nodeArgs?: readonly string[] | undefined;
+  /** Keep parsing log lines after the ready line (default true; a benchmark may not want the cost). */
+  keepLogs?: boolean | undefined;
+}
+
+export async function startReadyProcess(js: string, args: readonly string[], o: ReadyProcessOptions): Promise<ReadyProcess> {
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), js, ...args], {
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...o.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -34,7 +44,9 @@ export async function startReadyProcess(js: string, args: readonly string[], o: 
   try {
     const ready = await new Promise<Record<string, unknown>>((res, rej) => {
       const timer = setTimeout(() => rej(new Error(`${o.name} not ready after ${timeoutMs} ms; stderr: ${stderr}; logs: ${JSON.stringify(logs.slice(-5))}`)), timeoutMs);
+      let isReady = false;
       createInterface({ input: child.stdout! }).on("line", (line) => {
+        if (isReady && o.keepLogs === false) return;
         let rec: Record<string, unknown>;
         try {
           rec = JSON.parse(line) as Record<string, unknown>;
@@ -43,6 +55,7 @@ export async function startReadyProcess(js: string, args: readonly string[], o: 
         }
         logs.push(rec);
         if (rec.msg === "ready") {
+          isReady = true;
           clearTimeout(timer);
           res(rec);
         }
