@@ -101,14 +101,14 @@ function histogram(reasons: readonly string[]): string {
  * The FailedScheduling text for a pod no node takes: the filter histogram, then DefaultPreemption's
  * (no lower-priority victims here), e.g. "0/1 nodes are available: 1 Insufficient
  * vpc.amazonaws.com/pod-eni. preemption: 0/1 nodes are available: 1 No preemption victims found for
- * incoming pod.."
+ * incoming pod." (docs/REFERENCE.md §11; older schedulers doubled the final period).
  */
 export function failureMessage(byNode: ReadonlyMap<string, readonly Misfit[]>): string {
   const n = byNode.size;
   if (n === 0) return "no nodes available to schedule pods";
   const reasons = [...byNode.values()].flatMap((m) => m.map((x) => x.reason));
   const preemption = [...byNode.values()].map((m) => (m.every((x) => x.resolvable) ? "No preemption victims found for incoming pod" : "Preemption is not helpful for scheduling"));
-  return `0/${n} nodes are available: ${histogram(reasons)}. preemption: 0/${n} nodes are available: ${histogram(preemption)}..`;
+  return `0/${n} nodes are available: ${histogram(reasons)}. preemption: 0/${n} nodes are available: ${histogram(preemption)}.`;
 }
 
 /**

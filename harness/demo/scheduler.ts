@@ -6,15 +6,16 @@
 import { POD_ENI_RESOURCE } from "../../common/names.js";
 import type { ControlClient } from "../../ipamd/index.js";
 import type { ControlWire as W } from "../../ipamd/index.js";
+import { failureMessage } from "../../scheduler/index.js";
 
 const CALL = { timeoutMs: 5_000 };
 
 /**
  * kube-scheduler's FitError text for a cluster whose nodes all lack `reason`, with the default
- * preemption plugin's note (no lower-priority pod to evict).
+ * preemption plugin's note (no lower-priority pod to evict): the scheduler's own text builder.
  */
 export function failedSchedulingMessage(nodes: number, reason: string): string {
-  return `0/${nodes} nodes are available: ${nodes} ${reason}. preemption: 0/${nodes} nodes are available: ${nodes} No preemption victims found for incoming pod.`;
+  return failureMessage(new Map(Array.from({ length: nodes }, (_, i) => [`node-${i}`, [{ reason, resolvable: true }]])));
 }
 
 /** Why the pod does not fit, or "" when it does. Pure. */

@@ -35,13 +35,13 @@ describe("scheduler fit", () => {
 
   it("writes the real FailedScheduling text", () => {
     expect(failureMessage(new Map([["a", [{ reason: `Insufficient ${ENI}`, resolvable: true }]]]))).toBe(
-      `0/1 nodes are available: 1 Insufficient ${ENI}. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..`,
+      `0/1 nodes are available: 1 Insufficient ${ENI}. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.`,
     );
     expect(failureMessage(new Map([
       ["a", [{ reason: "Insufficient cpu", resolvable: true }, { reason: "Insufficient memory", resolvable: true }]],
       ["b", [{ reason: "Insufficient cpu", resolvable: true }]],
       ["c", [{ reason: "node(s) were unschedulable", resolvable: false }]],
-    ]))).toBe("0/3 nodes are available: 1 Insufficient memory, 1 node(s) were unschedulable, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod..");
+    ]))).toBe("0/3 nodes are available: 1 Insufficient memory, 1 node(s) were unschedulable, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.");
     expect(failureMessage(new Map())).toBe("no nodes available to schedule pods");
   });
 

@@ -46,7 +46,7 @@ describe("scheduler loop", () => {
     t.store.create(PODS, "default", t.pod("plain", false));
     await t.settle();
     expect(["p1", "p2", "p3", "plain"].map(t.nodeOf)).toEqual(["node-1", "node-1", "", "node-1"]);
-    expect(t.events("p3")).toEqual([`FailedScheduling: 0/1 nodes are available: 1 Insufficient ${ENI}. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..`]);
+    expect(t.events("p3")).toEqual([`FailedScheduling: 0/1 nodes are available: 1 Insufficient ${ENI}. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.`]);
     // Unrelated changes do not retry it (no new FailedScheduling)...
     t.store.patch(PODS, "default", "plain", "merge", { metadata: { labels: { a: "b" } } });
     await t.settle();
