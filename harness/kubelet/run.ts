@@ -95,10 +95,10 @@ export async function runKubelet(c: KubeletConfig, log: Log, clock: Clock = syst
   };
 }
 
-/** A sandbox that came up: the pod's status says so (its address is what Services route to). */
 /** When each sandbox attempt started, so its end can log how long RunPodSandbox took (bounded: one per attempt in flight). */
 const attemptStarts = new Map<string, number>();
 
+/** A sandbox that came up: the pod's status says so (its address is what Services route to). */
 function onObservation(cluster: ClusterClient, pods: Informer<PodObject>, c: KubeletConfig, clock: Clock, log: Log, o: KubeletObservation): void {
   if (o.kind === "attempt-start") attemptStarts.set(o.sandboxId, o.at);
   if (o.kind !== "attempt-end") return;
