@@ -2,8 +2,9 @@
 // mock-ipamd (cluster mode, ENIs from the shared mock-ec2) and kubelet; the API server, the
 // controller and mock-ec2 on the host (the controller's provisioning delay 5 s, as the demo's, so a
 // kubelet busy with the other pods still makes its first attempt before the annotation). 6 ordinary and 3 SGP pods spread over the nodes: every
-// address unique, every pod reaches every other (ping from inside each pod's netns), each SGP pod's
-// first sandbox fails as on EKS and then runs. Then kill -9 of mock-ec2 and of one node's
+// address unique, every pod reaches every other (ping from inside each pod's netns), a ClusterIP
+// (kube-proxy's DNAT, one rule) reaches pods on another node, each SGP pod's first sandbox fails as
+// on EKS and then runs. Then kill -9 of mock-ec2 and of one node's
 // mock-ipamd while pods are being made: after their restart nothing is given twice or leaked. Then
 // `cluster down` leaves the host as it was.
 
@@ -16,11 +17,11 @@ import { netnsInode } from "../../../harness/cluster/proc.js";
 import { describeIf, missingOf, needRoot } from "../../helpers/prereq.js";
 import { eventually } from "../../helpers/wait.js";
 import type { HostSnapshot, PodView, TestCluster } from "./helpers.js";
-import { cli, clusterPaths, clusterProcesses, hostSnapshot, listEvents, listPods, pingFrom, podYaml, runningSandboxes, sgpYaml, upCluster } from "./helpers.js";
+import { cli, clusterPaths, clusterProcesses, connectFrom, hostSnapshot, listEvents, listPods, nodeIptables, pingFrom, podYaml, runningSandboxes, serveInPod, sgpYaml, upCluster } from "./helpers.js";
 
 const missing = missingOf(
   needRoot(),
-  ["/usr/bin/containerd", "/usr/sbin/runc", "/usr/bin/ping", "/usr/bin/kubectl"].filter((p) => !existsSync(p)).join(", "),
+  ["/usr/bin/containerd", "/usr/sbin/runc", "/usr/bin/ping", "/usr/bin/kubectl", "/usr/sbin/iptables", "/usr/bin/nsenter"].filter((p) => !existsSync(p)).join(", "),
 );
 const NAME = "t3";
 const NODES = [1, 2, 3].map((i) => `${NAME}-node-${i}`);
@@ -82,6 +83,37 @@ describeIf(missing, "cluster up --nodes 3: one VPC, three nodes on this machine"
       return failed.length === 0;
     }, 60_000, 500).catch(() => undefined);
     expect(failed).toEqual([]);
+  });
+
+  it("reaches a pod on another node through a ClusterIP: kube-proxy's DNAT on the client's node, the fabric between the nodes", async () => {
+    // kube-proxy (iptables mode) DNATs a Service's ClusterIP in the client's node's PREROUTING to one
+    // endpoint; the VPC routes the packet to the endpoint's node, and the reply back to the client's
+    // node, where conntrack undoes the DNAT. One rule per Service stands in for kube-proxy here
+    // (there is none on this machine); what is tested is that the fabric carries such traffic to
+    // an ordinary and to a branch pod on another node, and brings the replies back.
+    const pods = await listPods(c, "default");
+    const pidOf = new Map((await runningSandboxes(c)).filter((s) => s.namespace === "default").map((s) => [s.pod, s.pid]));
+    const pod = (name: string): PodView => pods.find((p) => p.metadata.name === name) as PodView;
+    const client = pod("plain-1");
+    expect(client.spec.nodeName).toBe(NODES[0]);
+    const services = [
+      { clusterIp: "10.96.0.10", backend: pod("plain-3") },
+      { clusterIp: "10.96.0.11", backend: pod("sgp-3") },
+    ];
+    const servers = [];
+    try {
+      for (const s of services) {
+        expect(s.backend.spec.nodeName).toBe(NODES[2]);
+        servers.push(await serveInPod(pidOf.get(s.backend.metadata.name) as number, 8080, `hello from ${s.backend.metadata.name}`));
+        await nodeIptables(NODES[0] as string, ["-t", "nat", "-A", "PREROUTING", "-d", `${s.clusterIp}/32`, "-p", "tcp", "--dport", "80", "-j", "DNAT", "--to-destination", `${s.backend.status?.podIP}:8080`]);
+      }
+      for (const s of services) {
+        expect(await connectFrom(pidOf.get(client.metadata.name) as number, s.clusterIp, 80), `${client.metadata.name} -> ${s.clusterIp} (${s.backend.metadata.name})`).toBe(`hello from ${s.backend.metadata.name}`);
+      }
+    } finally {
+      for (const srv of servers) srv.stop();
+      for (const s of services) await nodeIptables(NODES[0] as string, ["-t", "nat", "-D", "PREROUTING", "-d", `${s.clusterIp}/32`, "-p", "tcp", "--dport", "80", "-j", "DNAT", "--to-destination", `${s.backend.status?.podIP}:8080`]).catch(() => undefined);
+    }
   });
 
   it("fails each SGP pod's first sandbox as EKS does, and then runs it on its branch ENI", async () => {

@@ -162,6 +162,33 @@ export async function pingFrom(pid: number, ip: string): Promise<boolean> {
   return run("nsenter", [`--net=/proc/${pid}/ns/net`, "ping", "-c", "1", "-W", "2", "-q", ip], { timeout: 10_000 }).then(() => true, () => false);
 }
 
+/**
+ * A TCP server inside a pod's network namespace (the pod's pause process `pid`): it answers every
+ * connection with `reply`. Resolves once it listens; stop() ends it.
+ */
+export async function serveInPod(pid: number, port: number, reply: string): Promise<{ stop(): void }> {
+  const script = `require("net").createServer((s) => s.end(${JSON.stringify(reply)})).listen(${port}, "0.0.0.0", () => console.log("listening"))`;
+  const child = spawn("nsenter", [`--net=/proc/${pid}/ns/net`, process.execPath, "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => void (stderr += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => void (d.toString().includes("listening") && resolve()));
+    child.once("exit", (code) => reject(new Error(`server in pod (pid ${pid}) exited ${code}: ${stderr}`)));
+  });
+  return { stop: () => void child.kill("SIGKILL") };
+}
+
+/** What a TCP connection from a pod's network namespace to ip:port reads, or the error. */
+export async function connectFrom(pid: number, ip: string, port: number): Promise<string> {
+  const script = `const s = require("net").connect(${port}, ${JSON.stringify(ip)}); let b = ""; s.setTimeout(3000, () => { console.log("timeout"); process.exit(1); }); s.on("data", (d) => (b += d)); s.on("end", () => console.log(b)); s.on("error", (e) => { console.log(e.code); process.exit(1); });`;
+  return run("nsenter", [`--net=/proc/${pid}/ns/net`, process.execPath, "-e", script], { timeout: 10_000 }).then((r) => r.stdout.trim(), (e: { stdout?: string; message: string }) => `failed: ${e.stdout?.trim() || e.message}`);
+}
+
+/** Runs iptables inside a node's network namespace (the node's root netns, where kube-proxy writes). */
+export async function nodeIptables(node: string, args: readonly string[]): Promise<void> {
+  await run("ip", ["netns", "exec", node, "iptables", "-w", ...args], { timeout: 10_000 });
+}
+
 export interface HostSnapshot {
   netns: string[];
   links: string[];
