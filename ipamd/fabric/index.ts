@@ -4,7 +4,7 @@
 
 export { createFabric } from "./reconciler.js";
 export type { Fabric, FabricDeps, FabricLog, FabricSource, FabricStatus } from "./reconciler.js";
-export { execaIp, procSysctl } from "./netlink.js";
+export { spawnIp, procSysctl } from "./netlink.js";
 export type { IpPort, SysctlPort } from "./netlink.js";
 export { ec2FabricSource } from "./source.js";
 export { startNodeFabric } from "./start.js";

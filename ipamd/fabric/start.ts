@@ -2,7 +2,7 @@
 // endpoint ipamd already uses, applied to the node's own network namespace (the daemon's).
 
 import { createEc2HarnessClient } from "../../common/ec2/harness.js";
-import { procSysctl, execaIp } from "./netlink.js";
+import { procSysctl, spawnIp } from "./netlink.js";
 import type { Fabric, FabricLog } from "./reconciler.js";
 import { createFabric } from "./reconciler.js";
 import { ec2FabricSource } from "./source.js";
@@ -24,7 +24,7 @@ export function startNodeFabric(o: NodeFabricOptions): Fabric {
   const uplink = linkName(o.uplink, "--fabric-uplink");
   const f = createFabric({
     source: ec2FabricSource(createEc2HarnessClient(o.ec2Endpoint)),
-    ip: execaIp(), sysctl: procSysctl, log: o.log,
+    ip: spawnIp(), sysctl: procSysctl, log: o.log,
     self: () => {
       const peer = o.trunkPeer();
       return { instanceId: o.instanceId, uplink, ...(peer === undefined ? {} : { trunkPeer: linkName(peer, "trunk link") }) };

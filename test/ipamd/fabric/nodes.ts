@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { Iproute2HostLinks } from "../../../ipamd/hostlinks/index.js";
 import type { IpPort, SysctlPort } from "../../../ipamd/fabric/index.js";
-import { execaIp } from "../../../ipamd/fabric/index.js";
+import { spawnIp } from "../../../ipamd/fabric/index.js";
 import { hostVethMac, containerMac } from "../../../plugin/dataplane/mac.js";
 import { render } from "../../../plugin/dataplane/ops.js";
 import { buildSetupPlan } from "../../../plugin/dataplane/plan.js";
@@ -26,7 +26,7 @@ export const run = (cmd: string, args: string[], input?: string): string =>
 
 /** The fabric's ports aimed at another netns (in ipamd they run inside the node's own). */
 export function nodeIp(netns: string): IpPort {
-  const base = execaIp();
+  const base = spawnIp();
   return (args, o) => base(["-n", netns, ...args], o);
 }
 

@@ -22,7 +22,8 @@ function rig(batchExit: () => number) {
       const code = batchExit();
       return { exitCode: code, stdout: "", stderr: code === 0 ? "" : "Error: boom\nCommand failed -:1\n" };
     }
-    if (args[0] === "link") return { exitCode: 0, stdout: "", stderr: "" };
+    // The links: the uplink and the trunk's VPC side, neither with an address yet.
+    if (args.join(" ") === "-j addr show") return { exitCode: 0, stdout: JSON.stringify([{ ifname: "eth0", addr_info: [] }, { ifname: "mh-trunk1p", addr_info: [] }]), stderr: "" };
     return { exitCode: 0, stdout: "[]", stderr: "" };
   };
   const clock = new FakeClock(0);
