@@ -3,8 +3,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 
-export const IS_ROOT = process.getuid?.() === 0;
-
 const ip = (args: string[], input?: string): string =>
   execFileSync("ip", args, { encoding: "utf8", stdio: ["pipe", "pipe", "pipe"], ...(input === undefined ? {} : { input }) });
 
