@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import {afterAll, beforeAll, expect, it } from "vitest";
+import { createNetns } from "../../helpers/netns.js";
 import { describeIf, needRoot } from "../../helpers/prereq.js";
 
 const require = createRequire(import.meta.url);
@@ -19,13 +20,6 @@ const MODES: readonly Mode[] = ["ip", "netlink"];
 
 const ip = (args: string[]): string => execFileSync("ip", args, { encoding: "utf8" });
 const json = (ns: string, args: string[]): Record<string, unknown>[] => JSON.parse(ip(["-n", ns, "-j", ...args]) || "[]") as Record<string, unknown>[];
-
-let seq = 0;
-function netns(): string {
-  const name = `nlt-${process.pid}-${seq++}`;
-  ip(["netns", "add", name]);
-  return name;
-}
 
 /** One dataplane call through the driver, run inside `host`. */
 function drive(mode: Mode, host: string, req: Record<string, unknown>): { ok: boolean; result?: unknown; error?: { msg?: string; details?: string } } {
@@ -61,7 +55,7 @@ describeIf(needRoot(), "netlink op runner vs ip -batch in real netns (needs root
   const dir = mkdtempSync(join(tmpdir(), "nlt-"));
   const made: string[] = [];
   const fresh = (): string => {
-    const n = netns();
+    const n = createNetns("nlt").name;
     made.push(n);
     return n;
   };
@@ -105,7 +99,7 @@ describeIf(needRoot(), "netlink op runner vs ip -batch in real netns (needs root
     for (const mode of MODES) {
       const w = world();
       const before = snapshot(w.host, w.pod);
-      const stateDir = join(dir, `${mode}-${seq}`);
+      const stateDir = join(dir, `${mode}-${w.pod}`);
       const spec = { ...base(w.pod), ...extra(w.trunkIfIndex) };
       const up = drive(mode, w.host, { action: "setup", stateDir, spec });
       expect(up, mode).toMatchObject({ ok: true });
