@@ -3,6 +3,7 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isIP } from "node:net";
+import { isLoopback as isLoopbackEndpoint } from "../common/boundary/index.js";
 import { HarnessError } from "../common/errors.js";
 
 export interface RawApiServerFlags {
@@ -32,10 +33,9 @@ export function parseListen(s: string): { host: string; port: number } {
   return { host: m[1] ?? "", port };
 }
 
+/** 127.0.0.0/8, ::1 or localhost: common/boundary's rule, which mock-ipamd's listeners follow too. */
 export function isLoopback(host: string): boolean {
-  if (host === "localhost") return true;
-  if (isIP(host) === 4) return host.startsWith("127.");
-  return host === "::1";
+  return isLoopbackEndpoint({ kind: "tcp", host, port: 0 });
 }
 
 export function resolveApiServerFlags(f: RawApiServerFlags): ApiServerConfig {

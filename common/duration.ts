@@ -3,8 +3,8 @@
 
 import { HarnessError } from "./errors.js";
 
-/** The longest a timer can wait: setTimeout's delay is a signed 32-bit number of ms (about 24.8 days). */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The longest a timer can wait (clock.ts, which imports nothing): what a parsed deadline is clamped to. */
+export { MAX_TIMER_MS } from "./clock.js";
 
 const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const PART = /(\d+(?:\.\d+)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;

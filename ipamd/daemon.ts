@@ -73,7 +73,7 @@ export async function startDaemon({ config, log, clock = systemClock }: DaemonDe
 async function start(config: IpamdConfig, log: Logger, clock: Clock, cleanups: Cleanup[]): Promise<RunningDaemon> {
   ensureDir(config.stateDir, "--state-dir");
   for (const [address, flag] of [[config.listen, "--listen"], [config.control, "--control"]] as const) {
-    const listen = parseListen(address);
+    const listen = parseListen(address, flag);
     if (listen.kind === "unix") ensureDir(dirname(listen.path), flag);
   }
   // Cluster mode's client-node and AWS SDK load only when asked for.

@@ -2,11 +2,10 @@
 // HarnessError("invalid-config") that names the key (or flag) and the problem.
 
 import { readFileSync } from "node:fs";
-import { isIP } from "node:net";
 import { join, resolve as resolvePath } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { SimplePolicy } from "../../cluster/k8s/index.js";
-import { isLoopback } from "../../common/boundary/index.js";
+import { isIpv6, isLoopback, parseEndpoint, parseIpv4 } from "../../common/boundary/index.js";
 import { parseDuration } from "../../common/duration.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
 // Values straight from controller/delay.js, not its entry point: mock-ipamd parses its flags before
@@ -77,11 +76,10 @@ function policiesOf(file: ConfigFile, flagNs: readonly string[]): SimplePolicy[]
  * real-time scenarios' usage check (decided before anything starts).
  */
 export function parseServeAddress(value: string, allowRemote: boolean): { host: string; port: number } {
-  const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(value) ?? /^([^:[\]]+):(\d{1,5})$/.exec(value);
-  const host = m?.[1] ?? "";
-  const port = Number(m?.[2] ?? "-1");
-  if (m === null || port > 65535) throw new HarnessError("invalid-config", `--serve-api ${JSON.stringify(value)}: expected HOST:PORT, e.g. 127.0.0.1:6443 (port 0: any free port)`);
-  if (host !== "localhost" && isIP(host) === 0) throw new HarnessError("invalid-config", `--serve-api ${value}: ${host} is not an IP address (or localhost)`);
+  const p = parseEndpoint(value, { what: "--serve-api", unix: false, anyPort: true });
+  if (!p.ok || p.value.kind !== "tcp") throw new HarnessError("invalid-config", `--serve-api ${JSON.stringify(value)}: expected HOST:PORT, e.g. 127.0.0.1:6443 (port 0: any free port)`);
+  const { host, port } = p.value;
+  if (host !== "localhost" && !parseIpv4(host).ok && !isIpv6(host)) throw new HarnessError("invalid-config", `--serve-api ${value}: ${host} is not an IP address (or localhost)`);
   if (!isLoopback({ kind: "tcp", host, port }) && !allowRemote) throw new HarnessError("invalid-config", `--serve-api ${value}: not a loopback address (127.x, ::1, localhost); the API holds the whole cluster behind one token, so serving beyond this machine needs --serve-api-allow-remote`);
   return { host, port };
 }

@@ -4,6 +4,7 @@
 // the real ipamd reconciles its datastore with the node's pods. This is the lease backstop for
 // runtimes that never send CNI GC, like containerd (README, "No lost leases").
 import type * as grpc from "@grpc/grpc-js";
+import { errorMessage } from "../../common/errors.js";
 import type { Backend } from "../backend/index.js";
 import type * as W from "./control-types.js";
 import type { HandlerLog } from "./handlers.js";
@@ -36,7 +37,7 @@ export function reconcileHandlers(d: ReconcileDeps): grpc.UntypedServiceImplemen
           IfName: l.if_name, NetworkName: l.network_name, ContainerID: l.container_id, ClientVersion: "", K8S_POD_UID: "",
         }, signal).catch((e: unknown) => {
           // One lease that cannot be released (e.g. a checkpoint write failed) does not stop the rest.
-          d.log.warn({ lease: l, err: e instanceof Error ? e.message : String(e) }, "ReconcileLeases: release failed");
+          d.log.warn({ lease: l, err: errorMessage(e) }, "ReconcileLeases: release failed");
           return undefined;
         });
         if (reply?.Success === true) released.push(l);

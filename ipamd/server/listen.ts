@@ -9,9 +9,9 @@ import { HarnessError } from "../../common/errors.js";
 
 export type ListenTarget = Endpoint;
 
-/** The shared address parser (common/boundary), as a HarnessError naming the address. */
-export function parseListen(address: string): ListenTarget {
-  const p = parseEndpoint(address, { what: "--listen", anyPort: true });
+/** The shared address parser (common/boundary), as a HarnessError naming the address and its flag. */
+export function parseListen(address: string, flag = "--listen"): ListenTarget {
+  const p = parseEndpoint(address, { what: flag, anyPort: true });
   if (!p.ok) throw new HarnessError("invalid-config", p.problem);
   return p.value;
 }
@@ -20,7 +20,7 @@ export function parseListen(address: string): ListenTarget {
  * Creates the socket's parent directory and removes a stale socket (a crashed run's); refuses to
  * delete anything else, or a socket another process still answers on.
  */
-export async function prepareUnixSocket(path: string): Promise<void> {
+export async function prepareUnixSocket(path: string, flag = "--listen"): Promise<void> {
   mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
   let st;
   try {
@@ -28,10 +28,10 @@ export async function prepareUnixSocket(path: string): Promise<void> {
   } catch {
     return;
   }
-  if (!st.isSocket()) throw new HarnessError("invalid-config", `--listen: ${path} exists and is not a socket; not removing it`);
+  if (!st.isSocket()) throw new HarnessError("invalid-config", `${flag}: ${path} exists and is not a socket; not removing it`);
   if (await answers(path)) {
-    throw new HarnessError("unavailable", `--listen: another process is listening on ${path}`, {
-      details: "stop the other mock-ipamd, or give this one its own --listen and --state-dir",
+    throw new HarnessError("unavailable", `${flag}: another process is listening on ${path}`, {
+      details: `stop the other mock-ipamd, or give this one its own ${flag} and --state-dir`,
     });
   }
   unlinkSync(path);

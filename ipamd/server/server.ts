@@ -46,7 +46,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   const serving = (down: boolean) => (down ? "NOT_SERVING" : "SERVING");
   const health = new HealthImplementation({ "": "SERVING", [HEALTH_SERVICE]: serving(opts.backend.isDown()) });
   health.addToServer(server);
-  const address = await bindServer(server, opts.listen, 0o660);
+  const address = await bindServer(server, opts.listen, "--listen", 0o660);
   const control = opts.control === undefined ? undefined : controlService({
     ...opts.control, log: opts.log, onDownChange: (down) => health.setStatus(HEALTH_SERVICE, serving(down)),
   });
@@ -57,7 +57,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
     controlServer = new grpc.Server();
     controlServer.addService(tolerantService(protos.control.service), control.handlers);
     try {
-      controlAddress = await bindServer(controlServer, opts.controlListen, 0o600);
+      controlAddress = await bindServer(controlServer, opts.controlListen, "--control", 0o600);
     } catch (e) {
       server.forceShutdown();
       throw e;
@@ -77,9 +77,9 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
 }
 
 /** Binds a listener: a Unix socket of `mode` in a created directory (stale socket removed), or TCP. */
-async function bindServer(server: grpc.Server, listen: string, mode: number): Promise<string> {
-  const target = parseListen(listen);
-  if (target.kind === "unix") await prepareUnixSocket(target.path);
+async function bindServer(server: grpc.Server, listen: string, flag: string, mode: number): Promise<string> {
+  const target = parseListen(listen, flag);
+  if (target.kind === "unix") await prepareUnixSocket(target.path, flag);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(formatEndpoint(target), grpc.ServerCredentials.createInsecure(), (err, p) =>
       err ? reject(new HarnessError("unavailable", `cannot listen on ${listen}: ${errorMessage(err)}`)) : resolve(p),
