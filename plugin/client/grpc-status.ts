@@ -1,6 +1,7 @@
 // What a unary gRPC call over HTTP/2 ended with, decided from what was seen on the stream: pure, so
 // every odd server answer has a unit test (docs/REFERENCE.md §13: PROTOCOL-HTTP2.md,
 // http-grpc-status-mapping.md, and @grpc/grpc-js's choices where the spec leaves them open).
+import { ErrorCode } from "./h2-frames.js";
 import { GrpcStatus } from "./types.js";
 
 /** grpc-js's default grpc.max_receive_message_length: larger replies are RESOURCE_EXHAUSTED. */
@@ -48,21 +49,19 @@ export function httpToGrpc(status: number): number {
   }
 }
 
-const NGHTTP2 = { NO_ERROR: 0, INTERNAL_ERROR: 2, REFUSED_STREAM: 7, CANCEL: 8, ENHANCE_YOUR_CALM: 11, INADEQUATE_SECURITY: 12 };
-
 /** A stream that ended without a gRPC status: the reset code, as grpc-js maps it. */
 function fromReset(o: Observed): Outcome {
   if (o.dropped) return fail(GrpcStatus.UNAVAILABLE, "Connection dropped");
   switch (o.rstCode) {
-    case NGHTTP2.REFUSED_STREAM:
+    case ErrorCode.REFUSED_STREAM:
       return fail(GrpcStatus.UNAVAILABLE, "Stream refused by server");
-    case NGHTTP2.CANCEL:
+    case ErrorCode.CANCEL:
       return fail(GrpcStatus.CANCELLED, "Call cancelled");
-    case NGHTTP2.ENHANCE_YOUR_CALM:
+    case ErrorCode.ENHANCE_YOUR_CALM:
       return fail(GrpcStatus.RESOURCE_EXHAUSTED, "Bandwidth exhausted or memory limit exceeded");
-    case NGHTTP2.INADEQUATE_SECURITY:
+    case ErrorCode.INADEQUATE_SECURITY:
       return fail(GrpcStatus.PERMISSION_DENIED, "Protocol not secure enough");
-    case NGHTTP2.NO_ERROR:
+    case ErrorCode.NO_ERROR:
       // The spec's table maps a 200 without grpc-status to UNKNOWN (grpc-js says INTERNAL).
       return fail(GrpcStatus.UNKNOWN, "the server sent no grpc-status");
     default:

@@ -82,8 +82,6 @@ class Sessions {
   }
 }
 
-const REFUSED_STREAM = ErrorCode.REFUSED_STREAM;
-
 const header = (headers: readonly Header[], k: string): string | undefined => headers.find(([n]) => n === k)?.[1];
 
 /** How a call ended, with the response's headers and trailers (mock-ipamd's explanation travels there). */
@@ -170,7 +168,7 @@ async function attempt(sessions: Sessions, address: string, timeoutMs: number, p
       },
       reset(code) {
         seen.rstCode = code;
-        if (code === REFUSED_STREAM) return done(outcome(seen), true);
+        if (code === ErrorCode.REFUSED_STREAM) return done(outcome(seen), true);
         finish();
       },
       dropped() {

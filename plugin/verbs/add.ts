@@ -8,6 +8,7 @@ import type { Result110 } from "../cni/types110.js";
 import type { AddNetworkOutcome } from "../client/types.js";
 import type { PodInterfaces, PodNetworkSpec } from "../dataplane/types.js";
 import { withDeadline } from "./deadline.js";
+import { forget } from "./del.js";
 import { addCallFailed, addRefused, podLabel } from "./ipamd-errors.js";
 import { dummyIfName } from "./naming.js";
 import { parseAddReply, type AddLease } from "./reply.js";
@@ -69,12 +70,7 @@ async function release(a: VerbArgs, d: VerbDeps): Promise<boolean> {
 
 /** Releases the IP; the attachment record goes only when the release worked (else GC needs it). */
 async function releaseAndForget(a: VerbArgs, d: VerbDeps): Promise<void> {
-  if (!(await release(a, d))) return;
-  try {
-    await d.store.remove(a.conf.name, a.env.containerId, a.env.ifName);
-  } catch (e) {
-    d.log.warn("could not remove the attachment record", { error: e });
-  }
+  if (await release(a, d)) await forget(a, d);
 }
 
 /** The typed lease, or the IP released and a clean error: a reply is never trusted unparsed. */

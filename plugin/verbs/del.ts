@@ -107,7 +107,8 @@ export async function del(a: VerbArgs, d: VerbDeps): Promise<void> {
   await forget(a, d);
 }
 
-async function forget(a: VerbArgs, d: VerbDeps): Promise<void> {
+/** Drops the attachment record; a failure is only logged (ADD's release after a failed setup uses it too). */
+export async function forget(a: VerbArgs, d: VerbDeps): Promise<void> {
   try {
     await d.store.remove(a.conf.name, a.env.containerId, a.env.ifName);
   } catch (e) {

@@ -22,11 +22,9 @@ import type { AttachmentRecord, AttachmentStore } from "./state.js";
 
 const FORMAT = "mock-vpc-cni-attachment/1";
 
-const sha256 = sha256Hex;
-
 /** JSON of the parts: unambiguous whatever characters they hold. */
-export const networkDirName = (network: string): string => sha256(JSON.stringify(["network", network]));
-export const recordFileName = (containerId: string, ifName: string): string => `${sha256(JSON.stringify([containerId, ifName]))}.json`;
+export const networkDirName = (network: string): string => sha256Hex(JSON.stringify(["network", network]));
+export const recordFileName = (containerId: string, ifName: string): string => `${sha256Hex(JSON.stringify([containerId, ifName]))}.json`;
 
 /** Names of the first format (before hashing), still read and removed so no record is orphaned. */
 const legacyDir = (network: string): string => encodeURIComponent(network);

@@ -2,6 +2,7 @@
 // neighbour.h), pure: an op, the ifindexes it names, a sequence number -> the request bytes; and
 // the parse of the kernel's answers. Field for field what iproute2 sends for the same `ip` line.
 import type { Ipv4, Mac, TableId } from "../../../common/boundary/index.js";
+import { MAIN_TABLE } from "../names.js";
 import type { Op } from "../ops.js";
 
 export const RTM = { NEWLINK: 16, DELLINK: 17, GETLINK: 18, NEWADDR: 20, NEWROUTE: 24, NEWNEIGH: 28, NEWRULE: 32, DELRULE: 33 } as const;
@@ -18,7 +19,6 @@ const RTN_UNICAST = 1;
 const NUD_PERMANENT = 0x80;
 const FR_ACT_TO_TBL = 1;
 const MACVLAN_MODE_BRIDGE = 4;
-const MAIN = 254 as TableId;
 /** nlmsgerr flags: extended-ack attributes follow; the echoed request is only its header. */
 const NLM_F_CAPPED = 0x100;
 const NLM_F_ACK_TLVS = 0x200;
@@ -112,7 +112,7 @@ function rule(op: Extract<Op, { kind: "rule" }>): { type: number; flags: number;
   const add = op.verb === "add";
   const m = op.match;
   // iproute2: `rule add` without `lookup` goes to the main table; `rule del` matches what it names.
-  const tbl = op.table ?? (add ? MAIN : undefined);
+  const tbl = op.table ?? (add ? MAIN_TABLE : undefined);
   const frh = [AF_INET, "to" in m ? 32 : 0, "from" in m ? 32 : 0, 0, tableByte(tbl), 0, 0, add ? FR_ACT_TO_TBL : 0, ...u32(0)];
   const body = new Attrs().raw(frh);
   if (tbl !== undefined && tbl >= 256) body.attr(FRA.TABLE, u32(tbl));
