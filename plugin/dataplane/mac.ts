@@ -1,6 +1,6 @@
 // Deterministic, locally administered unicast MACs, so the dataplane never reads a MAC back.
 import type { Mac } from "../../common/boundary/index.js";
-import { sha1Bytes6 } from "../hash.js";
+import { sha1Bytes6 } from "../../common/hash.js";
 
 /**
  * A MAC derived from `seed`: the same seed always gives the same address. The first octet has the

@@ -2,18 +2,14 @@
 import { orThrow, parseIfName, type IfName } from "../../common/boundary/index.js";
 import { CniCode, CniError } from "../cni/errors.js";
 import type { NetConf } from "../cni/netconf.js";
-import { sha1Hex } from "../hash.js";
+import { podVethHash } from "../../common/veth-name.js";
 
 /**
  * prefix + first 11 hex chars of sha1("<namespace>.<name>"): at most 15 chars with a 4-char prefix.
  * netconf checks vethPrefix, so this parse only hands out the IfName type.
  */
 export function podHostVethName(prefix: string, podNamespace: string, podName: string): IfName {
-  return orThrow(parseIfName(prefix + podHash(podNamespace, podName)), (p) => new CniError(CniCode.InvalidNetworkConfig, `vethPrefix gives an invalid host interface name: ${p}`));
-}
-
-function podHash(podNamespace: string, podName: string): string {
-  return sha1Hex(`${podNamespace}.${podName}`).slice(0, 11);
+  return orThrow(parseIfName(prefix + podVethHash(podNamespace, podName)), (p) => new CniError(CniCode.InvalidNetworkConfig, `vethPrefix gives an invalid host interface name: ${p}`));
 }
 
 /**
@@ -21,7 +17,7 @@ function podHash(podNamespace: string, podName: string): string {
  * Never a link (16 characters, one more than a kernel name may have), so it is no IfName.
  */
 export function dummyIfName(podNamespace: string, podName: string): string {
-  return `dummy${podHash(podNamespace, podName)}`;
+  return `dummy${podVethHash(podNamespace, podName)}`;
 }
 
 /** sgpp.BuildHostVethNamePrefix: strict-mode branch pods use `vlan`, everything else vethPrefix. */

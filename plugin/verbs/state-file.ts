@@ -17,7 +17,7 @@ import {
   podNamespaceProblem,
   type Parsed,
 } from "../../common/boundary/index.js";
-import { sha256Hex } from "../hash.js";
+import { sha256Hex } from "../../common/hash.js";
 import type { AttachmentRecord, AttachmentStore } from "./state.js";
 
 const FORMAT = "mock-vpc-cni-attachment/1";

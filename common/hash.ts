@@ -1,4 +1,5 @@
-// SHA-1 and SHA-256 of short strings for the plugin's derived names (host veth, MACs, state files).
+// SHA-1 and SHA-256 of short strings for the plugin's derived names (host veth, MACs, state files;
+// the harness's cleanup derives the same veth names through common/veth-name.ts).
 // In the compiled plugin Bun's native hasher: loading node:crypto there costs about 10 ms of CPU per
 // exec (README, Performance). Under Node (tests, the harness) node:crypto, fetched without a static
 // import so that the Bun build never loads it.
