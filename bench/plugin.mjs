@@ -16,6 +16,7 @@ const argv = process.argv.slice(2);
 const ITER = Number(option("--iterations", "40"));
 const WARMUP = 3;
 const JSON_OUT = option("--json");
+const OURS = join(ROOT, "dist", "bin", "mock-vpc-cni");
 /** Another build of the plugin, alternated with the others: before/after figures from one run. */
 const BASELINE = option("--baseline");
 /**
@@ -24,9 +25,8 @@ const BASELINE = option("--baseline");
  */
 const VARIANTS = argv.flatMap((a, i) => (a === "--variant" ? [argv[i + 1]] : [])).map((v) => {
   const [label, file, json] = v.split("|");
-  return { label, file: file || join(ROOT, "dist", "bin", "mock-vpc-cni"), extra: json ? JSON.parse(json) : {} };
+  return { label, file: file || OURS, extra: json ? JSON.parse(json) : {} };
 });
-const OURS = join(ROOT, "dist", "bin", "mock-vpc-cni");
 const DEBIAN = "/usr/lib/cni";
 
 if (process.getuid?.() !== 0) {
