@@ -13,14 +13,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { option } from "../bench/helpers/args.mjs";
 import { startBenchDaemon } from "../bench/helpers/daemon.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
-const RUNS = Number(opt("--runs", "15"));
-const EXTRA = JSON.parse(opt("--conf", "{}"));
-const BIN = opt("--binary", join(ROOT, "dist", "bin", "mock-vpc-cni"));
+const RUNS = Number(option("--runs", "15"));
+const EXTRA = JSON.parse(option("--conf", "{}"));
+const BIN = option("--binary", join(ROOT, "dist", "bin", "mock-vpc-cni"));
 const PLUGIN_CALLS = "execve,ioctl,fstat,socket,connect,sendto,recvfrom,write,statfs,setns,exit_group";
 
 const work = mkdtempSync(join(tmpdir(), "profile-plugin-"));
