@@ -3,13 +3,13 @@
 // one process. Reports median, p90 and the ratio ours/bridge. Needs root (network namespaces).
 // Usage: node bench/plugin.mjs [--iterations 40] [--json FILE]   (after npm run build)
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { option } from "./helpers/args.mjs";
 import { startBenchDaemon } from "./helpers/daemon.mjs";
-import { CPU_METHOD, measure, stats } from "./helpers/measure.mjs";
+import { CPU_METHOD, loadavg, measure, stats } from "./helpers/measure.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -103,7 +103,7 @@ const out = {
   bridge: Object.fromEntries(Object.entries(samples.bridge).map(([k, v]) => [k, stats(v)])),
   ...(samples.baseline === undefined ? {} : { baseline: Object.fromEntries(Object.entries(samples.baseline).map(([k, v]) => [k, stats(v)])) }),
   variants: Object.fromEntries(VARIANTS.map((v) => [v.label, { file: v.file, conf: v.extra, ...Object.fromEntries(Object.entries(samples[`variant:${v.label}`]).map(([k, x]) => [k, stats(x)])) }])),
-  loadavg: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number),
+  loadavg: loadavg(),
 };
 const ratio = (k) => +(out.ours[k].median / out.bridge[k].median).toFixed(2);
 out.ratio = { add: ratio("add"), del: ratio("del"), addCpu: ratio("addCpu"), delCpu: ratio("delCpu") };
