@@ -97,12 +97,14 @@ try {
   if (existsSync(`/sys/class/net/${bridgeName}`)) execFileSync("ip", ["link", "del", bridgeName]);
   rmSync(work, { recursive: true, force: true });
 }
+/** Median and p90 of each of a plugin's samples (add, del, addCpu, delCpu). */
+const statsOf = (s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, stats(v)]));
 const out = {
   bench: "plugin", iterations: ITER, daemon: daemon.kind, cpu: CPU_METHOD,
-  ours: Object.fromEntries(Object.entries(samples.ours).map(([k, v]) => [k, stats(v)])),
-  bridge: Object.fromEntries(Object.entries(samples.bridge).map(([k, v]) => [k, stats(v)])),
-  ...(samples.baseline === undefined ? {} : { baseline: Object.fromEntries(Object.entries(samples.baseline).map(([k, v]) => [k, stats(v)])) }),
-  variants: Object.fromEntries(VARIANTS.map((v) => [v.label, { file: v.file, conf: v.extra, ...Object.fromEntries(Object.entries(samples[`variant:${v.label}`]).map(([k, x]) => [k, stats(x)])) }])),
+  ours: statsOf(samples.ours),
+  bridge: statsOf(samples.bridge),
+  ...(samples.baseline === undefined ? {} : { baseline: statsOf(samples.baseline) }),
+  variants: Object.fromEntries(VARIANTS.map((v) => [v.label, { file: v.file, conf: v.extra, ...statsOf(samples[`variant:${v.label}`]) }])),
   loadavg: loadavg(),
 };
 const ratio = (k) => +(out.ours[k].median / out.bridge[k].median).toFixed(2);
