@@ -3,19 +3,20 @@
 // one process. Reports median, p90 and the ratio ours/bridge. Needs root (network namespaces).
 // Usage: node bench/plugin.mjs [--iterations 40] [--json FILE]   (after npm run build)
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { option } from "./helpers/args.mjs";
 import { startBenchDaemon } from "./helpers/daemon.mjs";
-import { CPU_METHOD, measure, stats } from "./helpers/measure.mjs";
+import { CPU_METHOD, loadavg, measure, stats } from "./helpers/measure.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
 const ITER = Number(option("--iterations", "40"));
 const WARMUP = 3;
 const JSON_OUT = option("--json");
+const OURS = join(ROOT, "dist", "bin", "mock-vpc-cni");
 /** Another build of the plugin, alternated with the others: before/after figures from one run. */
 const BASELINE = option("--baseline");
 /**
@@ -24,9 +25,8 @@ const BASELINE = option("--baseline");
  */
 const VARIANTS = argv.flatMap((a, i) => (a === "--variant" ? [argv[i + 1]] : [])).map((v) => {
   const [label, file, json] = v.split("|");
-  return { label, file: file || join(ROOT, "dist", "bin", "mock-vpc-cni"), extra: json ? JSON.parse(json) : {} };
+  return { label, file: file || OURS, extra: json ? JSON.parse(json) : {} };
 });
-const OURS = join(ROOT, "dist", "bin", "mock-vpc-cni");
 const DEBIAN = "/usr/lib/cni";
 
 if (process.getuid?.() !== 0) {
@@ -97,13 +97,15 @@ try {
   if (existsSync(`/sys/class/net/${bridgeName}`)) execFileSync("ip", ["link", "del", bridgeName]);
   rmSync(work, { recursive: true, force: true });
 }
+/** Median and p90 of each of a plugin's samples (add, del, addCpu, delCpu). */
+const statsOf = (s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, stats(v)]));
 const out = {
   bench: "plugin", iterations: ITER, daemon: daemon.kind, cpu: CPU_METHOD,
-  ours: Object.fromEntries(Object.entries(samples.ours).map(([k, v]) => [k, stats(v)])),
-  bridge: Object.fromEntries(Object.entries(samples.bridge).map(([k, v]) => [k, stats(v)])),
-  ...(samples.baseline === undefined ? {} : { baseline: Object.fromEntries(Object.entries(samples.baseline).map(([k, v]) => [k, stats(v)])) }),
-  variants: Object.fromEntries(VARIANTS.map((v) => [v.label, { file: v.file, conf: v.extra, ...Object.fromEntries(Object.entries(samples[`variant:${v.label}`]).map(([k, x]) => [k, stats(x)])) }])),
-  loadavg: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number),
+  ours: statsOf(samples.ours),
+  bridge: statsOf(samples.bridge),
+  ...(samples.baseline === undefined ? {} : { baseline: statsOf(samples.baseline) }),
+  variants: Object.fromEntries(VARIANTS.map((v) => [v.label, { file: v.file, conf: v.extra, ...statsOf(samples[`variant:${v.label}`]) }])),
+  loadavg: loadavg(),
 };
 const ratio = (k) => +(out.ours[k].median / out.bridge[k].median).toFixed(2);
 out.ratio = { add: ratio("add"), del: ratio("del"), addCpu: ratio("addCpu"), delCpu: ratio("delCpu") };

@@ -13,7 +13,6 @@ import { startBenchDaemon } from "./helpers/daemon.mjs";
 import { CPU_METHOD, loadavg, measure, stats } from "./helpers/measure.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const argv = process.argv.slice(2);
 const ITER = Number(option("--iterations", "40"));
 const WARMUP = 3;
 const JSON_OUT = option("--json");

@@ -19,13 +19,16 @@ const check = args.includes("--check");
 const noRun = args.includes("--no-run");
 const wanted = args.filter((a) => a !== "--check" && a !== "--no-run");
 const OUT = join(".cache", "bench");
+/** A benchmark's name (its file without the extension) and where its JSON goes. */
+const benchName = (file) => file.replace(/\.(mjs|ts)$/, "");
+const jsonOf = (name) => join(OUT, `${name}.json`);
 
 /** Benchmarks whose JSON must carry targets under --check: not running them is a miss. */
 const HAS_TARGETS = new Set(["apiserver", "cluster-mode", "cri", "ipamd", "plugin", "soak", "startup"]);
 
 const files = readdirSync("bench")
   .filter((f) => /^[a-z0-9-]+\.(mjs|ts)$/.test(f))
-  .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.(mjs|ts)$/, "")))
+  .filter((f) => wanted.length === 0 || wanted.includes(benchName(f)))
   .sort();
 if (files.length === 0) {
   console.error(`bench: nothing to run (have: ${readdirSync("bench").join(", ")})`);
@@ -42,8 +45,8 @@ if (!noRun) {
 mkdirSync(OUT, { recursive: true });
 const failed = [];
 for (const f of noRun ? [] : files) {
-  const name = f.replace(/\.(mjs|ts)$/, "");
-  const json = join(OUT, `${name}.json`);
+  const name = benchName(f);
+  const json = jsonOf(name);
   rmSync(json, { force: true });
   console.log(`\n=== bench/${f} ===`);
   const cmd = f.endsWith(".ts") ? [tsx, `bench/${f}`] : [`bench/${f}`];
@@ -60,8 +63,8 @@ if (!check) process.exit(0);
 const rows = [];
 let missed = 0;
 for (const f of files) {
-  const name = f.replace(/\.(mjs|ts)$/, "");
-  const json = join(OUT, `${name}.json`);
+  const name = benchName(f);
+  const json = jsonOf(name);
   if (failed.includes(name)) {
     rows.push([name, "(the benchmark failed)", "", "", "MISSED"]);
     missed++;

@@ -13,14 +13,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { option } from "../bench/helpers/args.mjs";
 import { startBenchDaemon } from "../bench/helpers/daemon.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
-const RUNS = Number(opt("--runs", "15"));
-const EXTRA = JSON.parse(opt("--conf", "{}"));
-const BIN = opt("--binary", join(ROOT, "dist", "bin", "mock-vpc-cni"));
+const RUNS = Number(option("--runs", "15"));
+const EXTRA = JSON.parse(option("--conf", "{}"));
+const BIN = option("--binary", join(ROOT, "dist", "bin", "mock-vpc-cni"));
 const PLUGIN_CALLS = "execve,ioctl,fstat,socket,connect,sendto,recvfrom,write,statfs,setns,exit_group";
 
 const work = mkdtempSync(join(tmpdir(), "profile-plugin-"));
@@ -33,16 +32,20 @@ await new Promise((r) => setTimeout(r, 500)); // strace attaches to every thread
 
 const conf = { cniVersion: "1.0.0", name: "profile", type: "mock-vpc-cni", ipamdAddress: daemon.address, mtu: "9001", vethPrefix: "eni", stateDir: join(work, "state"), ...EXTRA };
 
+/** The lines of an `strace -f -ttt` file: { pid, t (ms), call, text }. */
+function readTrace(file) {
+  return readFileSync(file, "utf8").split("\n").flatMap((l) => {
+    const m = /^(\d+)\s+(\d+\.\d+)\s+(?:<\.\.\. )?(\w+)(.*)$/.exec(l);
+    return m === null ? [] : [{ pid: Number(m[1]), t: Number(m[2]) * 1000, call: m[3], text: m[4] }];
+  });
+}
+
 /** One exec under strace; returns the parsed trace lines { pid, t, call, text } and stdout. */
 function traced(cmd, id, netns, input) {
   const out = join(work, `${cmd}-${id}.strace`);
   const env = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", CNI_COMMAND: cmd, CNI_CONTAINERID: id, CNI_NETNS: netns, CNI_IFNAME: "eth0", CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=prof;K8S_POD_NAME=${id}` };
   const stdout = execFileSync("strace", ["-f", "--seccomp-bpf", "-ttt", "-o", out, "-e", `trace=${PLUGIN_CALLS}`, BIN], { env, input, encoding: "utf8" });
-  const lines = readFileSync(out, "utf8").split("\n").flatMap((l) => {
-    const m = /^(\d+)\s+(\d+\.\d+)\s+(?:<\.\.\. )?(\w+)(.*)$/.exec(l);
-    return m === null ? [] : [{ pid: Number(m[1]), t: Number(m[2]) * 1000, call: m[3], text: m[4] }];
-  });
-  return { lines, stdout };
+  return { lines: readTrace(out), stdout };
 }
 
 /** The phases of one exec, in ms. */
@@ -90,10 +93,7 @@ try {
       const add = traced("ADD", id, `/run/netns/${ns}`, JSON.stringify(conf));
       const del = traced("DEL", id, `/run/netns/${ns}`, JSON.stringify({ ...conf, prevResult: JSON.parse(add.stdout) }));
       if (i < 2) continue; // warm-up
-      const dl = readFileSync(dtrace, "utf8").split("\n").flatMap((l) => {
-        const m = /^(\d+)\s+(\d+\.\d+)\s+(?:<\.\.\. )?(\w+)(.*)$/.exec(l);
-        return m === null ? [] : [{ t: Number(m[2]) * 1000, call: m[3], text: m[4] }];
-      });
+      const dl = readTrace(dtrace);
       rows.ADD.push(phases(add.lines, dl));
       rows.DEL.push(phases(del.lines, dl));
     } finally {

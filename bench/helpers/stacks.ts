@@ -27,8 +27,8 @@ import { launchInstance, PLUGIN, startControllerProcess, startKubeNode } from ".
 import { startMockEc2 } from "../../test/helpers/mock-ec2.js";
 import type { StartedMockEc2 } from "../../test/helpers/mock-ec2.js";
 
-export const NODE = "bench-node";
-export const SG = "sg-0123456789abcdef0";
+const NODE = "bench-node";
+const SG = "sg-0123456789abcdef0";
 
 export interface Stack {
   backend: "memory" | "kube";
@@ -81,7 +81,7 @@ export async function memoryStack(spec: StackSpec): Promise<Stack> {
   };
 }
 
-export async function kubeStack(spec: StackSpec & { controllerArgs?: string[] }): Promise<Stack> {
+export async function kubeStack(spec: StackSpec): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "bench-kube-"));
   const ec2: StartedMockEc2 = await startMockEc2();
   await launchInstance(ec2.endpoint, NODE, spec.instanceType);
@@ -94,7 +94,7 @@ export async function kubeStack(spec: StackSpec & { controllerArgs?: string[] })
   const scheduler = startScheduler(storePort(store, clock), { clock });
   const kubeconfig = join(dir, "kubeconfig");
   writeKubeconfig(kubeconfig, kubeconfigYaml(server.url, tls.caPem, token));
-  const controller = await startControllerProcess(kubeconfig, ec2.endpoint, ["--provisioning-delay", spec.provisioningDelay, "--log-level", "warn", ...(spec.controllerArgs ?? [])]);
+  const controller = await startControllerProcess(kubeconfig, ec2.endpoint, ["--provisioning-delay", spec.provisioningDelay, "--log-level", "warn"]);
   const cluster: KubeCluster = createKubeCluster({ kubeconfig, clock });
   await cluster.sgps.create(buildSgp({ namespace: "default", name: "sgp", podSelector: { matchLabels: { app: "sgp" } }, securityGroupIds: [SG] }));
   const node = await startKubeNode({
