@@ -76,7 +76,8 @@ export function keepAliveAgent(o: https.RequestOptions, fallback: Agent | undefi
 /**
  * A kept-alive connection the server closed as the request went out (its idle timeout): the request
  * never reached a handler, so it is sent once more on a new connection. Go's transport, under
- * client-go, does the same for a server-closed idle connection, whatever the method.
+ * client-go, does the same for a server-closed idle connection, whatever the method
+ * (docs/REFERENCE.md §8, "Connections").
  */
 export function isStaleReuse(req: http.ClientRequest, e: unknown, answered: boolean): boolean {
   const code = (e as { code?: unknown }).code;
