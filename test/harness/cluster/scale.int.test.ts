@@ -4,7 +4,7 @@
 // tenth waiting for a branch ENI that never frees.
 // From mock-ec2's call log: no window ever admitted more than the bucket allows, and no pod starts
 // before the EC2 model's floor. How close to it the last one gets is a speed, so the test prints it
-// and asserts no upper bound: on this 2-core machine ten sandboxes per node, each tried twice, take
+// (with how busy the CPU was meanwhile) and asserts no upper bound: on this 2-core machine ten sandboxes per node, each tried twice, take
 // longer than EC2 (README, "30 SGP pods on 3 m5.xlarge nodes").
 // The floor: the bucket's level when the pods were created (replayed from the log since mock-ec2
 // started, full at first), the number N of calls
@@ -12,7 +12,7 @@
 // bucket), so that call is admitted no sooner than (N − level) / 12 s after the pods were created;
 // then the controller's provisioning delay before it annotates the pod.
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createEc2HarnessClient } from "../../../common/ec2/harness.js";
 import { earliestAdmissionMs, levelAt, worstWindow } from "../../helpers/bucket.js";
@@ -26,6 +26,12 @@ const NAME = "t30";
 const QPS = 12;
 const BURST = 18;
 const DELAY_MS = 1500;
+
+/** The machine's CPU counters (/proc/stat's first line, in ticks): idle (+ iowait) and all. */
+function cpuTicks(): { idle: number; total: number } {
+  const v = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
+  return { idle: (v[3] ?? 0) + (v[4] ?? 0), total: v.reduce((a, b) => a + b, 0) };
+}
 
 describeIf(missing, "30 SGP pods across 3 nodes: one account-wide EC2 rate limit", () => {
   let c: TestCluster;
@@ -44,6 +50,7 @@ describeIf(missing, "30 SGP pods across 3 nodes: one account-wide EC2 rate limit
   it("never lets the callers together past 12 QPS with burst 18, and starts no pod before the model's floor", async () => {
     const nodes = [1, 2, 3].map((i) => `${NAME}-node-${i}`);
     const docs = [sgpYaml("default", "sgp"), ...Array.from({ length: 30 }, (_, i) => podYaml({ name: `sgp-${i + 1}`, namespace: "default", node: nodes[i % 3] as string, labels: { role: "sgp" } }))];
+    const before = cpuTicks();
     const applied = await c.kubectl(["apply", "-f", "-"], docs.join("\n"));
     expect(applied.code, applied.stderr).toBe(0);
     let pods: PodView[] = [];
@@ -51,6 +58,10 @@ describeIf(missing, "30 SGP pods across 3 nodes: one account-wide EC2 rate limit
       pods = await listPods(c, "default");
       return pods.length === 30 && pods.every((p) => p.status?.phase === "Running");
     }, 240_000, 500);
+    // How busy the machine was meanwhile (all cores; the end is up to one poll late): whether the
+    // nodes were waiting or working through a backlog.
+    const after = cpuTicks();
+    const busy = 1 - (after.idle - before.idle) / Math.max(1, after.total - before.total);
 
     const log = await createEc2HarnessClient((await c.state()).ec2Endpoint as string).calls(0);
     expect(log.dropped).toBe(0);
@@ -77,7 +88,7 @@ describeIf(missing, "30 SGP pods across 3 nodes: one account-wide EC2 rate limit
     const refused = log.calls.filter((x) => x.code === "RequestLimitExceeded").length;
     // Where the time went: EC2 (last association), the controller (last ResourceAllocated), the nodes (last Started).
     const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-    console.info(`30 SGP pods: ${n} calls admitted (level ${level.toFixed(1)} at creation), floor ${s(floorMs)}; last association ${s(lastAssociation - created)}, last ResourceAllocated ${s(lastAllocatedMs)}, last pod started ${s(lastStartMs)}; ${refused} refused`);
+    console.info(`30 SGP pods: ${n} calls admitted (level ${level.toFixed(1)} at creation), floor ${s(floorMs)}; last association ${s(lastAssociation - created)}, last ResourceAllocated ${s(lastAllocatedMs)}, last pod started ${s(lastStartMs)}; ${refused} refused; CPU ${(busy * 100).toFixed(0)} % busy from apply to all Running`);
     // A start before the floor would mean a call got past the bucket. firstTimestamp has whole
     // seconds (when the event has no eventTime): up to 1 s early.
     expect(lastStartMs).toBeGreaterThanOrEqual(floorMs - 1000);
