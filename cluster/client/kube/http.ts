@@ -101,7 +101,7 @@ export function createKubeHttp(deps: KubeHttpDeps): KubeHttp {
     if (wait > 0) await deps.clock.sleep(wait, signal);
   };
 
-  const sendOnce = (url: URL, opts: RequestOptions, body: string | undefined, signal: AbortSignal, retried: boolean): Promise<IncomingMessage> =>
+  const send = (url: URL, opts: RequestOptions, body: string | undefined, signal: AbortSignal, retried = false): Promise<IncomingMessage> =>
     new Promise((resolve, reject) => {
       let answered = false;
       const req = (secure ? https : http).request(url, { ...opts, signal }, (res) => {
@@ -109,13 +109,12 @@ export function createKubeHttp(deps: KubeHttpDeps): KubeHttp {
         resolve(res);
       });
       req.on("error", (e) => {
-        if (!retried && !signal.aborted && isStaleReuse(req, e, answered)) sendOnce(url, opts, body, signal, true).then(resolve, reject);
+        if (!retried && !signal.aborted && isStaleReuse(req, e, answered)) send(url, opts, body, signal, true).then(resolve, reject);
         else reject(e);
       });
       if (body !== undefined) req.end(body);
       else req.end();
     });
-  const send = (url: URL, opts: RequestOptions, body: string | undefined, signal: AbortSignal): Promise<IncomingMessage> => sendOnce(url, opts, body, signal, false);
 
   const readAll = (res: IncomingMessage): Promise<string> =>
     new Promise((resolve, reject) => {
