@@ -9,6 +9,7 @@ import type { TLSSocket } from "node:tls";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { createKubeHttp } from "../../../../cluster/client/kube/http.js";
+import type { KubeHttp } from "../../../../cluster/client/kube/http.js";
 import { systemClock } from "../../../../common/clock.js";
 import { makeServingCert } from "../../../../common/tls.js";
 
@@ -64,40 +65,39 @@ describe("kube backend connections", () => {
     server = undefined;
   });
 
-  it("six requests, one TLS connection; the token on each", async () => {
-    const s = await serve(() => true);
+  /** A server answering as `answer` says, and the kube backend's HTTP side pointed at it, trusting `caPem`. */
+  async function connect(answer: (nthOnConnection: number) => boolean, caPem = cert.caPem): Promise<{ seen: Seen; h: KubeHttp }> {
+    const s = await serve(answer);
     server = s.server;
-    const h = createKubeHttp({ kc: kubeconfig(s.port, cert.caPem), server: `https://127.0.0.1:${s.port}`, clock: systemClock });
+    return { seen: s.seen, h: createKubeHttp({ kc: kubeconfig(s.port, caPem), server: `https://127.0.0.1:${s.port}`, clock: systemClock }) };
+  }
+
+  it("six requests, one TLS connection; the token on each", async () => {
+    const { seen, h } = await connect(() => true);
     for (let i = 0; i < 5; i++) await h.json({ method: "GET", path: `/api/v1/namespaces/default/pods/p${i}`, timeoutMs: 5000, what: "GET" });
     await h.json({ method: "PATCH", path: "/api/v1/namespaces/default/pods/p0", body: { metadata: {} }, contentType: "application/merge-patch+json", timeoutMs: 5000, what: "PATCH" });
-    expect(s.seen.requests).toHaveLength(6);
-    expect(s.seen.connections).toBe(1);
-    expect(new Set(s.seen.requests.map((r) => r.auth))).toEqual(new Set(["Bearer sekret"]));
+    expect(seen.requests).toHaveLength(6);
+    expect(seen.connections).toBe(1);
+    expect(new Set(seen.requests.map((r) => r.auth))).toEqual(new Set(["Bearer sekret"]));
   });
 
   it("a server whose certificate the kubeconfig's CA did not sign is refused", async () => {
-    const s = await serve(() => true);
-    server = s.server;
-    const h = createKubeHttp({ kc: kubeconfig(s.port, other.caPem), server: `https://127.0.0.1:${s.port}`, clock: systemClock });
+    const { seen, h } = await connect(() => true, other.caPem);
     await expect(h.json({ method: "GET", path: "/api", timeoutMs: 5000, what: "GET /api" })).rejects.toMatchObject({ kind: "unavailable" });
-    expect(s.seen.requests).toHaveLength(0);
+    expect(seen.requests).toHaveLength(0);
   });
 
   it("the second request on a kept connection is dropped by the server: sent again on a new connection", async () => {
-    const s = await serve((k) => k === 1);
-    server = s.server;
-    const h = createKubeHttp({ kc: kubeconfig(s.port, cert.caPem), server: `https://127.0.0.1:${s.port}`, clock: systemClock });
+    const { seen, h } = await connect((k) => k === 1);
     await h.json({ method: "GET", path: "/api/a", timeoutMs: 5000, what: "GET a" });
     const second = await h.json({ method: "POST", path: "/api/b", body: {}, timeoutMs: 5000, what: "POST b" });
     expect(second).toMatchObject({ n: 3 });
-    expect(s.seen.requests.map((r) => `${r.method} ${r.url} #${r.connection}`)).toEqual(["GET /api/a #1", "POST /api/b #1", "POST /api/b #2"]);
+    expect(seen.requests.map((r) => `${r.method} ${r.url} #${r.connection}`)).toEqual(["GET /api/a #1", "POST /api/b #1", "POST /api/b #2"]);
   });
 
   it("a reset on a new connection is not retried: the call fails once", async () => {
-    const s = await serve(() => false);
-    server = s.server;
-    const h = createKubeHttp({ kc: kubeconfig(s.port, cert.caPem), server: `https://127.0.0.1:${s.port}`, clock: systemClock });
+    const { seen, h } = await connect(() => false);
     await expect(h.json({ method: "GET", path: "/api/c", timeoutMs: 5000, what: "GET c" })).rejects.toMatchObject({ kind: "unavailable" });
-    expect(s.seen.requests).toHaveLength(1);
+    expect(seen.requests).toHaveLength(1);
   });
 });
