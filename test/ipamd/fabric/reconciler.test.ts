@@ -50,7 +50,14 @@ function rig(batchExit: () => number) {
     log: { info: () => undefined, warn: (o) => void warnings.push(JSON.stringify(o)) },
     clock, waitMs: 20_000, backoff: { minMs: 1_000, maxMs: 4_000 },
   });
-  return { fetches, batches, reads, clock, fabric, warnings };
+  /** Starts the loop and lets it apply VIEW, its first round. */
+  const firstRound = async (): Promise<void> => {
+    fabric.start();
+    await flushMicrotasks();
+    fetches[0]?.resolve(VIEW);
+    await flushMicrotasks(50);
+  };
+  return { fetches, batches, reads, clock, fabric, warnings, firstRound };
 }
 
 describe("fabric reconciler", () => {
@@ -93,10 +100,7 @@ describe("fabric reconciler", () => {
 
   it("after a clean round, a VPC change is applied against what that round left, without reading the node; the resync reads it", async () => {
     const r = rig(() => 0);
-    r.fabric.start();
-    await flushMicrotasks();
-    r.fetches[0]?.resolve(VIEW);
-    await flushMicrotasks(50);
+    await r.firstRound();
     const firstReads = r.reads.length;
     expect(firstReads).toBeGreaterThan(0);
     r.fetches[1]?.resolve(VIEW2);
@@ -154,10 +158,7 @@ describe("fabric reconciler", () => {
 
   it("re-plans at once when nudged (its trunk appeared), abandoning the long poll", async () => {
     const r = rig(() => 0);
-    r.fabric.start();
-    await flushMicrotasks();
-    r.fetches[0]?.resolve(VIEW);
-    await flushMicrotasks(50);
+    await r.firstRound();
     expect(r.fetches).toHaveLength(2);
     r.fabric.nudge();
     await flushMicrotasks(50);
