@@ -100,19 +100,22 @@ describeIf(missing, "cluster up --nodes 3: one VPC, three nodes on this machine"
       { clusterIp: "10.96.0.10", backend: pod("plain-3") },
       { clusterIp: "10.96.0.11", backend: pod("sgp-3") },
     ];
+    /** The Service's one DNAT rule in the client node's nat PREROUTING, added (-A) or deleted (-D). */
+    const dnat = (verb: "-A" | "-D", s: (typeof services)[number]): Promise<void> =>
+      nodeIptables(NODES[0] as string, ["-t", "nat", verb, "PREROUTING", "-d", `${s.clusterIp}/32`, "-p", "tcp", "--dport", "80", "-j", "DNAT", "--to-destination", `${s.backend.status?.podIP}:8080`]);
     const servers = [];
     try {
       for (const s of services) {
         expect(s.backend.spec.nodeName).toBe(NODES[2]);
         servers.push(await serveInPod(pidOf.get(s.backend.metadata.name) as number, 8080, `hello from ${s.backend.metadata.name}`));
-        await nodeIptables(NODES[0] as string, ["-t", "nat", "-A", "PREROUTING", "-d", `${s.clusterIp}/32`, "-p", "tcp", "--dport", "80", "-j", "DNAT", "--to-destination", `${s.backend.status?.podIP}:8080`]);
+        await dnat("-A", s);
       }
       for (const s of services) {
         expect(await connectFrom(pidOf.get(client.metadata.name) as number, s.clusterIp, 80), `${client.metadata.name} -> ${s.clusterIp} (${s.backend.metadata.name})`).toBe(`hello from ${s.backend.metadata.name}`);
       }
     } finally {
       for (const srv of servers) srv.stop();
-      for (const s of services) await nodeIptables(NODES[0] as string, ["-t", "nat", "-D", "PREROUTING", "-d", `${s.clusterIp}/32`, "-p", "tcp", "--dport", "80", "-j", "DNAT", "--to-destination", `${s.backend.status?.podIP}:8080`]).catch(() => undefined);
+      for (const s of services) await dnat("-D", s).catch(() => undefined);
     }
   });
 
