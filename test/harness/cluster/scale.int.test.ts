@@ -77,7 +77,13 @@ describeIf(missing, "30 SGP pods across 3 nodes: one account-wide EC2 rate limit
     const level = levelAt(admitted.map((x) => x.at), QPS, BURST, created);
     const floorMs = earliestAdmissionMs(n, level, QPS) + DELAY_MS;
 
-    const events = await listEvents(c, "default");
+    // The kubelet and the controller post events on their own, after the status (as kubelet's event
+    // broadcaster does): a pod can be Running before its Started event is stored.
+    let events: Awaited<ReturnType<typeof listEvents>> = [];
+    await eventually("a Started and a ResourceAllocated event for each pod", async () => {
+      events = await listEvents(c, "default");
+      return pods.every((p) => ["Started", "ResourceAllocated"].every((r) => events.some((x) => x.involvedObject.name === p.metadata.name && x.reason === r)));
+    }, 60_000, 200);
     const started = pods.map((p) => {
       const e = events.find((x) => x.involvedObject.name === p.metadata.name && x.reason === "Started");
       return Date.parse(e?.eventTime ?? e?.firstTimestamp ?? "");
