@@ -2,8 +2,7 @@
 
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { isIP } from "node:net";
-import { isLoopback as isLoopbackEndpoint } from "../common/boundary/index.js";
+import { isLoopback as isLoopbackEndpoint, API_RISK, orThrow, parseListenAddress } from "../common/boundary/index.js";
 import { HarnessError } from "../common/errors.js";
 
 export interface RawApiServerFlags {
@@ -24,13 +23,9 @@ export interface ApiServerConfig {
 
 const usage = (m: string): HarnessError => new HarnessError("invalid-argument", m);
 
-/** host:port or [v6]:port. */
-export function parseListen(s: string): { host: string; port: number } {
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:[\]]+):(\d+)$/.exec(s);
-  if (m === null) throw usage(`--listen ${JSON.stringify(s)}: expected HOST:PORT (e.g. 127.0.0.1:6443, [::1]:6443; port 0 picks a free port)`);
-  const port = Number(m[2]);
-  if (port > 65535) throw usage(`--listen ${JSON.stringify(s)}: port ${port} is out of range (0-65535)`);
-  return { host: m[1] ?? "", port };
+/** HOST:PORT or [V6]:PORT (common/boundary's rule for where an API is served); port 0 picks a free port. */
+export function parseListen(s: string, allowRemote = true): { host: string; port: number } {
+  return orThrow(parseListenAddress(s, { what: "--listen", allowRemote, remoteFlag: "--allow-remote", remoteRisk: API_RISK }), usage);
 }
 
 /** 127.0.0.0/8, ::1 or localhost: common/boundary's rule, which mock-ipamd's listeners follow too. */
@@ -39,11 +34,7 @@ export function isLoopback(host: string): boolean {
 }
 
 export function resolveApiServerFlags(f: RawApiServerFlags): ApiServerConfig {
-  const { host, port } = parseListen(f.listen);
-  if (!isLoopback(host) && f.allowRemote !== true) {
-    throw usage(`--listen ${f.listen}: not a loopback address; the API server holds the whole cluster behind one token, so listening beyond this machine needs --allow-remote`);
-  }
-  if (host !== "localhost" && isIP(host) === 0) throw usage(`--listen ${f.listen}: ${host} is not an IP address (or localhost)`);
+  const { host, port } = parseListen(f.listen, f.allowRemote === true);
   if (f.kubeconfig === undefined || f.kubeconfig === "") throw usage("--kubeconfig FILE is required: the API server writes its address, CA and token there");
   const kubeconfig = resolve(f.kubeconfig);
   const dir = dirname(kubeconfig);

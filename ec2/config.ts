@@ -3,6 +3,7 @@
 // the primary subnet 10.0.0.0/19 and the branch subnet 10.0.32.0/19.
 
 import { Command, Option } from "commander";
+import { orThrow, parseListenAddress } from "../common/boundary/index.js";
 import { HarnessError } from "../common/errors.js";
 import { cidrWithin, cidrsOverlap, parseCidr } from "../common/ipv4.js";
 import type { VpcSpec } from "./model/types.js";
@@ -90,13 +91,7 @@ function integer(flag: string, v: string, min: number): number {
 }
 
 function listenAddress(v: string, allowRemote: boolean): { host: string; port: number } {
-  const m = /^(\[[0-9a-fA-F:]+\]|[^:]+):(\d{1,5})$/.exec(v);
-  const port = m === null ? NaN : Number(m[2]);
-  if (m === null || port > 65535) throw invalid(`--listen must be host:port, got "${v}"`);
-  const host = (m[1] as string).replace(/^\[|\]$/g, "");
-  const loopback = host === "localhost" || host === "::1" || /^127\./.test(host);
-  if (!loopback && !allowRemote) throw invalid(`--listen ${v} is not a loopback address; pass --allow-remote to serve it (the fake accepts any credentials)`);
-  return { host, port };
+  return orThrow(parseListenAddress(v, { what: "--listen", allowRemote, remoteFlag: "--allow-remote", remoteRisk: "the fake accepts any credentials" }), invalid);
 }
 
 function vpcSpec(f: Flags): VpcSpec {

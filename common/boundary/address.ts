@@ -64,3 +64,34 @@ export function isLoopback(e: Endpoint): boolean {
   if (e.host === "localhost" || e.host === "::1") return true;
   return parseIpv4(e.host).ok && e.host.startsWith("127.");
 }
+
+/** Why an API server stays on loopback by default. */
+export const API_RISK = "the API holds the whole cluster behind one token";
+
+export interface ListenRules {
+  /** Names the setting in problems, e.g. `--listen`. */
+  what: string;
+  /** A non-loopback address is allowed (the user said so with `remoteFlag`). */
+  allowRemote: boolean;
+  /** The flag that allows it, named in the problem. */
+  remoteFlag: string;
+  /** Why remote needs that flag, e.g. "the API holds the whole cluster behind one token". */
+  remoteRisk: string;
+}
+
+/**
+ * Where a daemon serves (the api-server's and mock-ec2's --listen, mock-ipamd's and the demo's
+ * --serve-api): HOST:PORT or [V6]:PORT, HOST an IP address or localhost, port 0 for any free one;
+ * loopback only unless the user allowed more.
+ */
+export function parseListenAddress(text: string, r: ListenRules): Parsed<{ host: string; port: number }> {
+  const p = parseEndpoint(text, { what: r.what, unix: false, anyPort: true });
+  if (!p.ok) return bad(`${p.problem}; expected HOST:PORT, e.g. 127.0.0.1:6443 or [::1]:6443 (port 0: any free port)`);
+  if (p.value.kind !== "tcp") return bad(`${r.what}: ${quote(text)} is not HOST:PORT`);
+  const { host, port } = p.value;
+  if (host !== "localhost" && !parseIpv4(host).ok && !isIpv6(host)) return bad(`${r.what} ${text}: ${host} is not an IP address (or localhost)`);
+  if (!isLoopback(p.value) && !r.allowRemote) {
+    return bad(`${r.what} ${text}: not a loopback address (127.x, ::1, localhost); ${r.remoteRisk}, so listening beyond this machine needs ${r.remoteFlag}`);
+  }
+  return ok({ host, port });
+}

@@ -2,6 +2,7 @@
 // usage error exits 2), into one frozen configuration.
 
 import { Command, Option } from "commander";
+import { parseEndpoint } from "../../common/boundary/index.js";
 import { parseDuration } from "../../common/duration.js";
 import { HarnessError } from "../../common/errors.js";
 import { DEFAULT_CONTROLLER_CONFIG } from "../config.js";
@@ -125,7 +126,8 @@ function url(flag: string, v: string | undefined): string | undefined {
 
 function hostPort(flag: string, v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
-  if (!/^(\[[0-9a-fA-F:]+\]|[^:[\]]+):\d{1,5}$/.test(v) || Number(v.slice(v.lastIndexOf(":") + 1)) > 65535) throw usage(`--${flag} ${JSON.stringify(v)}: expected HOST:PORT (port 0: any free port)`);
+  const p = parseEndpoint(v, { what: `--${flag}`, unix: false, anyPort: true });
+  if (!p.ok) throw usage(`${p.problem}; expected HOST:PORT (port 0: any free port)`);
   return v;
 }
 

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { SimplePolicy } from "../../cluster/k8s/index.js";
-import { isIpv6, isLoopback, parseEndpoint, parseIpv4 } from "../../common/boundary/index.js";
+import { API_RISK, orThrow, parseListenAddress } from "../../common/boundary/index.js";
 import { parseDuration } from "../../common/duration.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
 // Values straight from controller/delay.js, not its entry point: mock-ipamd parses its flags before
@@ -76,12 +76,7 @@ function policiesOf(file: ConfigFile, flagNs: readonly string[]): SimplePolicy[]
  * real-time scenarios' usage check (decided before anything starts).
  */
 export function parseServeAddress(value: string, allowRemote: boolean): { host: string; port: number } {
-  const p = parseEndpoint(value, { what: "--serve-api", unix: false, anyPort: true });
-  if (!p.ok || p.value.kind !== "tcp") throw new HarnessError("invalid-config", `--serve-api ${JSON.stringify(value)}: expected HOST:PORT, e.g. 127.0.0.1:6443 (port 0: any free port)`);
-  const { host, port } = p.value;
-  if (host !== "localhost" && !parseIpv4(host).ok && !isIpv6(host)) throw new HarnessError("invalid-config", `--serve-api ${value}: ${host} is not an IP address (or localhost)`);
-  if (!isLoopback({ kind: "tcp", host, port }) && !allowRemote) throw new HarnessError("invalid-config", `--serve-api ${value}: not a loopback address (127.x, ::1, localhost); the API holds the whole cluster behind one token, so serving beyond this machine needs --serve-api-allow-remote`);
-  return { host, port };
+  return orThrow(parseListenAddress(value, { what: "--serve-api", allowRemote, remoteFlag: "--serve-api-allow-remote", remoteRisk: API_RISK }), (m) => new HarnessError("invalid-config", m));
 }
 
 /**

@@ -19,8 +19,8 @@ describe("mock-ec2 command line", () => {
   it("usage errors exit 2 with a message naming the flag", () => {
     const cases: [string[], string][] = [
       [["--bogus"], "unknown option '--bogus'"],
-      [["--listen", "0.0.0.0:4566"], "not a loopback address; pass --allow-remote"],
-      [["--listen", "nowhere"], "--listen must be host:port"],
+      [["--listen", "0.0.0.0:4566"], "not a loopback address (127.x, ::1, localhost); the fake accepts any credentials, so listening beyond this machine needs --allow-remote"],
+      [["--listen", "nowhere"], "--listen: \"nowhere\" is not host:port; expected HOST:PORT"],
       [["--vpc-cidr", "10.0.0.0/8"], "from /16 to /28"],
       [["--subnet", "10.1.0.0/24"], "is not inside the VPC 10.0.0.0/16"],
       [["--subnet", "10.0.0.0/24", "--subnet", "10.0.0.128/25"], "overlap"],

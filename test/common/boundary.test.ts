@@ -14,6 +14,7 @@ import {
   netnsPathProblem,
   networkNameProblem,
   parseEndpoint,
+  parseListenAddress,
   parseIpv4,
   parseIpv4Prefix,
   parseMac,
@@ -141,6 +142,18 @@ describe("one parser of listen and dial addresses", () => {
     };
     expect(["unix:///x.sock", "127.0.0.1:1", "127.3.4.5:1", "[::1]:1", "localhost:1"].map(lb)).toEqual([true, true, true, true, true]);
     expect(["0.0.0.0:1", "10.0.0.1:1", "[::]:1", "myhost:1"].map(lb)).toEqual([false, false, false, false]);
+  });
+  it("where a daemon serves: an IP or localhost with a port, loopback unless the user allowed more", () => {
+    const rules = { what: "--listen", allowRemote: false, remoteFlag: "--allow-remote", remoteRisk: "it trusts anyone" };
+    const at = (t: string, allowRemote = false) => parseListenAddress(t, { ...rules, allowRemote });
+    expect(["127.0.0.1:0", "[::1]:6443", "localhost:80"].map((t) => at(t))).toEqual([
+      { ok: true, value: { host: "127.0.0.1", port: 0 } }, { ok: true, value: { host: "::1", port: 6443 } }, { ok: true, value: { host: "localhost", port: 80 } },
+    ]);
+    expect(at("0.0.0.0:6443", true)).toEqual({ ok: true, value: { host: "0.0.0.0", port: 6443 } });
+    expect(at("0.0.0.0:6443")).toEqual({ ok: false, problem: "--listen 0.0.0.0:6443: not a loopback address (127.x, ::1, localhost); it trusts anyone, so listening beyond this machine needs --allow-remote" });
+    expect(at("example.com:6443", true)).toEqual({ ok: false, problem: "--listen example.com:6443: example.com is not an IP address (or localhost)" });
+    expect(at("127.0.0.1:70000")).toMatchObject({ ok: false, problem: expect.stringContaining("port 70000 is out of range") });
+    for (const t of ["6443", "unix:///x.sock", "127.0.0.1", ""]) expect(at(t), t).toMatchObject({ ok: false, problem: expect.stringContaining("expected HOST:PORT") });
   });
 });
 

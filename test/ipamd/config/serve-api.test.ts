@@ -13,7 +13,7 @@ describe("--serve-api", () => {
   });
 
   it("refuses a bad address, a non-loopback one, kube mode, and its companions without it", () => {
-    expect(() => cfg(["--serve-api", "6443"])).toThrow('--serve-api "6443": expected HOST:PORT');
+    expect(() => cfg(["--serve-api", "6443"])).toThrow('--serve-api: "6443" is not host:port; expected HOST:PORT');
     expect(() => cfg(["--serve-api", "127.0.0.1:70000"])).toThrow("expected HOST:PORT");
     expect(() => cfg(["--serve-api", "example.com:6443"])).toThrow("example.com is not an IP address");
     expect(() => cfg(["--serve-api", "0.0.0.0:6443"])).toThrow("not a loopback address");
