@@ -9,6 +9,7 @@ export * from "./cninode.js";
 export * from "./event.js";
 export * from "./selector.js";
 export * from "./resources.js";
+export * from "./duration.js";
 export type { MetaView } from "./meta.js";
 export { describeObject } from "./meta.js";
 export { formatTime, invalidField } from "./fields.js";

@@ -2,28 +2,13 @@
 // aggregation, one readable line per record.
 
 import type { ClusterEvent } from "../../cluster/k8s/index.js";
+import { humanDuration } from "../../cluster/k8s/index.js";
 import type { CniCallRecord, OutputRecord, PodSummary, RunSummary } from "./types.js";
 
 export function formatOffset(ms: number): string {
   return `${ms < 0 ? "-" : "+"}${(Math.abs(ms) / 1000).toFixed(3)}s`;
 }
 
-/** k8s.io/apimachinery duration.HumanDuration, as kubectl prints event ages. */
-export function humanDuration(ms: number): string {
-  // Go truncates toward zero: int(d.Seconds()).
-  const seconds = Math.trunc(ms / 1000);
-  if (seconds < -1) return "<invalid>";
-  if (seconds < 0) return "0s";
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
-  return `${Math.floor(hours / 24)}d`;
-}
 
 /** kubectl describe's Age column: "5s", or "5s (x3 over 40s)" for an aggregated event. */
 export function eventAge(e: Pick<ClusterEvent, "count" | "firstTimestamp" | "lastTimestamp">, now: number): string {

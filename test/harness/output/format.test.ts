@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { ClusterEvent } from "../../../cluster/k8s/index.js";
-import { aggregation, eventAge, formatOffset, formatRecord, formatSummary, humanDuration, jsonPrinter, plainPrinter, terminalPrinter } from "../../../harness/output/index.js";
+import { aggregation, eventAge, formatOffset, formatRecord, formatSummary, jsonPrinter, plainPrinter, terminalPrinter } from "../../../harness/output/index.js";
 
 const ev = (over: Partial<ClusterEvent> = {}): ClusterEvent => ({
   type: "Warning", reason: "FailedCreatePodSandBox", message: "Failed to create pod sandbox: boom",
@@ -25,12 +25,6 @@ describe("time formatting", () => {
     expect(formatOffset(0)).toBe("+0.000s");
     expect(formatOffset(12_345)).toBe("+12.345s");
     expect(formatOffset(-5)).toBe("-0.005s");
-  });
-  it("humanDuration follows apimachinery's HumanDuration", () => {
-    expect([0, 1_999, 119_000, 120_000, 125_000, 600_000, 3 * 3_600_000 + 60_000, 9 * 3_600_000, 50 * 3_600_000].map(humanDuration))
-      .toEqual(["0s", "1s", "119s", "2m", "2m5s", "10m", "3h1m", "9h", "2d2h"]);
-    expect(humanDuration(-1_500)).toBe("0s");
-    expect(humanDuration(-5_000)).toBe("<invalid>");
   });
   it("renders aggregated events as (xN over T), like kubectl describe", () => {
     expect(aggregation(ev())).toBe("");
