@@ -29,6 +29,8 @@ import { eventually } from "../helpers/wait.js";
 const NODE = "node-1";
 const SG = "sg-0123456789abcdef0";
 const ANNOTATION = "vpc.amazonaws.com/pod-eni";
+/** How often a test polls EC2: every call, the test's too, takes a token of the account's one 12 QPS bucket. */
+const EC2_POLL_MS = 250;
 
 describeIf(needKubectl(), "cluster mode: API server, mock-ec2, controller, mock-ipamd and the plugin as processes", () => {
   let dir: string;
@@ -53,7 +55,7 @@ describeIf(needKubectl(), "cluster mode: API server, mock-ec2, controller, mock-
     await launcher.runInstances({ instanceType: "m5.large", tags: { Name: NODE } });
     api = await startApiServerProcess();
     cluster = createKubeCluster({ kubeconfig: api.kubeconfig });
-    controller = await startController("3s");
+    controller = await startController("5s");
     await cluster.sgps.create(buildSgp({ namespace: "default", name: "sgp", podSelector: { matchLabels: { app: "sgp" } }, securityGroupIds: [SG] }));
     // The kubelet registers the Node; mock-ipamd waits for it, then asks for its trunk.
     node = await startKubeNode({
@@ -98,10 +100,16 @@ describeIf(needKubectl(), "cluster mode: API server, mock-ec2, controller, mock-
     const firstEnd = mine.findIndex((o) => o.kind === "attempt-end" && !o.ok);
     const retry = mine.slice(firstEnd + 1).find((o) => o.kind === "retry-now");
     expect(retry).toMatchObject({ kind: "retry-now", reason: "pod-changed" });
+    // The kubelet and the controller post their Events through recorders, on their own after the
+    // status and the annotation (as client-go's broadcaster does): wait until all are stored.
+    const wanted = ["Scheduled", "SecurityGroupRequested", "FailedCreatePodSandBox", "ResourceAllocated", "Started"];
+    await eventually("web's events", async () => {
+      const stored = (await cluster.events.list({ namespace: "default" })).items.filter((e) => e.involvedObject.name === "web").map((e) => e.reason);
+      return wanted.every((r) => stored.includes(r));
+    }, 60_000, 200);
     const described = (await api.kubectl(["describe", "pod", "web"])).stdout;
     // The Events table's Reason column, in kubectl's order (by lastTimestamp).
     const reasons = described.slice(described.indexOf("\nEvents:")).split("\n").slice(3).map((l) => l.trim().split(/\s+/)[1] ?? "");
-    const wanted = ["Scheduled", "SecurityGroupRequested", "FailedCreatePodSandBox", "ResourceAllocated", "Started"];
     expect(reasons.filter((r) => wanted.includes(r))).toEqual(wanted);
     expect(described).toContain(`Successfully assigned default/web to ${NODE}`);
     expect(described).toContain(`Pod will get the following Security Groups [${SG}]`);
@@ -117,8 +125,8 @@ describeIf(needKubectl(), "cluster mode: API server, mock-ec2, controller, mock-
     const associated = async (): Promise<string[]> => (await launcher.describeTrunkInterfaceAssociations({ trunkEniId: trunk })).map((a) => a.branchEniId);
     const before = (await associated()).length;
     for (const n of names) await cluster.pods.create(buildPod({ namespace: "default", name: n, labels: { app: "sgp" } }));
-    // Every branch ENI made and associated, none annotated yet: the 3 s provisioning delay runs.
-    await eventually("5 more branch ENIs on the trunk", async () => (await associated()).length >= before + 5, 30_000);
+    // Every branch ENI made and associated, none annotated yet: the 5 s provisioning delay runs.
+    await eventually("5 more branch ENIs on the trunk", async () => (await associated()).length >= before + 5, 30_000, EC2_POLL_MS);
     const annotatedNow = (await cluster.pods.list({ namespace: "default" })).items.filter((p) => names.includes(p.name) && p.annotations[ANNOTATION] !== undefined);
     expect(annotatedNow).toEqual([]);
     expect(await controller.stop("SIGKILL")).toBe(null);
@@ -139,7 +147,7 @@ describeIf(needKubectl(), "cluster mode: API server, mock-ec2, controller, mock-
     await eventually("EC2's branch ENIs to be exactly the annotated ones", async () => {
       const live = (await associated()).sort();
       return JSON.stringify(live) === JSON.stringify([...(await owners()).keys()].sort());
-    }, 60_000);
+    }, 60_000, EC2_POLL_MS);
     const m = await owners();
     expect([...m.values()].sort()).toEqual(["k1", "k2", "k3", "k4", "k5", "web"]);
   });
@@ -155,7 +163,7 @@ describeIf(needKubectl(), "cluster mode: API server, mock-ec2, controller, mock-
     const names = Array.from({ length: 20 }, (_, i) => `d${i + 1}`);
     for (const n of names) {
       await cluster.pods.create(buildPod({ namespace: "default", name: n, labels: { app: "sgp" } }));
-      await eventually(`${n} to run`, async () => (await sample(), running(n)), 120_000);
+      await eventually(`${n} to run`, async () => (await sample(), running(n)), 120_000, EC2_POLL_MS);
       await cluster.pods.delete({ namespace: "default", name: n });
       await eventually(`${n} to be gone`, () => gone(n), 30_000);
     }

@@ -24,7 +24,7 @@ describeIf(unavailable, `kubelet loop over containerd CRI (${unavailable ?? "roo
   const errors: string[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ daemonArgs: ["--sgp-namespace", NS, "--provisioning-delay", "2s"] });
+    stack = await startStack({ daemonArgs: ["--sgp-namespace", NS, "--provisioning-delay", "4s"] });
     const { control } = stack.daemon;
     const recorder = controlEventRecorder(control, (t) => errors.push(t));
     flush = () => recorder.flush();
@@ -63,7 +63,6 @@ describeIf(unavailable, `kubelet loop over containerd CRI (${unavailable ?? "roo
     // The retry came from the pod change (annotation), not the 10-15 s back-off timer.
     const retry = app.find((o) => o.kind === "retry-now");
     expect(retry && retry.kind === "retry-now" ? retry.reason : "").toBe("pod-changed");
-    expect((ends[1]?.at ?? 0) - (ends[0]?.at ?? 0)).toBeLessThan(10_000);
     const annotation = (await control.GetPod({ namespace: NS, name: "app" })).annotations["vpc.amazonaws.com/pod-eni"] ?? "[]";
     expect(ends[1]?.ips).toEqual([(JSON.parse(annotation) as { privateIp: string }[])[0]?.privateIp]);
 

@@ -23,7 +23,7 @@ describeIf(unavailable, `containerd CRI with mock-vpc-cni and mock-ipamd (${unav
   beforeAll(async () => {
     linksBefore.push(...(await linkNames()));
     chainsBefore.push(...(await natChains()));
-    stack = await startStack({ recordCalls: true, daemonArgs: ["--sgp-namespace", SGP_NS, "--provisioning-delay", "2s", "--instance-type", "m5.xlarge"] });
+    stack = await startStack({ recordCalls: true, daemonArgs: ["--sgp-namespace", SGP_NS, "--provisioning-delay", "4s", "--instance-type", "m5.xlarge"] });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -24,6 +24,21 @@ export interface ReadyProcessOptions {
   keepLogs?: boolean | undefined;
 }
 
+/**
+ * The child's exit code and signal once its output is read to the end: Node may emit "exit" before
+ * the last data of the child's pipes; "close" follows when they are drained. A grandchild that keeps
+ * a pipe open would hold "close" back, so after "exit" it is waited for at most `graceMs`.
+ */
+export function exitAfterOutput(child: ChildProcess, graceMs = 2_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    child.once("exit", (code, signal) => {
+      const done = (): void => resolve({ code, signal });
+      const timer = setTimeout(done, graceMs);
+      child.once("close", () => (clearTimeout(timer), done()));
+    });
+  });
+}
+
 export async function startReadyProcess(js: string, args: readonly string[], o: ReadyProcessOptions): Promise<ReadyProcess> {
   const child = spawn(process.execPath, [...(o.nodeArgs ?? []), js, ...args], {
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...o.env },
@@ -32,7 +47,7 @@ export async function startReadyProcess(js: string, args: readonly string[], o: 
   const logs: Record<string, unknown>[] = [];
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-20_000)));
-  const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
+  const exited = exitAfterOutput(child).then((e) => e.code);
   const stop = async (signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     const kill = setTimeout(() => child.kill("SIGKILL"), 15_000);

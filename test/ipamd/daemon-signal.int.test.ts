@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { DAEMON_JS } from "../helpers/daemon.js";
+import { exitAfterOutput } from "../helpers/process.js";
 
 const isRoot = process.getuid?.() === 0;
 
@@ -33,7 +34,7 @@ async function termDuringStartup(prefix: string): Promise<{ code: number | null;
       const msg = String((JSON.parse(line) as { msg?: unknown }).msg);
       if (msgs.push(msg) === 1) child.kill("SIGTERM");
     });
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on("exit", (c, s) => resolve([c, s])));
+    const { code, signal } = await exitAfterOutput(child);
     return { code, signal, msgs, leftLinks: linksWithPrefix(prefix) };
   } finally {
     clearTimeout(killer);

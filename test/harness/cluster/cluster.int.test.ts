@@ -122,9 +122,9 @@ describeIf(missing, "cluster up --nodes 3: one VPC, three nodes on this machine"
   it("fails each SGP pod's first sandbox as EKS does, and then runs it on its branch ENI", async () => {
     // Events are posted after the status, on their own (as kubelet's broadcaster does): wait for them.
     let events: Awaited<ReturnType<typeof listEvents>> = [];
-    await eventually("each SGP pod's Started and ResourceAllocated events", async () => {
+    await eventually("each SGP pod's events", async () => {
       events = await listEvents(c, "default");
-      return ["sgp-1", "sgp-2", "sgp-3"].every((n) => ["Started", "ResourceAllocated"].every((r) => events.some((e) => e.involvedObject.name === n && e.reason === r)));
+      return ["sgp-1", "sgp-2", "sgp-3"].every((n) => ["FailedCreatePodSandBox", "SecurityGroupRequested", "ResourceAllocated", "Started"].every((r) => events.some((e) => e.involvedObject.name === n && e.reason === r)));
     }, 60_000, 200);
     const pods = await listPods(c, "default");
     for (const name of ["sgp-1", "sgp-2", "sgp-3"]) {

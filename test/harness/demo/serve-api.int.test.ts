@@ -16,6 +16,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { kubectlPath, needKubectl } from "../../helpers/apiserver.js";
 import { REPO_ROOT } from "../../helpers/daemon.js";
+import { exitAfterOutput } from "../../helpers/process.js";
 import { kubectlWatch } from "../../helpers/kubectl-watch.js";
 import { describeIf } from "../../helpers/prereq.js";
 
@@ -36,7 +37,7 @@ describeIf(needKubectl(), "vpc-cni-harness demo --serve-api", () => {
 
   beforeAll(async () => {
     child = spawn(process.execPath, [CLI, "demo", "--serve-api", "127.0.0.1:0", "--hold", "--json", "--timeout", "120s"], { stdio: ["ignore", "pipe", "pipe"] });
-    exited = new Promise((res) => child.once("exit", (code) => res(code)));
+    exited = exitAfterOutput(child).then((e) => e.code);
     let stderr = "";
     child.stderr?.on("data", (d: Buffer) => void (stderr += d.toString()));
     // The hold line: every pod runs and the API still serves.

@@ -9,6 +9,7 @@ import { createInterface } from "node:readline";
 import { expect, it } from "vitest";
 import { needKubectl } from "../../helpers/apiserver.js";
 import { REPO_ROOT } from "../../helpers/daemon.js";
+import { exitAfterOutput } from "../../helpers/process.js";
 import { kubectlWatch } from "../../helpers/kubectl-watch.js";
 import type { KubectlWatch } from "../../helpers/kubectl-watch.js";
 import { describeIf } from "../../helpers/prereq.js";
@@ -18,7 +19,7 @@ const CLI = join(REPO_ROOT, "dist", "cmd", "vpc-cni-harness.js");
 describeIf(needKubectl(), "vpc-cni-harness scenario run --real --serve-api", () => {
   it("serves the run to kubectl's watch, and still passes", async () => {
     const child = spawn(process.execPath, [CLI, "scenario", "run", "basic", "--real", "--serve-api", "127.0.0.1:0", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
-    const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
+    const exited = exitAfterOutput(child).then((e) => e.code);
     const lines: Record<string, unknown>[] = [];
     let watch: KubectlWatch | undefined;
     let kubeconfig = "";

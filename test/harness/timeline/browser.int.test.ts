@@ -123,7 +123,7 @@ describeIf(have ? undefined : `${CHROMIUM} (Debian's chromium: scripts/ensure-de
 
   itIf(needRoot(), "the demo's own timeline (a real run): every label, the SGP pod's Started included", async () => {
     const file = join(dir, "demo.html");
-    const r = await execa(process.execPath, [CLI, "demo", "--provisioning-delay", "2s", "--timeout", "60s", "--timeline", file], { reject: false });
+    const r = await execa(process.execPath, [CLI, "demo", "--provisioning-delay", "4s", "--timeout", "60s", "--timeline", file], { reject: false });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     const f = await open(file);
     checkLabels(f);

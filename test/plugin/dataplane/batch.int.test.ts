@@ -1,12 +1,13 @@
 // The execa batch runner against real processes: stdin reaches iproute2, failures are attributed,
 // and the deadline kills a process that hangs.
 import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { execaBatchRunner } from "../../../plugin/dataplane/batch.js";
 import { itIf, needRoot } from "../../helpers/prereq.js";
+import { eventually } from "../../helpers/wait.js";
 
 const dir = mkdtempSync(join(tmpdir(), "batch-int-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,7 +26,8 @@ describe("execaBatchRunner", () => {
     execFileSync("ip", ["netns", "add", name]);
     const holder = spawn("ip", ["netns", "exec", name, "sleep", "30"], { stdio: "ignore" });
     try {
-      await new Promise((res) => setTimeout(res, 300));
+      // `ip netns exec` switches to the namespace in its own process: wait until it has.
+      await eventually("the holder inside the netns", () => statSync(`/proc/${holder.pid}/ns/net`).ino === statSync(`/run/netns/${name}`).ino, 10_000);
       const run = execaBatchRunner({ ipPath: "/usr/sbin/ip", nsenterPath: "/usr/bin/nsenter" });
       for (const netns of [`/proc/${holder.pid}/ns/net`, `/run/netns/${name}`]) {
         const r = await run(["link show"], { netns, json: true }, AbortSignal.timeout(10_000));
@@ -43,7 +45,12 @@ describe("execaBatchRunner", () => {
     writeFileSync(hang, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 30\n`);
     chmodSync(hang, 0o755);
     const run = execaBatchRunner({ ipPath: hang, nsenterPath: "/usr/bin/nsenter" });
-    await expect(run(["link show lo"], {}, AbortSignal.timeout(300))).rejects.toBeDefined();
+    // The deadline passes once the process runs (its pid written), however slow its start.
+    const deadline = new AbortController();
+    const ran = run(["link show lo"], {}, deadline.signal);
+    await eventually("the hung process to start", () => existsSync(pidFile) && readFileSync(pidFile, "utf8").endsWith("\n"), 10_000);
+    deadline.abort();
+    await expect(ran).rejects.toBeDefined();
     // The process that outlived the deadline was killed and reaped, not left running.
     const pid = Number(readFileSync(pidFile, "utf8").trim());
     expect(pid).toBeGreaterThan(0);

@@ -114,9 +114,10 @@ describe("libcni-like runtime with fixture plugins", () => {
   });
 
   it("kills a plugin past the deadline", async () => {
-    const t = setup([{ type: "first", mode: "hang" }], {}, 600);
+    // The deadline leaves the (node) plugin time to start and record its pid on a busy machine.
+    const t = setup([{ type: "first", mode: "hang" }], {}, 3000);
     const err = await t.runtime.addNetworkList(t.list, t.rt).catch((e: unknown) => e);
-    expect(String(err)).toMatch(/failed \(add\): netplugin failed: deadline of 600ms exceeded/);
+    expect(String(err)).toMatch(/failed \(add\): netplugin failed: deadline of 3000ms exceeded/);
     expect((err as { kind?: string }).kind).toBe("deadline");
     // The hung plugin itself is gone (killed, and reaped), not merely abandoned.
     const [rec] = await readRecords(t.record);
