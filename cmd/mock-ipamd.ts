@@ -3,22 +3,15 @@
 // into a clean shutdown (checkpoint flushed, host links removed, exit 0).
 
 import { readFileSync } from "node:fs";
-import { CommanderError } from "commander";
 import { setFlagsFromString } from "node:v8";
-import { errorMessage, isHarnessError } from "../common/errors.js";
 import { packageVersion } from "../common/package-info.js";
 import { buildCommand, resolveConfig } from "../ipamd/config/index.js";
 import type { Flags, IpamdConfig } from "../ipamd/config/index.js";
+import { readFlags, runDaemon } from "./daemon.js";
 
 function readConfig(argv: string[]): IpamdConfig {
   const cmd = buildCommand().version(packageVersion()).exitOverride();
-  try {
-    cmd.parse(argv, { from: "user" });
-  } catch (e) {
-    // --help and --version print and exit 0; bad flags have been printed by commander.
-    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-    throw e;
-  }
+  cmd.parse(argv, { from: "user" });
   return resolveConfig(cmd.opts<Flags>());
 }
 
@@ -63,45 +56,22 @@ function stopWithNpm(stop: (signal: NodeJS.Signals) => void): void {
 }
 
 async function main(): Promise<void> {
-  let config: IpamdConfig;
-  try {
-    config = readConfig(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`mock-ipamd: ${errorMessage(e)}\n`);
-    process.exit(2);
-  }
+  const config = readFlags("mock-ipamd", () => readConfig(process.argv.slice(2)));
   sizeHeapForMemory();
   // Loaded only now, so --help and configuration errors answer without loading gRPC and the rest.
   const [{ startDaemon }, { createLogger }] = await Promise.all([import("../ipamd/daemon.js"), import("../ipamd/log.js")]);
   const log = createLogger(config.logLevel);
-  process.on("unhandledRejection", (e) => log.error({ err: e instanceof Error ? e.stack : String(e) }, "unhandled rejection"));
   // The handlers go in before start-up: a SIGTERM that arrives while host links are being made
   // must still end in a clean shutdown. Without them Node dies mid-way (links left behind), or,
   // while execa's signal-exit handler is installed for an `ip` child, the signal is swallowed and
-  // the daemon keeps running. A second signal takes the default action (exit at once).
-  const stop = (signal: NodeJS.Signals): void => {
-    started
-      .then((daemon) => daemon.shutdown(signal))
-      .then(() => process.exit(0))
-      .catch((e: unknown) => {
-        log.error({ err: errorMessage(e) }, "shutdown failed");
-        process.exit(1);
-      });
-  };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
-  stopWithNpm(stop);
-  // Signal listeners run in a later turn than this one, so `started` is set by then; startDaemon
-  // logs (synchronously) before its first await, so the handlers must already be in place.
-  const started = startDaemon({ config, log });
-  try {
-    await started;
-  } catch (e) {
-    const details = isHarnessError(e) ? e.details : undefined;
-    log.fatal({ err: errorMessage(e), details }, "cannot start");
-    process.stderr.write(`mock-ipamd: cannot start: ${errorMessage(e)}${details === undefined ? "" : ` (${details})`}\n`);
-    process.exit(1);
-  }
+  // the daemon keeps running.
+  await runDaemon({
+    name: "mock-ipamd",
+    log,
+    start: () => startDaemon({ config, log }),
+    shutdown: (daemon, signal) => daemon.shutdown(signal),
+    stopAlsoOn: stopWithNpm,
+  });
 }
 
 void main();
