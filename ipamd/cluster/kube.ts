@@ -8,6 +8,7 @@
 import { createKubeCluster } from "../../cluster/client/kube/index.js";
 import type { Clock } from "../../common/clock.js";
 import { createEc2Client } from "../../common/ec2/client.js";
+import type { Ec2ClientOptions } from "../../common/ec2/sdk.js";
 import { createSdkEniAttacher, discoverNode } from "../../common/ec2/node.js";
 import type { AttachedEniView } from "../../common/ec2/node.js";
 import { HarnessError, errorMessage } from "../../common/errors.js";
@@ -20,6 +21,16 @@ import type { ClusterSide, NodeEni } from "./side.js";
 /** How long ipamd waits for its Node object and for the trunk ENI. */
 export const NODE_WAIT_MS = 5 * 60_000;
 
+/**
+ * aws-node's EC2 client: the SDK's standard retryer with 10 attempts per call (aws-vpc-cni
+ * `pkg/awsutils/awssession/session.go`, docs/REFERENCE.md §9), so a node started while the account's
+ * bucket is empty (every node and the controller at once) waits its turn instead of failing. The
+ * deadline covers all attempts and their jittered back-off.
+ */
+export function ipamdEc2Options(endpoint: string, nodeName: string): Ec2ClientOptions {
+  return { endpoint, accessKeyId: `aws-node-${nodeName}`, maxAttempts: 10, callTimeoutMs: 60_000 };
+}
+
 const view = (e: AttachedEniView): NodeEni => ({ eniId: e.eniId, mac: e.mac, deviceNumber: e.deviceNumber, subnetCidr: e.subnetCidr, privateIps: e.ips });
 
 export async function startKubeSide(config: IpamdConfig, mode: Extract<ClusterMode, { mode: "kube" }>, log: Logger, clock: Clock): Promise<ClusterSide> {
@@ -29,7 +40,7 @@ export async function startKubeSide(config: IpamdConfig, mode: Extract<ClusterMo
     clock, userAgent: `aws-node/${nodeName}`, qps: 10, burst: 20,
     log: (level, msg, fields) => log[level](fields, msg),
   });
-  const client = createEc2Client({ endpoint: mode.ec2Endpoint, accessKeyId: `aws-node-${nodeName}` }, clock);
+  const client = createEc2Client(ipamdEc2Options(mode.ec2Endpoint, nodeName), clock);
   log.info({ server: cluster.server, ec2: mode.ec2Endpoint }, `waiting for the Node ${nodeName}`);
   const node = await waitForNode(cluster, clock, nodeName, (n) => n !== undefined, NODE_WAIT_MS, "its Node object (the kubelet registers it)");
   if (node.instanceType === "") throw new HarnessError("invalid-config", `Node ${nodeName} has no node.kubernetes.io/instance-type label`);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEc2Client } from "../../common/ec2/client.js";
 import type { Ec2Client } from "../../common/ec2/client.js";
 import { isEc2Error } from "../../common/ec2/errors.js";
+import { ipamdEc2Options } from "../../ipamd/cluster/kube.js";
 import { startMockEc2 } from "../helpers/mock-ec2.js";
 import type { StartedMockEc2 } from "../helpers/mock-ec2.js";
 
@@ -47,6 +48,19 @@ describe("mock-ec2: the account-wide rate limit", () => {
     expect(clients.flatMap((c) => c.callLog()).some((a) => a.attempt > 1)).toBe(true);
     expect(outcomes.filter((o) => o === "ok").length).toBe(tokened.length);
     expect(outcomes.every((o) => o === "ok" || o === "RequestLimitExceeded")).toBe(true);
+  });
+
+  it("aws-node's client (10 attempts, as aws-cni's) gets every call through a bucket that three nodes starting at once empty", async () => {
+    const from = (await svc.harness.calls(0)).calls.length;
+    const nodes = ["n1", "n2", "n3"].map((n) => createEc2Client(ipamdEc2Options(svc.endpoint, `start-${n}`)));
+    clients.push(...nodes);
+    const outcomes = await Promise.all(nodes.flatMap((c) => Array.from({ length: 20 }, () =>
+      c.describeVpcs([]).then(() => "ok", (e: unknown) => (isEc2Error(e) ? e.code : String(e))))));
+    expect(outcomes.filter((o) => o !== "ok")).toEqual([]);
+    // Throttled on the way: calls were refused, and some needed more than the SDK's default 3 attempts.
+    const calls = (await svc.harness.calls(0)).calls.slice(from);
+    expect(calls.some((c) => c.code === "RequestLimitExceeded")).toBe(true);
+    expect(Math.max(...nodes.flatMap((c) => c.callLog()).map((a) => a.attempt))).toBeGreaterThan(3);
   });
 
   it("a limit set to qps 0 through the harness lifts it", async () => {
