@@ -17,7 +17,7 @@ import { netnsInode } from "../../../harness/cluster/proc.js";
 import { describeIf, missingOf, needRoot } from "../../helpers/prereq.js";
 import { eventually } from "../../helpers/wait.js";
 import type { HostSnapshot, PodView, TestCluster } from "./helpers.js";
-import { cli, clusterPaths, clusterProcesses, connectFrom, hostSnapshot, listEvents, listPods, nodeIptables, pingFrom, podYaml, runningSandboxes, serveInPod, sgpYaml, upCluster } from "./helpers.js";
+import { cli, clusterPaths, clusterProcesses, connectFrom, eventsOnceStored, hostSnapshot, listEvents, listPods, nodeIptables, pingFrom, podYaml, runningSandboxes, serveInPod, sgpYaml, upCluster } from "./helpers.js";
 
 const missing = missingOf(
   needRoot(),
@@ -120,12 +120,7 @@ describeIf(missing, "cluster up --nodes 3: one VPC, three nodes on this machine"
   });
 
   it("fails each SGP pod's first sandbox as EKS does, and then runs it on its branch ENI", async () => {
-    // Events are posted after the status, on their own (as kubelet's broadcaster does): wait for them.
-    let events: Awaited<ReturnType<typeof listEvents>> = [];
-    await eventually("each SGP pod's events", async () => {
-      events = await listEvents(c, "default");
-      return ["sgp-1", "sgp-2", "sgp-3"].every((n) => ["FailedCreatePodSandBox", "SecurityGroupRequested", "ResourceAllocated", "Started"].every((r) => events.some((e) => e.involvedObject.name === n && e.reason === r)));
-    }, 60_000, 200);
+    const events = await eventsOnceStored(c, "default", ["sgp-1", "sgp-2", "sgp-3"], ["FailedCreatePodSandBox", "SecurityGroupRequested", "ResourceAllocated", "Started"]);
     const pods = await listPods(c, "default");
     for (const name of ["sgp-1", "sgp-2", "sgp-3"]) {
       const pod = pods.find((p) => p.metadata.name === name) as PodView;

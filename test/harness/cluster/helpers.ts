@@ -12,6 +12,7 @@ import type { KubeAccess } from "../../../harness/cluster/kube.js";
 import { StateFile } from "../../../harness/cluster/state.js";
 import type { ClusterState } from "../../../harness/cluster/state.js";
 import { REPO_ROOT } from "../../helpers/daemon.js";
+import { eventually } from "../../helpers/wait.js";
 
 const run = promisify(execFile);
 export const HARNESS_JS = join(REPO_ROOT, "dist", "cmd", "vpc-cni-harness.js");
@@ -109,6 +110,20 @@ export async function listPods(c: TestCluster, namespace: string): Promise<PodVi
 
 export async function listEvents(c: TestCluster, namespace: string): Promise<EventView[]> {
   return (await c.get<{ items: EventView[] }>(`/api/v1/namespaces/${namespace}/events`)).items;
+}
+
+/**
+ * The namespace's Events once each of `pods` has one of each of `reasons`. The kubelet and the
+ * controller post Events through their recorders, on their own after the status (as client-go's
+ * broadcaster does): a pod can be Running before its Started Event is stored.
+ */
+export async function eventsOnceStored(c: TestCluster, namespace: string, pods: readonly string[], reasons: readonly string[]): Promise<EventView[]> {
+  let events: EventView[] = [];
+  await eventually(`${reasons.join(", ")} for ${pods.join(", ")}`, async () => {
+    events = await listEvents(c, namespace);
+    return pods.every((n) => reasons.every((r) => events.some((e) => e.involvedObject.name === n && e.reason === r)));
+  }, 60_000, 200);
+  return events;
 }
 
 /** A pod manifest, pinned to a node (spread by the test, not left to the scheduler). */

@@ -19,7 +19,7 @@ import { earliestAdmissionMs, levelAt, worstWindow } from "../../helpers/bucket.
 import { describeIf, missingOf, needRoot } from "../../helpers/prereq.js";
 import { eventually } from "../../helpers/wait.js";
 import type { PodView, TestCluster } from "./helpers.js";
-import { cli, clusterPaths, listEvents, listPods, podYaml, sgpYaml, upCluster } from "./helpers.js";
+import { cli, clusterPaths, eventsOnceStored, listPods, podYaml, sgpYaml, upCluster } from "./helpers.js";
 
 const missing = missingOf(needRoot(), ["/usr/bin/containerd", "/usr/sbin/runc", "/usr/bin/kubectl"].filter((p) => !existsSync(p)).join(", "));
 const NAME = "t30";
@@ -77,13 +77,7 @@ describeIf(missing, "30 SGP pods across 3 nodes: one account-wide EC2 rate limit
     const level = levelAt(admitted.map((x) => x.at), QPS, BURST, created);
     const floorMs = earliestAdmissionMs(n, level, QPS) + DELAY_MS;
 
-    // The kubelet and the controller post events on their own, after the status (as kubelet's event
-    // broadcaster does): a pod can be Running before its Started event is stored.
-    let events: Awaited<ReturnType<typeof listEvents>> = [];
-    await eventually("a Started and a ResourceAllocated event for each pod", async () => {
-      events = await listEvents(c, "default");
-      return pods.every((p) => ["Started", "ResourceAllocated"].every((r) => events.some((x) => x.involvedObject.name === p.metadata.name && x.reason === r)));
-    }, 60_000, 200);
+    const events = await eventsOnceStored(c, "default", pods.map((p) => p.metadata.name), ["Started", "ResourceAllocated"]);
     const started = pods.map((p) => {
       const e = events.find((x) => x.involvedObject.name === p.metadata.name && x.reason === "Started");
       return Date.parse(e?.eventTime ?? e?.firstTimestamp ?? "");
